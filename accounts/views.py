@@ -1,0 +1,24 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import selectors, services
+from accounts.forms import ProfileForm
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    # The profile is always the signed-in user's own: there is no id to tamper with.
+    profile = services.profile_ensure(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        # ModelForm validation already copied the input onto the instance; reload it so
+        # the service compares against what is stored (consent changes are timestamped).
+        profile.refresh_from_db()
+        services.profile_update(profile=profile, changes=changes)
+        messages.success(request, "Your CME profile was saved.")
+        return redirect("accounts:profile")
+    readiness = selectors.profile_is_complete_for_credit(request.user)
+    return render(request, "accounts/profile.html", {"form": form, "readiness": readiness, "profile": profile})

