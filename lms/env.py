@@ -20,7 +20,7 @@ DEBUG: bool = _env.bool("DEBUG", default=True)
 # own folder so a running `make run` and a test run never share a queue or a database.
 VAR_DIR: Path = Path(_env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
-_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-used-in-production"
+_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-used-in-production"  # noqa: S105 — refused below when DEBUG is off
 SECRET_KEY: str = _env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEVELOPMENT_SECRET_KEY):
     raise environ.ImproperlyConfigured(

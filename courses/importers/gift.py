@@ -1,0 +1,362 @@
+"""Read Moodle GIFT question files into Docere questions.
+
+Docere grades three kinds of question: single-answer, multiple-answer (graded by
+per-option weights) and true/false.  Everything else GIFT can express is refused
+with an error that names the line the question starts on.  Errors are collected
+across the whole file and raised together, so an author can fix a file in one
+pass instead of one upload per mistake.
+
+The format is documented at https://docs.moodle.org/en/GIFT_format; where the
+documentation is silent, this follows what Moodle's own importer does.
+All text (stems, options, feedback, explanations) is returned as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+SUPPORTED = "(Docere grades single-answer, multiple-answer and true/false questions)"
+BLANK = "_____"
+
+
+@dataclass(frozen=True)
+class ParsedOption:
+    text: str
+    weight_percent: Decimal
+    feedback: str
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    line: int
+    title: str
+    category: str
+    type: str
+    stem: str
+    explanation: str
+    options: tuple[ParsedOption, ...]
+
+
+@dataclass(frozen=True)
+class GiftError:
+    line: int
+    message: str
+
+
+class GiftImportError(Exception):
+    def __init__(self, errors: list[GiftError]):
+        self.errors = list(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(f"line {e.line}: {e.message}" for e in self.errors)
+
+
+# --- Escapes ----------------------------------------------------------------
+# GIFT's escapes (\~ \= \# \{ \} \:) are swapped for private-use placeholder
+# characters before any structure is looked for, so an escaped brace or tilde
+# can never be taken for syntax.  They become real characters again only when a
+# finished piece of text is converted to Markdown.  "\\" is protected too, so
+# that in "\\{" the brace is real.  "\/" is accepted as well: it is the way to
+# start a line of text with "//" without it being read as a comment.
+_ESCAPABLE = "\\:#={}~/"
+_PLACEHOLDERS = {char: chr(0xE000 + i) for i, char in enumerate(_ESCAPABLE)}
+_BLANK_MARK = chr(0xE0FF)  # where a missing-word answer block was cut out
+_ESCAPE_RE = re.compile(r"\\([\\:#={}~/n])")
+
+
+def _protect(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: "\n" if m[1] == "n" else _PLACEHOLDERS[m[1]], text)
+
+
+def _literal(text: str) -> str:
+    for char, placeholder in _PLACEHOLDERS.items():
+        text = text.replace(placeholder, char)
+    return text
+
+
+# --- Text formats -----------------------------------------------------------
+_FORMAT_RE = re.compile(r"\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
+# Characters that would otherwise turn plain text into Markdown formatting.
+_PLAIN_INLINE_RE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
+# Headings, block quotes, list items and setext underlines only matter at the
+# start of a line; escaping them everywhere would litter ordinary text.
+_PLAIN_LINE_START_RE = re.compile(r"^([ \t]*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
+
+
+def _split_format(text: str, default: str) -> tuple[str, str]:
+    """Take a leading [format] marker off a piece of text, if it has one."""
+    match = _FORMAT_RE.match(text)
+    if match:
+        return match[1].lower(), text[match.end():]
+    return default, text
+
+
+def _escape_plain(text: str) -> str:
+    text = _PLAIN_INLINE_RE.sub(lambda m: "\\" + m[0], text)
+    text = _PLAIN_LINE_START_RE.sub(
+        lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text
+    )
+    # Moodle shows the line breaks of plain text; Markdown would join the lines
+    # into one paragraph, so each break becomes an explicit hard break.
+    return text.replace("\n", "\\\n")
+
+
+def _markdown(text: str, fmt: str) -> str:
+    """Turn a piece of (placeholder-protected) GIFT text of format fmt into Markdown."""
+    text = text.strip()
+    if fmt == "plain":
+        text = _escape_plain(_literal(text))
+    else:
+        # markdown and moodle text is already Markdown, and html is Markdown's
+        # inline HTML (sanitised when rendered).  "\\" is also Markdown's
+        # escape for a backslash, so it is kept exactly as written.
+        text = _literal(text.replace(_PLACEHOLDERS["\\"], "\\\\"))
+    return text.replace(_BLANK_MARK, BLANK)
+
+
+def _piece(text: str, default_fmt: str) -> str:
+    """Options and feedback inherit the stem's format unless they name their own."""
+    fmt, text = _split_format(text.strip(), default_fmt)
+    return _markdown(text, fmt)
+
+
+def _name(text: str) -> str:
+    """Titles and categories are single-line labels, not Markdown."""
+    return " ".join(_literal(text).replace("\n", " ").split())
+
+
+# --- Splitting the file into questions --------------------------------------
+_CATEGORY_RE = re.compile(r"[ \t]*\$CATEGORY:(.*)", re.IGNORECASE)
+
+
+def _blocks(text: str):
+    """Yield ("category", line, value) and ("question", line, text) in file order.
+
+    Questions are separated by blank lines.  A comment line does NOT separate
+    questions (Moodle only drops it), so it is skipped without ending the
+    current question.  Moodle wants $CATEGORY in a block of its own; here a
+    $CATEGORY line also ends the question before it, which is what an author
+    who forgot the blank line meant.
+    """
+    lines: list[str] = []
+    start = 0
+    # Split on line endings only: str.splitlines() also splits on form feeds
+    # and Unicode separators, which would make line numbers disagree with editors.
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        stripped = line.strip()
+        category = _CATEGORY_RE.match(line)
+        if not stripped or category:
+            if lines:
+                yield "question", start, "\n".join(lines)
+            lines = []
+            if category:
+                yield "category", number, category[1]
+        elif stripped.startswith("//"):
+            continue
+        else:
+            if not lines:
+                start = number
+            lines.append(line)
+    if lines:
+        yield "question", start, "\n".join(lines)
+
+
+# --- Parsing one question ---------------------------------------------------
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_WEIGHT_RE = re.compile(r"%([^%\s]*)%")
+_NUMBER_RE = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_ESCAPE_HINT = "a literal = or ~ inside text must be escaped as \\= or \\~"
+
+
+def _unsupported(kind: str, hint: str = "") -> str:
+    return f"{kind} questions are not supported {SUPPORTED}" + (f"; {hint}" if hint else "")
+
+
+def _parse_question(raw: str, line: int, category: str, errors: list[str]):
+    text = _protect(raw).strip()
+
+    title = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end < 0:
+            errors.append("the title starts with :: but is never closed with ::; close it, "
+                          "or escape a literal colon as \\:")
+            return None
+        title, text = _name(text[2:end]), text[end + 2:].lstrip()
+
+    fmt, text = _split_format(text, "moodle")
+
+    opens, closes = text.count("{"), text.count("}")
+    if not opens and not closes:
+        errors.append(f"this item has no answer block in {{ }}, so it is a description; "
+                      f"descriptions are not supported {SUPPORTED}")
+        return None
+    if not closes:
+        errors.append("the answer block is never closed: add the missing } (a blank line "
+                      "ends a question, so an answer block cannot contain blank lines)")
+        return None
+    if not opens:
+        errors.append("there is a } with no answer block opened by {; escape a literal "
+                      "brace as \\}")
+        return None
+    if opens > 1 or closes > 1 or text.index("}") < text.index("{"):
+        errors.append(f"the braces are unbalanced ({opens} {{ and {closes} }}): a question "
+                      "has exactly one answer block, literal braces must be escaped as \\{ "
+                      "and \\}, and two questions must be separated by a blank line")
+        return None
+
+    start, end = text.index("{"), text.index("}")
+    body, after = text[start + 1:end], text[end + 1:]
+    # Missing-word format: when text follows the answer block, the block marks a
+    # blank inside the sentence.  A block at the very end just ends the stem.
+    stem = _markdown(text[:start] + (_BLANK_MARK + after if after.strip() else ""), fmt)
+    if not stem:
+        errors.append("the question has no text; write the question before its answer block")
+
+    # Moodle takes the LAST "####" as the start of general feedback (not the
+    # first); doing the same makes Moodle's own exports import identically.
+    explanation = ""
+    general = body.rfind("####")
+    if general >= 0:
+        explanation, body = _piece(body[general + 4:], fmt), body[:general]
+    body = body.strip()
+
+    # The order of these checks is Moodle's: a block containing "~" is a choice
+    # question even if it also contains "->", and T/F is only considered after.
+    if not body:
+        errors.append(_unsupported("essay", "an empty answer block {} asks for an essay"))
+        return None
+    if body.startswith("#"):
+        errors.append(_unsupported("numerical"))
+        return None
+    if "~" in body:
+        qtype, options = _choice(body, fmt, errors)
+    elif "=" in body and "->" in body:
+        errors.append(_unsupported("matching"))
+        return None
+    elif body.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
+        qtype, options = "true_false", _true_false(body, fmt)
+    elif body.startswith("="):
+        errors.append(_unsupported(
+            "short-answer", "to make a single-answer question, add wrong options marked with ~"))
+        return None
+    else:
+        errors.append("the answer block is not in a recognised form: start every answer with "
+                      "= (correct) or ~ (incorrect), or write {T} or {F} for true/false")
+        return None
+
+    if errors:
+        return None
+    return ParsedQuestion(line=line, title=title, category=category, type=qtype, stem=stem,
+                          explanation=explanation, options=options)
+
+
+def _true_false(body: str, fmt: str) -> tuple[ParsedOption, ...]:
+    # {T#first#second}: Moodle shows the FIRST feedback to a student who answers
+    # wrongly and the SECOND to one who answers rightly.  Docere attaches
+    # feedback to the option chosen, so the wrong option gets the first text.
+    head, wrong, right = (body.split("#", 2) + ["", ""])[:3]
+    answer_is_true = _TRUE_FALSE[head.strip().upper()]
+    right, wrong = _piece(right, fmt), _piece(wrong, fmt)
+    return (
+        ParsedOption("True", _percent(answer_is_true), right if answer_is_true else wrong),
+        ParsedOption("False", _percent(not answer_is_true), wrong if answer_is_true else right),
+    )
+
+
+def _percent(correct: bool) -> Decimal:
+    return Decimal(100) if correct else Decimal(0)
+
+
+def _choice(body: str, fmt: str, errors: list[str]):
+    # Every unescaped = or ~ starts a new answer (this is why a literal one in
+    # text must be escaped); "#" then separates an answer from its feedback.
+    parts = re.split(r"([=~])", body)
+    if parts[0].strip():
+        errors.append(f"the answer block starts with text that is not an answer "
+                      f"(\"{_name(parts[0])[:40]}\"); start every answer with = or ~")
+    answers = []  # (marker, weight or None, text, feedback)
+    for number, (marker, raw) in enumerate(zip(parts[1::2], parts[2::2], strict=True), start=1):
+        raw, weight = raw.strip(), None
+        match = _WEIGHT_RE.match(raw)
+        if match:
+            if _NUMBER_RE.fullmatch(match[1]):
+                weight = Decimal(match[1])
+            else:
+                errors.append(f"answer {number} has the weight %{_name(match[1])}%, which is "
+                              "not a number; write weights like ~%50% or ~%-33.33333%")
+            raw = raw[match.end():]
+        text, _, feedback = raw.partition("#")
+        text = _piece(text, fmt)
+        if not text:
+            errors.append(f"answer {number} is empty; give it text or remove the extra "
+                          f"{marker} ({_ESCAPE_HINT})")
+        answers.append((marker, weight, text, _piece(feedback, fmt)))
+
+    if len(answers) < 2:
+        errors.append("the question has only one option; a question needs at least two")
+
+    correct = [a for a in answers if a[0] == "="]
+    if correct:
+        # Any "=" makes a single-answer question (Moodle's rule too).  Moodle
+        # would also accept partial credit on other answers; Docere cannot.
+        if len(correct) > 1:
+            errors.append(f"{len(correct)} answers are marked correct with =, but a "
+                          "single-answer question has exactly one; for a multiple-answer "
+                          "question give every answer a ~%weight% instead, e.g. ~%50% "
+                          f"({_ESCAPE_HINT})")
+        for number, (marker, weight, _, _) in enumerate(answers, start=1):
+            full = Decimal(100) if marker == "=" else Decimal(0)
+            if weight is not None and weight != full:
+                errors.append(f"answer {number} gives {weight}% credit, but partial credit on "
+                              "a single-answer question is not supported; use ~%n% weights "
+                              "for a multiple-answer question")
+        options = tuple(ParsedOption(t, _percent(m == "="), f) for m, _, t, f in answers)
+        return "single", options
+
+    if not any(a[1] is not None for a in answers):
+        errors.append("the question has no correct answer; mark the correct answer with = "
+                      "(or give answers ~%n% weights for a multiple-answer question)")
+        return "single", ()
+
+    options = tuple(ParsedOption(t, w if w is not None else Decimal(0), f)
+                    for _, w, t, f in answers)
+    for number, option in enumerate(options, start=1):
+        if abs(option.weight_percent) > 100:
+            errors.append(f"answer {number} has the weight {option.weight_percent}%; "
+                          "weights must be between -100 and 100")
+    positive = sum((o.weight_percent for o in options if o.weight_percent > 0), Decimal(0))
+    # Allow for rounding such as three answers of 33.33333% each.
+    if abs(positive - 100) > Decimal("0.01"):
+        errors.append(f"the positive weights add up to {positive}%, but they must add up "
+                      "to 100% (for example ~%50% on each of two correct answers)")
+    return "multiple", options
+
+
+# --- Public entry point -----------------------------------------------------
+def parse_gift(text: str) -> list[ParsedQuestion]:
+    """Parse a whole GIFT file; raise GiftImportError listing EVERY error found (not just the first)."""
+    text = text.removeprefix("\ufeff")  # byte-order mark left by some Windows editors
+    questions: list[ParsedQuestion] = []
+    errors: list[GiftError] = []
+    category = ""
+    found_any = False
+    for kind, line, payload in _blocks(text):
+        if kind == "category":
+            category = _name(_protect(payload))
+            continue
+        found_any = True
+        problems: list[str] = []
+        question = _parse_question(payload, line, category, problems)
+        errors.extend(GiftError(line, message) for message in problems)
+        if question is not None:
+            questions.append(question)
+    if not found_any:
+        errors.append(GiftError(1, "the file contains no questions; write at least one "
+                                   "question such as: What is 2 + 2? {=4 ~3 ~5}"))
+    if errors:
+        raise GiftImportError(errors)
+    return questions

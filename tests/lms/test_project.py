@@ -1,0 +1,107 @@
+"""The project as an operator meets it: settings, migrations, the production stack."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, env_overrides=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(env_overrides or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "docere.example.org",
+    "SITE_URL": "https://docere.example.org",
+}
+
+
+def test_deploy_check_is_clean_under_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_are_in_step_with_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="never runs with DEBUG off"):
+        call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_creates_a_ready_learner(settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True  # as under `make run`; the test runner turns DEBUG off
+
+    from accounts.selectors import profile_is_complete_for_credit
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    User = get_user_model()
+    assert User.objects.filter(email="admin@docere.local", is_superuser=True).count() == 1
+    learner = User.objects.get(email="learner@docere.local")
+    assert profile_is_complete_for_credit(learner).is_complete
+
+
+def test_compose_file_describes_the_production_stack_with_healthchecks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in services[name], f"{name} has no healthcheck"
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+    assert "gunicorn" in str(services["web"]["command"])
+    assert "worker" in str(services["worker"]["command"]) and "beat" in str(services["beat"]["command"])
+    assert services["postgres"].get("volumes") and services["redis"].get("volumes")
+    env_example = (ROOT / ".env.example").read_text()
+    for variable in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "SITE_URL"):
+        assert f"{variable}=" in env_example
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "libpango" in dockerfile and "libharfbuzz-subset0" in dockerfile and "collectstatic" in dockerfile
+
+
+def test_beat_schedule_clears_expired_sessions(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "accounts.tasks.clear_expired_sessions" in tasks
+
+
+@pytest.mark.django_db
+def test_clear_expired_sessions_task_removes_only_expired_sessions():
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.tasks import clear_expired_sessions
+
+    Session.objects.create(session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=timezone.now() + timedelta(days=1))
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
