@@ -1,0 +1,39 @@
+"""Domain errors raised by course services; views turn them into a message and a status."""
+
+
+class CourseError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidSubmission(CourseError):
+    """The request names questions or options that are not part of the attempt, or is malformed."""
+
+    status_code = 400
+
+
+class NotAllowedYet(CourseError):
+    """A step taken out of order: a locked module, the post-test before the modules, …"""
+
+    status_code = 403
+
+
+class Conflict(CourseError):
+    """The state moved on: a closed attempt, a second submit, an exhausted attempt limit."""
+
+    status_code = 409
+
+
+class CoursePublishError(CourseError):
+    def __init__(self, problems: list[str]):
+        super().__init__("This course cannot be published yet: " + "; ".join(problems))
+        self.problems = problems
+
+
+class GradedContentLocked(CourseError):
+    """Editing what is graded after learners submitted attempts would rewrite their history."""
+
+    status_code = 409

@@ -1,0 +1,279 @@
+"""Writes for the learner's path and for publishing. Each function is one user action,
+in one transaction; a domain error raised before the first write leaves nothing behind."""
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses import grading, selectors
+from courses.errors import Conflict, CoursePublishError, InvalidSubmission, NotAllowedYet
+from courses.models import (
+    Answer,
+    Attempt,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EvaluationItem,
+    EvaluationKind,
+    EvaluationResponse,
+    LateSubmissionPolicy,
+    Module,
+    ModuleProgress,
+    Option,
+    Question,
+    Quiz,
+)
+
+# Network and clock slack before a timed attempt counts as late.
+LATE_GRACE = timedelta(seconds=30)
+_random = secrets.SystemRandom()
+
+
+def enrollment_create(*, user, course: Course) -> Enrollment:
+    if not course.is_open():
+        raise NotAllowedYet("This course is not open for enrolment.")
+    try:
+        with transaction.atomic():
+            enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
+    except IntegrityError:
+        # A double click raced us to the unique constraint: the other request enrolled.
+        enrollment = Enrollment.objects.get(user=user, course=course)
+    return enrollment
+
+
+def disclosures_acknowledge(*, enrollment: Enrollment) -> Enrollment:
+    if enrollment.disclosures_acknowledged_at is None:
+        enrollment.disclosures_acknowledged_at = timezone.now()
+        enrollment.save(update_fields=["disclosures_acknowledged_at"])
+    return enrollment
+
+
+def module_complete(*, enrollment: Enrollment, module: Module) -> ModuleProgress:
+    if module.course_id != enrollment.course_id:
+        raise InvalidSubmission("That module is not part of this course.")
+    progress = selectors.course_progress_for(enrollment=enrollment)
+    step = next(step for step in progress.modules if step.module.id == module.id)
+    if not step.is_unlocked:
+        raise NotAllowedYet("Finish the modules before this one first.")
+    with transaction.atomic():
+        row, _ = ModuleProgress.objects.get_or_create(enrollment=enrollment, module=module)
+    return row
+
+
+def _draw_layout(quiz: Quiz) -> list[dict]:
+    questions = list(Question.objects.filter(quiz=quiz).order_by("order", "id").prefetch_related("options"))
+    if quiz.draw_count and quiz.draw_count < len(questions):
+        drawn = set(q.id for q in _random.sample(questions, quiz.draw_count))
+        questions = [q for q in questions if q.id in drawn]
+    if quiz.shuffle_questions:
+        _random.shuffle(questions)
+    layout = []
+    for question in questions:
+        option_ids = [option.id for option in question.options.all()]
+        if quiz.shuffle_options:
+            _random.shuffle(option_ids)
+        layout.append({"question": question.id, "options": option_ids})
+    return layout
+
+
+def attempt_start(*, enrollment: Enrollment, quiz: Quiz, now: datetime | None = None) -> Attempt:
+    """Start a post-test attempt, or return the one already open (a reload resumes it)."""
+    now = now or timezone.now()
+    if quiz.course_id != enrollment.course_id or not quiz.is_post_test:
+        raise InvalidSubmission("That quiz is not this course's post-test.")
+    with transaction.atomic():
+        # Lock the enrollment so two tabs starting at once get one attempt.
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        open_attempt = Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=True).first()
+        if open_attempt:
+            return open_attempt
+        progress = selectors.course_progress_for(enrollment=enrollment)
+        if not progress.all_modules_complete:
+            raise NotAllowedYet("The post-test opens when every module is complete.")
+        if progress.has_passed:
+            raise Conflict("You have already passed this post-test.")
+        if progress.attempts_left == 0:
+            raise Conflict(f"You have used all {quiz.max_attempts} attempts at this post-test.")
+        number = (Attempt.objects.filter(enrollment=enrollment, quiz=quiz).count()) + 1
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+        return Attempt.objects.create(
+            enrollment=enrollment, quiz=quiz, number=number, started_at=now, deadline_at=deadline,
+            layout=_draw_layout(quiz),
+        )
+
+
+def _validated_answers(attempt: Attempt, answers: Mapping[int, list[int]]) -> dict[int, list[int]]:
+    """Check every question and option against the frozen draw before anything is written."""
+    allowed = {entry["question"]: set(entry["options"]) for entry in attempt.layout}
+    clean: dict[int, list[int]] = {}
+    for question_id, option_ids in answers.items():
+        if question_id not in allowed:
+            raise InvalidSubmission(f"Question {question_id} is not part of this attempt.")
+        unknown = set(option_ids) - allowed[question_id]
+        if unknown:
+            raise InvalidSubmission(f"Option {sorted(unknown)[0]} does not belong to question {question_id} of this attempt.")
+        clean[question_id] = sorted(set(option_ids))
+    return clean
+
+
+def _is_late(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + LATE_GRACE
+
+
+def attempt_save_answer(*, attempt: Attempt, question_id: int, option_ids: list[int],
+                        now: datetime | None = None) -> Answer:
+    """Autosave one answer while the attempt is open, so a timed attempt keeps what was given in time."""
+    now = now or timezone.now()
+    clean = _validated_answers(attempt, {question_id: option_ids})
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not locked.is_open:
+            raise Conflict("This attempt has already been submitted.")
+        if _is_late(locked, now):
+            raise Conflict("Time is up for this attempt; answers can no longer be changed.")
+        answer, _ = Answer.objects.update_or_create(
+            attempt=locked, question_id=question_id,
+            defaults={"selected_option_ids": clean[question_id], "saved_at": now},
+        )
+    return answer
+
+
+def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: datetime | None = None) -> Attempt:
+    """Grade an attempt once. A second or concurrent submit is a Conflict and writes nothing."""
+    now = now or timezone.now()
+    clean = _validated_answers(attempt, answers)
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz", "enrollment__course").get(pk=attempt.pk)
+        if not attempt.is_open:
+            raise Conflict("This attempt has already been submitted.")
+        late = _is_late(attempt, now)
+        if not late:
+            for question_id, option_ids in clean.items():
+                Answer.objects.update_or_create(
+                    attempt=attempt, question_id=question_id,
+                    defaults={"selected_option_ids": option_ids, "saved_at": now},
+                )
+        # Late under "grade answers in time": the autosaved answers count, the late payload does not.
+        reject = late and attempt.quiz.late_submission_policy == LateSubmissionPolicy.REJECT
+        _grade(attempt, zero=reject)
+        attempt.submitted_at = now
+        attempt.is_late = late
+        attempt.save(update_fields=["submitted_at", "is_late", "score_percent", "passed"])
+        _record_post_test_outcome(attempt.enrollment, attempt.quiz, now)
+    return attempt
+
+
+def _grade(attempt: Attempt, *, zero: bool) -> None:
+    weights: dict[int, dict[int, object]] = {}
+    for option in Option.objects.filter(question_id__in=attempt.question_ids).only("id", "question_id", "weight_percent"):
+        weights.setdefault(option.question_id, {})[option.id] = option.weight_percent
+    types = dict(Question.objects.filter(id__in=attempt.question_ids).values_list("id", "type"))
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    points = []
+    for question_id in attempt.question_ids:
+        answer = answers.get(question_id)
+        earned = grading.ZERO
+        if answer and not zero:
+            earned = grading.question_points(
+                question_type=types[question_id], weights_by_option=weights.get(question_id, {}),
+                selected=answer.selected_option_ids,
+            )
+        if answer:
+            answer.points = earned
+            answer.save(update_fields=["points"])
+        points.append(earned)
+    attempt.score_percent = grading.score_percent(points, len(attempt.question_ids))
+    attempt.passed = attempt.score_percent >= attempt.enrollment.course.passing_score_percent
+
+
+def _record_post_test_outcome(enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:
+    scores = list(Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=False)
+                  .order_by("number").values_list("score_percent", flat=True))
+    grade = grading.overall_grade(method=quiz.grading_method, scores_in_order=scores)
+    if grade is not None and grade >= enrollment.course.passing_score_percent and enrollment.post_test_passed_at is None:
+        enrollment.post_test_passed_at = now
+        enrollment.save(update_fields=["post_test_passed_at"])
+        _complete_if_ready(enrollment, now)
+
+
+def _complete_if_ready(enrollment: Enrollment, now: datetime) -> None:
+    if enrollment.post_test_passed_at and enrollment.evaluation_submitted_at and not enrollment.completed_at:
+        enrollment.completed_at = now
+        enrollment.save(update_fields=["completed_at"])
+
+
+def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -> Enrollment:
+    """Record the learner's evaluation; with the post-test passed, the course is complete."""
+    if enrollment.post_test_passed_at is None:
+        raise NotAllowedYet("The evaluation opens after you pass the post-test.")
+    if enrollment.evaluation_submitted_at is not None:
+        raise Conflict("You have already submitted the evaluation for this course.")
+    items = list(EvaluationItem.objects.filter(course_id=enrollment.course_id))
+    errors = []
+    rows = []
+    for item in items:
+        raw = (responses.get(item.id) or "").strip()
+        if item.kind == EvaluationKind.LIKERT:
+            if not raw:
+                if item.is_required:
+                    errors.append(f"Please answer: {item.prompt}")
+                continue
+            if raw not in {"1", "2", "3", "4", "5"}:
+                errors.append(f"Choose a value from 1 to 5 for: {item.prompt}")
+                continue
+            rows.append(EvaluationResponse(enrollment=enrollment, item=item, likert_value=int(raw)))
+        else:
+            if not raw and item.is_required:
+                errors.append(f"Please answer: {item.prompt}")
+                continue
+            rows.append(EvaluationResponse(enrollment=enrollment, item=item, text=raw[:5000]))
+    if errors:
+        raise InvalidSubmission(" ".join(errors))
+    now = timezone.now()
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.evaluation_submitted_at is not None:
+            raise Conflict("You have already submitted the evaluation for this course.")
+        EvaluationResponse.objects.bulk_create(rows)
+        enrollment.evaluation_submitted_at = now
+        enrollment.save(update_fields=["evaluation_submitted_at"])
+        _complete_if_ready(enrollment, now)
+    return enrollment
+
+
+def course_publish(*, course: Course) -> Course:
+    problems = selectors.course_publication_problems(course)
+    if problems:
+        raise CoursePublishError(problems)
+    course.status = CourseStatus.PUBLISHED
+    course.published_at = course.published_at or timezone.now()
+    course.save(update_fields=["status", "published_at", "updated_at"])
+    return course
+
+
+def course_unpublish(*, course: Course, archive: bool = False) -> Course:
+    course.status = CourseStatus.ARCHIVED if archive else CourseStatus.DRAFT
+    course.save(update_fields=["status", "updated_at"])
+    return course
+
+
+STANDARD_EVALUATION = [
+    ("likert", "The stated learning objectives were met.", "objectives_met"),
+    ("likert", "The content was free of commercial bias.", "free_of_commercial_bias"),
+    ("likert", "The content was relevant to my teaching practice.", "relevant_to_practice"),
+    ("likert", "I intend to change something in how I teach as a result of this activity.", "intent_to_change"),
+    ("text", "What will you change in your teaching as a result of this activity?", "what_will_you_change"),
+    ("text", "If you perceived any commercial bias, please describe it.", "commercial_bias_comment"),
+]
+
+
+def evaluation_items_seed_standard(*, course: Course) -> list[EvaluationItem]:
+    """The standard CME evaluation (objectives met, free of commercial bias, intent to change)."""
+    return EvaluationItem.objects.bulk_create([
+        EvaluationItem(course=course, order=index, kind=kind, prompt=prompt, code=code,
+                       is_required=code != "commercial_bias_comment")
+        for index, (kind, prompt, code) in enumerate(STANDARD_EVALUATION, start=1)
+    ])
