@@ -393,6 +393,9 @@ class ModuleProgress(models.Model):
             models.UniqueConstraint(fields=["enrollment", "module"], name="one_progress_row_per_module"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.module} complete"
+
 
 class Attempt(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attempts")
@@ -454,6 +457,9 @@ class Answer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Answer to question {self.question_id} in attempt {self.attempt_id}"
+
     @property
     def is_correct(self) -> bool:
         return self.points is not None and self.points == 1
@@ -474,3 +480,6 @@ class EvaluationResponse(models.Model):
                 condition=Q(likert_value__isnull=True) | (Q(likert_value__gte=1) & Q(likert_value__lte=5)),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Response to “{self.item}”"

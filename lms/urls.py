@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from courses import views as course_views
 from lms import health
 
 # The admin login goes through allauth (email verification, rate limits, MFA),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("learning/", course_views.learning, name="learning"),
+    path("", include("courses.urls")),
 ]

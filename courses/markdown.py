@@ -1,0 +1,44 @@
+"""Markdown for everything authors write (module bodies, stems, feedback, explanations).
+
+Authors may use inline HTML, so the rendered HTML is always sanitized with an allow-list:
+a course file imported from elsewhere must never be able to run script in a learner's
+browser, whatever it contains.
+"""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+_parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "small", "mark", "abbr",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "code", "pre", "kbd",
+    "a", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Removed together with their content, not just unwrapped.
+REMOVED_WITH_CONTENT = {"script", "style"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown (CommonMark with tables, inline HTML allowed) as sanitized HTML."""
+    html = _parser.render(text or "")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=REMOVED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 with the allow-list above
