@@ -132,7 +132,8 @@ def next_step_for(enrollment: Enrollment, *, modules_done: int, modules_total: i
     """(label, url) of what the learner should do next in this course."""
     slug = enrollment.course.slug
     if enrollment.completed_at:
-        return ("Course complete", reverse("courses:detail", args=[slug]))
+        # The claim page decides between claiming and showing the certificate already claimed.
+        return ("Claim credit or view your certificate", reverse("certificates:claim", args=[slug]))
     if enrollment.disclosures_acknowledged_at is None:
         return ("Review the faculty disclosures", reverse("courses:disclosures", args=[slug]))
     if modules_done < modules_total:

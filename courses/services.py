@@ -207,10 +207,6 @@ def _complete_if_ready(enrollment: Enrollment, now: datetime) -> None:
 
 def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -> Enrollment:
     """Record the learner's evaluation; with the post-test passed, the course is complete."""
-    if enrollment.post_test_passed_at is None:
-        raise NotAllowedYet("The evaluation opens after you pass the post-test.")
-    if enrollment.evaluation_submitted_at is not None:
-        raise Conflict("You have already submitted the evaluation for this course.")
     items = list(EvaluationItem.objects.filter(course_id=enrollment.course_id))
     errors = []
     rows = []
@@ -234,7 +230,10 @@ def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -
         raise InvalidSubmission(" ".join(errors))
     now = timezone.now()
     with transaction.atomic():
+        # Checked on the locked row, not the caller's copy, which may predate passing.
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.post_test_passed_at is None:
+            raise NotAllowedYet("The evaluation opens after you pass the post-test.")
         if enrollment.evaluation_submitted_at is not None:
             raise Conflict("You have already submitted the evaluation for this course.")
         EvaluationResponse.objects.bulk_create(rows)

@@ -232,7 +232,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "sweep-stuck-certificates": {
+        "task": "certificates.sweep_stuck_certificates",
+        "schedule": 60.0,
+    },
 }
+
+# --- Certificates. A row still pending or rendering after these ages is re-queued by the
+# sweeper; rendering must outlast the task's hard time limit, or a slow render is doubled.
+CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = env.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS
+CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS = env.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS
+CERTIFICATE_RETRY_BASE_SECONDS = env.CERTIFICATE_RETRY_BASE_SECONDS
 CELERY_TIMEZONE = TIME_ZONE
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
@@ -243,4 +253,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
+    # WeasyPrint logs every layout step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

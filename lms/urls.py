@@ -21,4 +21,5 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("learning/", course_views.learning, name="learning"),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -32,5 +32,7 @@ def celery_worker(transactional_db):
     """A real Celery worker consuming from the run's real broker (filesystem under
     `make test`, Redis under CI), in a thread of this process so it sees the test database."""
     ensure_broker_folders()
+    # Messages left by earlier runs or by tests without a worker would be replayed here.
+    celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15) as worker:
         yield worker

@@ -1,0 +1,26 @@
+from decimal import Decimal
+
+from django import forms
+
+
+class ClaimForm(forms.Form):
+    """Parses the claim; the rules (range, 0.25 steps, completion, profile) live in the service."""
+
+    credits = forms.DecimalField(
+        label="Credits to claim", decimal_places=2, max_digits=5,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
+    )
+    attest = forms.BooleanField(
+        label="I attest that I completed this activity and that the credit I claim reflects the time I spent on it.",
+        required=False,
+    )
+
+    def __init__(self, *args, credits_max: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credits"].widget.attrs["max"] = f"{credits_max.normalize():f}"
+        self.fields["credits"].help_text = f"In steps of 0.25, at most {credits_max.normalize():f}."
+        self.fields["credits"].initial = credits_max
+
+
+class VerifyUploadForm(forms.Form):
+    pdf = forms.FileField(label="Certificate PDF to compare", help_text="The file is compared and not kept.")

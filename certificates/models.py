@@ -1,0 +1,199 @@
+"""Credit claims and CME certificates.
+
+A certificate row is the truth about a certificate: the queue only carries hints to
+render it. Everything printed is frozen on the row when credit is claimed, so a later
+course edit never changes an issued certificate; a name correction reaches it only
+through an explicit regeneration.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Course, Enrollment
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or retyped is unambiguous.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 bits from `secrets`: unguessable, and short enough to type
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """Accept what people type: lower case, hyphens, spaces, and look-alike letters."""
+    cleaned = raw.upper().replace("-", "").replace(" ", "")
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def validate_quarter_step(value: Decimal) -> None:
+    if value is not None and (value * 4) != (value * 4).to_integral_value():
+        raise ValidationError("Credit is claimed in steps of 0.25.", code="credit_step")
+
+
+class CreditType(models.TextChoices):
+    AMA_PRA_CATEGORY_1 = "ama_pra_1", "AMA PRA Category 1 Credit™"
+    PARTICIPATION = "participation", "Certificate of participation"
+
+
+class CreditClaim(models.Model):
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="credit_claim")
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices)
+    credits_claimed = models.DecimalField(max_digits=5, decimal_places=2, validators=[validate_quarter_step])
+    attested_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="claim_credits_positive", condition=Q(credits_claimed__gt=0)),
+            models.CheckConstraint(name="claim_credit_type_valid", condition=Q(credit_type__in=CreditType.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credits_claimed} {self.get_credit_type_display()} for {self.enrollment}"
+
+
+class CertificateStatus(models.TextChoices):
+    PENDING = "pending", "Queued"
+    RENDERING = "rendering", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    REVOKED = "revoked", "Revoked"
+
+
+class Certificate(models.Model):
+    code = models.CharField(
+        max_length=CODE_LENGTH, unique=True, default=new_certificate_code,
+        validators=[RegexValidator(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")],
+    )
+    claim = models.OneToOneField(CreditClaim, on_delete=models.PROTECT, related_name="certificate")
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    status = models.CharField(max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.PENDING)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # The frozen snapshot: exactly what the PDF prints.
+    learner_name = models.CharField(max_length=200)
+    learner_credentials = models.CharField(max_length=20, blank=True)
+    course_title = models.CharField(max_length=200)
+    activity_format = models.CharField(max_length=60)
+    provider_name = models.CharField(max_length=200)
+    accreditation_statement = models.TextField()
+    designation_statement = models.TextField()
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices)
+    credits = models.DecimalField(max_digits=5, decimal_places=2)
+    completion_date = models.DateField()
+    issued_at = models.DateTimeField(null=True, blank=True, help_text="Set once, when first ready.")
+    # The stored PDF.
+    pdf_path = models.CharField(max_length=200, blank=True)
+    pdf_size = models.PositiveIntegerField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    render_tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment"], name="one_certificate_per_enrollment"),
+            models.CheckConstraint(name="certificate_status_valid", condition=Q(status__in=CertificateStatus.values)),
+            # A ready certificate always has its file recorded.
+            models.CheckConstraint(
+                name="ready_certificate_has_its_pdf",
+                condition=~Q(status=CertificateStatus.READY)
+                | (~Q(pdf_path="") & Q(pdf_size__gt=0) & ~Q(pdf_sha256="") & Q(issued_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="revoked_certificate_says_when_and_why",
+                condition=~Q(status=CertificateStatus.REVOKED) | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "status_changed_at"], name="certificate_status_age")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.learner_name}, {self.course_title}"
+
+    def get_absolute_url(self) -> str:
+        return self.verify_path
+
+    @property
+    def verify_path(self) -> str:
+        return reverse("certificates:verify", args=[self.code])
+
+    @property
+    def verify_url(self) -> str:
+        return f"{settings.SITE_URL}{self.verify_path}"
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:5]}-{self.code[5:]}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (CertificateStatus.READY, CertificateStatus.FAILED, CertificateStatus.REVOKED)
+
+    @property
+    def is_physician_credit(self) -> bool:
+        return self.credit_type == CreditType.AMA_PRA_CATEGORY_1
+
+
+class CertificateEventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    RENDERING = "rendering", "Rendering started"
+    REDELIVERED = "redelivered", "Picked up again after an interrupted render"
+    RENDERED = "rendered", "Rendered"
+    FAILED = "failed", "Render failed"
+    RETRIED = "retried", "Retried"
+    REQUEUED = "requeued", "Re-queued by the sweeper"
+    REGENERATED = "regenerated", "Regenerated"
+    REVOKED = "revoked", "Revoked"
+    EMAILED = "emailed", "Emailed to the learner"
+
+
+class CertificateEvent(models.Model):
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=CertificateEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+def _private_upload(instance, filename: str) -> str:
+    return f"certificate-look/{instance.course_id}/{filename}"
+
+
+class CertificateLook(models.Model):
+    """Per-course appearance of the certificate: logo, signatory and accent colour."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="certificate_look")
+    logo = models.ImageField(upload_to=_private_upload, blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+    signature_image = models.ImageField(upload_to=_private_upload, blank=True)
+    accent_colour = models.CharField(
+        max_length=7, default="#0B5F73",
+        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #0B5F73.")],
+    )
+
+    def __str__(self) -> str:
+        return f"Certificate look for {self.course}"

@@ -1,0 +1,121 @@
+"""Certificate PDFs with WeasyPrint: archival (PDF/A-3b), tagged for screen readers,
+fonts embedded, and no network access while rendering."""
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from certificates.models import Certificate, CertificateLook
+
+# PDF/A-3b plus a structure tree: archival and accessible (the "a" conformance level in
+# practice); see docs/benchmarks.md for what the variant costs per certificate.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
+CERTIFICATE_DIR = "certificates"
+
+
+class ProjectFilesOnlyFetcher(URLFetcher):
+    """Serves the project's own static files and per-course look images; refuses
+    everything else, so authored content can never make the worker reach the network."""
+
+    def __init__(self, allowed_roots: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.allowed_roots = [root.resolve() for root in allowed_roots]
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file://"):
+            raise ValueError(f"Refused to fetch {url[:60]!r}: certificates use only local files.")
+        path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed_roots):
+            raise ValueError(f"Refused to fetch {path}: outside the project's static files.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    # One FontConfiguration per worker process: building it scans the system fonts.
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet() -> CSS:
+    # Parsed once per process and reused for every certificate.
+    css_path = finders.find("certificates/certificate.css")
+    return CSS(filename=css_path, font_config=_font_config())
+
+
+@cache
+def _fetcher() -> ProjectFilesOnlyFetcher:
+    roots = [Path(p) for p in settings.STATICFILES_DIRS] + [Path(settings.MEDIA_ROOT) / "certificate-look"]
+    return ProjectFilesOnlyFetcher(roots)
+
+
+def qr_svg(url: str, colour: str = "#1d2433") -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, dark=colour, border=0, omitsize=False)
+
+
+def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:
+    look = look or CertificateLook.objects.filter(course_id=certificate.course_id).first()
+    return render_to_string("certificates/pdf/certificate.html", {
+        "certificate": certificate,
+        "look": look,
+        "accent": look.accent_colour if look else "#0B5F73",
+        "logo_url": Path(look.logo.path).as_uri() if look and look.logo else "",
+        "signature_url": Path(look.signature_image.path).as_uri() if look and look.signature_image else "",
+        "qr_svg": qr_svg(certificate.verify_url),
+    })
+
+
+def html_to_pdf(html: str, *, base_dir: Path | None = None, **options) -> bytes:
+    base_url = (base_dir or Path(settings.BASE_DIR) / "static").as_uri() + "/"
+    document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher())
+    return document.write_pdf(stylesheets=[_stylesheet()], font_config=_font_config(), **{**PDF_OPTIONS, **options})
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    return html_to_pdf(certificate_html(certificate))
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    path: str  # relative to MEDIA_ROOT
+    size: int
+    sha256: str
+
+
+def store_pdf(*, code: str, pdf: bytes) -> StoredPdf:
+    """Write the PDF atomically: a reader sees the old file or the new one, never half of one.
+
+    The name is fixed per code, so a retried or regenerated render replaces the file
+    instead of leaving an orphan beside it.
+    """
+    relative = f"{CERTIFICATE_DIR}/{code}.pdf"
+    final = Path(settings.MEDIA_ROOT) / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=f".{code}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, final)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return StoredPdf(path=relative, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
+
+
+def stored_pdf_path(certificate: Certificate) -> Path:
+    return Path(settings.MEDIA_ROOT) / certificate.pdf_path

@@ -1,0 +1,240 @@
+"""Claiming credit and the life of a certificate: every state change goes through here,
+in one transaction, with its event recorded; the render task is queued on commit."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.selectors import profile_for, profile_is_complete_for_credit
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateEventKind,
+    CertificateStatus,
+    CreditClaim,
+    CreditType,
+)
+from courses.models import Enrollment
+
+logger = logging.getLogger(__name__)
+
+
+class ClaimError(Exception):
+    def __init__(self, message: str, *, status_code: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+class CertificateStateError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def parse_credits(raw: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise ClaimError("Enter the credits as a number, for example 1.25.") from error
+    if not value.is_finite():
+        raise ClaimError("Enter the credits as a number, for example 1.25.")
+    return value
+
+
+def _event(certificate: Certificate, kind: str, *, actor=None, detail: str = "") -> None:
+    CertificateEvent.objects.create(certificate=certificate, kind=kind, actor=actor, detail=detail)
+
+
+def queue_render(certificate_id: int) -> None:
+    """Hand the render to the worker. If the broker is away, the claim still stands:
+    the row stays pending and the sweeper queues it again once the broker is back."""
+    from certificates.tasks import render_certificate
+
+    try:
+        render_certificate.apply_async(args=[certificate_id], retry=True,
+                                       retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 — the database row is the truth; the sweeper re-queues
+        logger.warning("Could not queue certificate %s; the sweeper will retry", certificate_id, exc_info=True)
+
+
+def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attested: bool) -> Certificate:
+    """Claim credit for a completed course and create its pending certificate, atomically."""
+    if enrollment.user_id != user.pk:
+        raise ClaimError("No such enrollment.", status_code=404)
+    if enrollment.completed_at is None:
+        raise ClaimError("Credit can be claimed once the course is complete (post-test passed and evaluation done).",
+                         status_code=403)
+    if not attested:
+        raise ClaimError("Please confirm the attestation before claiming.")
+    readiness = profile_is_complete_for_credit(user)
+    if not readiness.is_complete:
+        raise ClaimError("Your CME profile is missing: " + ", ".join(readiness.missing) + ".", status_code=403)
+    course = enrollment.course
+    if credits <= 0:
+        raise ClaimError("Claim a positive number of credits.")
+    if (credits * 4) != (credits * 4).to_integral_value():
+        raise ClaimError("Credits are claimed in steps of 0.25 (for example 1.25 or 1.75).")
+    if credits > course.credits_max:
+        raise ClaimError(f"This activity is designated for at most {course.credits_max.normalize():f} credits.")
+    profile = profile_for(user)
+    credit_type = CreditType.AMA_PRA_CATEGORY_1 if profile.is_physician else CreditType.PARTICIPATION
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            claim = CreditClaim.objects.create(
+                enrollment=enrollment, credit_type=credit_type, credits_claimed=credits, attested_at=now, claimed_at=now,
+            )
+            certificate = Certificate.objects.create(
+                claim=claim, enrollment=enrollment, user=user, course=course,
+                learner_name=profile.certificate_name, learner_credentials=profile.credentials,
+                course_title=course.title, activity_format=course.get_activity_format_display(),
+                provider_name=course.provider_name,
+                accreditation_statement=course.accreditation_statement_text,
+                designation_statement=course.designation_statement_text,
+                credit_type=credit_type, credits=credits, completion_date=enrollment.completed_at.date(),
+            )
+            _event(certificate, CertificateEventKind.CREATED, actor=user,
+                   detail=f"{credits} {claim.get_credit_type_display()} claimed")
+            transaction.on_commit(lambda: queue_render(certificate.pk))
+    except IntegrityError as error:
+        # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.
+        raise ClaimError("Credit has already been claimed for this course.", status_code=409) from error
+    return certificate
+
+
+def certificate_mark_rendering(*, certificate_id: int) -> Certificate | None:
+    """Take the certificate for rendering, under a row lock. None when there is nothing to do."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None or certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
+            return None
+        kind = CertificateEventKind.RENDERING
+        if certificate.status == CertificateStatus.RENDERING:
+            kind = CertificateEventKind.REDELIVERED
+        certificate.status = CertificateStatus.RENDERING
+        certificate.status_changed_at = timezone.now()
+        certificate.render_tries += 1
+        certificate.save(update_fields=["status", "status_changed_at", "render_tries"])
+        _event(certificate, kind, detail=f"try {certificate.render_tries}")
+    return certificate
+
+
+def certificate_mark_ready(*, certificate_id: int, path: str, size: int, sha256: str) -> Certificate | None:
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status == CertificateStatus.REVOKED:
+            return None
+        certificate.status = CertificateStatus.READY
+        certificate.status_changed_at = timezone.now()
+        certificate.issued_at = certificate.issued_at or timezone.now()
+        certificate.pdf_path, certificate.pdf_size, certificate.pdf_sha256 = path, size, sha256
+        certificate.last_error = ""
+        certificate.save()
+        _event(certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…")
+        from certificates.tasks import email_certificate_ready
+
+        transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate_id))
+    return certificate
+
+
+def _queue_quietly(task, *args) -> None:
+    try:
+        task.apply_async(args=list(args), retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 — a missed notification must not undo a ready certificate
+        logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
+
+
+def certificate_mark_failed(*, certificate_id: int, error: str, final: bool) -> None:
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
+            return
+        certificate.last_error = error[:2000]
+        # Between tries the row goes back to pending, so the sweeper can pick it up if the retry is lost.
+        certificate.status = CertificateStatus.FAILED if final else CertificateStatus.PENDING
+        certificate.status_changed_at = timezone.now()
+        certificate.save(update_fields=["last_error", "status", "status_changed_at"])
+        _event(certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500])
+
+
+def certificate_email_sent(*, certificate: Certificate) -> None:
+    _event(certificate, CertificateEventKind.EMAILED, detail=certificate.user.email)
+
+
+def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != CertificateStatus.FAILED:
+            raise CertificateStateError(f"Only failed certificates can be retried ({certificate.code} is "
+                                        f"{certificate.get_status_display().lower()}).")
+        certificate.status = CertificateStatus.PENDING
+        certificate.status_changed_at = timezone.now()
+        certificate.save(update_fields=["status", "status_changed_at"])
+        _event(certificate, CertificateEventKind.RETRIED, actor=actor)
+        transaction.on_commit(lambda: queue_render(certificate.pk))
+    return certificate
+
+
+def certificate_regenerate(*, certificate: Certificate, actor) -> Certificate:
+    """Re-render with the learner's current profile name (a name correction): same code, history kept."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+        if certificate.status == CertificateStatus.REVOKED:
+            raise CertificateStateError(f"{certificate.code} is revoked; a revoked certificate is not regenerated.")
+        profile = profile_for(certificate.user)
+        old_name = certificate.learner_name
+        if profile and profile.certificate_name:
+            certificate.learner_name = profile.certificate_name
+            certificate.learner_credentials = profile.credentials
+        certificate.status = CertificateStatus.PENDING
+        certificate.status_changed_at = timezone.now()
+        certificate.save()
+        _event(certificate, CertificateEventKind.REGENERATED, actor=actor,
+               detail=f"name “{old_name}” → “{certificate.learner_name}”" if old_name != certificate.learner_name else "")
+        transaction.on_commit(lambda: queue_render(certificate.pk))
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    reason = reason.strip()
+    if not reason:
+        raise CertificateStateError("Give a reason for revoking: it is shown on the verification page's record.")
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status == CertificateStatus.REVOKED:
+            raise CertificateStateError(f"{certificate.code} is already revoked.")
+        certificate.status = CertificateStatus.REVOKED
+        certificate.status_changed_at = certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.revoked_by = actor
+        certificate.save()
+        _event(certificate, CertificateEventKind.REVOKED, actor=actor, detail=reason)
+    return certificate
+
+
+def certificates_sweep(*, now=None) -> int:
+    """Re-queue certificates stuck before `ready`: the queue lost them, or a worker died mid-render."""
+    now = now or timezone.now()
+    stuck = Certificate.objects.filter(
+        Q(status=CertificateStatus.PENDING,
+          status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
+        | Q(status=CertificateStatus.RENDERING,
+            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS))
+    ).values_list("pk", flat=True)
+    count = 0
+    for certificate_id in list(stuck):
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+            # Touch the row so the next sweep waits a full period before queueing it again.
+            certificate.status_changed_at = now
+            certificate.save(update_fields=["status_changed_at"])
+            _event(certificate, CertificateEventKind.REQUEUED, detail=f"was {certificate.status}")
+        queue_render(certificate_id)
+        count += 1
+    return count

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("courses/<slug:slug>/claim/", views.claim, name="claim"),
+    path("certificates/", views.certificate_list, name="list"),
+    path("certificates/transcript/", views.transcript, name="transcript"),
+    path("certificates/<str:code>/status/", views.certificate_status, name="status"),
+    path("certificates/<str:code>/download/", views.certificate_download, name="download"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

@@ -1,0 +1,130 @@
+"""Learner-facing certificate pages and the public verification page."""
+
+import csv
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.selectors import profile_for, profile_is_complete_for_credit
+from certificates import rendering, selectors, services
+from certificates.forms import ClaimForm, VerifyUploadForm
+from certificates.models import Certificate, CertificateStatus
+from courses.models import Course, Enrollment
+from lms import ratelimit
+
+VERIFY_LIMIT_PER_MINUTE = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(Course, slug=slug)
+    enrollment = get_object_or_404(Enrollment, course=course, user=request.user)
+    existing = Certificate.objects.filter(enrollment=enrollment).first()
+    if existing:
+        messages.info(request, "You have already claimed credit for this course.")
+        return redirect("certificates:list")
+    form = ClaimForm(request.POST or None, credits_max=course.credits_max)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.credit_claim_create(enrollment=enrollment, user=request.user,
+                                         credits=form.cleaned_data["credits"], attested=form.cleaned_data["attest"])
+        except services.ClaimError as error:
+            form.add_error(None, error.message)
+            status = error.status_code
+        else:
+            messages.success(request, "Credit claimed. Your certificate is queued and will be ready in a moment.")
+            return redirect("certificates:list")
+    elif request.method == "POST":
+        status = 400
+    profile = profile_for(request.user)
+    return render(request, "certificates/claim.html", {
+        "course": course, "enrollment": enrollment, "form": form,
+        "readiness": profile_is_complete_for_credit(request.user),
+        "is_physician": bool(profile and profile.is_physician),
+    }, status=status)
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "certificates/list.html", {"certificates": selectors.certificates_for(user=request.user)})
+
+
+@login_required
+def certificate_status(request: HttpRequest, code: str) -> HttpResponse:
+    """The status cell, polled by htmx while the certificate is pending or rendering."""
+    try:
+        certificate = selectors.certificate_for_owner(user=request.user, code=code)
+    except Certificate.DoesNotExist as error:
+        raise Http404("No such certificate.") from error
+    return render(request, "certificates/partials/status.html", {"certificate": certificate})
+
+
+@login_required
+def certificate_download(request: HttpRequest, code: str) -> FileResponse:
+    try:
+        certificate = selectors.certificate_for_owner(user=request.user, code=code)
+    except Certificate.DoesNotExist as error:
+        raise Http404("No such certificate.") from error
+    if certificate.status != CertificateStatus.READY:
+        raise Http404("This certificate is not ready.")
+    path = rendering.stored_pdf_path(certificate)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+def transcript(request: HttpRequest) -> HttpResponse:
+    data = selectors.transcript_for(user=request.user)
+    export = request.GET.get("format", "")
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Completed", "Activity", "Provider", "Credit type", "Credits", "Certificate code"])
+        for item in data.claims:
+            writer.writerow([item.enrollment.completed_at.date().isoformat(), _cell(item.enrollment.course.title),
+                             _cell(item.enrollment.course.provider_name), item.get_credit_type_display(),
+                             f"{item.credits_claimed:.2f}", item.certificate.code])
+        return response
+    context = {"transcript": data, "profile": profile_for(request.user), "generated_at": timezone.now()}
+    if export == "pdf":
+        html = render_to_string("certificates/pdf/transcript.html", context)
+        pdf = rendering.html_to_pdf(html)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="docere-transcript.pdf"'
+        return response
+    return render(request, "certificates/transcript.html", context)
+
+
+def _cell(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas; a leading quote disarms them.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    if not ratelimit.allow(request, scope="verify", limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60):
+        return render(request, "certificates/verify_limited.html", status=429)
+    try:
+        certificate = selectors.certificate_for_verification(code=code)
+    except Certificate.DoesNotExist as error:
+        raise Http404("No certificate has this code.") from error
+    if certificate.status not in (CertificateStatus.READY, CertificateStatus.REVOKED):
+        raise Http404("No issued certificate has this code.")
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    match = None
+    if request.method == "POST" and form.is_valid():
+        digest = hashlib.sha256()
+        for chunk in form.cleaned_data["pdf"].chunks():
+            digest.update(chunk)
+        match = digest.hexdigest() == certificate.pdf_sha256
+    return render(request, "certificates/verify.html", {"certificate": certificate, "form": form, "match": match},
+                  status=400 if request.method == "POST" and not form.is_valid() else 200)
