@@ -94,7 +94,8 @@ def transcript(request: HttpRequest) -> HttpResponse:
                              _cell(item.enrollment.course.provider_name), item.get_credit_type_display(),
                              f"{item.credits_claimed:.2f}", item.certificate.code])
         return response
-    context = {"transcript": data, "profile": profile_for(request.user), "generated_at": timezone.now()}
+    context = {"transcript": data, "profile": profile_for(request.user), "user": request.user,
+               "generated_at": timezone.now()}
     if export == "pdf":
         html = render_to_string("certificates/pdf/transcript.html", context)
         pdf = rendering.html_to_pdf(html)
