@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "certificates",
+    "reports",
+    "library",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,6 @@ urlpatterns = [
     path("learning/", course_views.learning, name="learning"),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("reports/", include("reports.urls")),
+    path("resources/", include("library.urls")),
 ]
