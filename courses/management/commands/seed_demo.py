@@ -1,7 +1,19 @@
+from pathlib import Path
+
+import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services as account_services
+from courses import services as course_services
+from courses.importers.course_yaml import CourseImportError, course_import_yaml
+from courses.models import Course
+
+DEMO_COURSES_DIR = Path(__file__).resolve().parents[2] / "demo"
+# The demo learner is midway through this course, so the "continue where you left off"
+# path can be tried without clicking through two modules first.
+DEMO_LEARNER_COURSE = "inclusive-clinical-teaching"
+DEMO_LEARNER_MODULES_DONE = 2
 
 
 class Command(BaseCommand):
@@ -10,8 +22,34 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates accounts with published passwords; it never runs with DEBUG off.")
-        account_services.demo_accounts_ensure()
+        accounts = account_services.demo_accounts_ensure()
         self.stdout.write(
             f"Demo admin:   {account_services.DEMO_ADMIN_EMAIL} / {account_services.DEMO_ADMIN_PASSWORD}\n"
             f"Demo learner: {account_services.DEMO_LEARNER_EMAIL} / {account_services.DEMO_LEARNER_PASSWORD}"
         )
+        self._load_demo_courses()
+        self._put_learner_midway(accounts["learner"])
+
+    def _load_demo_courses(self) -> None:
+        for path in sorted(DEMO_COURSES_DIR.glob("*.yaml")):
+            text = path.read_text(encoding="utf-8")
+            # A course already here is left alone: it may have been edited, or have learners.
+            if Course.objects.filter(slug=yaml.safe_load(text)["course"]["slug"]).exists():
+                continue
+            try:
+                course = course_import_yaml(text=text)
+            except CourseImportError as exc:
+                raise CommandError(f"The demo course {path.name} does not import:\n{exc}") from exc
+            self.stdout.write(f"Loaded demo course: {course.title}")
+
+    def _put_learner_midway(self, learner) -> None:
+        course = Course.objects.get(slug=DEMO_LEARNER_COURSE)
+        if not course.is_open():
+            self.stdout.write(f"{course.title} is not open today, so the demo learner is not enrolled in it.")
+            return
+        # Each of these services does nothing when its step is already done, so a second
+        # run (or a learner who has moved further on) is left as it is.
+        enrollment = course_services.enrollment_create(user=learner, course=course)
+        course_services.disclosures_acknowledge(enrollment=enrollment)
+        for module in course.modules.order_by("order")[:DEMO_LEARNER_MODULES_DONE]:
+            course_services.module_complete(enrollment=enrollment, module=module)

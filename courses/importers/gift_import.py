@@ -1,0 +1,47 @@
+"""Write parsed questions into a quiz: a GIFT file into a course's post-test bank, and
+(through `quiz_questions_append`) the questions of a YAML course file."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from courses.importers.gift import ParsedQuestion, parse_gift
+from courses.models import Course, Option, Question, Quiz, QuizKind
+
+# Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%.
+WEIGHT_STEP = Decimal("0.01")
+
+
+def quiz_questions_append(*, quiz: Quiz, questions: Sequence[ParsedQuestion]) -> list[Question]:
+    """Add questions after the quiz's last one, in the given order, with their options."""
+    last_order = quiz.questions.aggregate(last=Max("order"))["last"] or 0
+    created = []
+    for offset, parsed in enumerate(questions, start=1):
+        question = Question.objects.create(
+            quiz=quiz, order=last_order + offset, type=parsed.type, stem=parsed.stem,
+            explanation=parsed.explanation,
+        )
+        # Rounded here rather than by the database, so the returned rows equal the stored ones.
+        Option.objects.bulk_create([
+            Option(question=question, order=order, text=option.text, feedback=option.feedback,
+                   weight_percent=option.weight_percent.quantize(WEIGHT_STEP))
+            for order, option in enumerate(parsed.options, start=1)
+        ])
+        created.append(question)
+    return created
+
+
+def gift_import(*, course: Course, text: str) -> list[Question]:
+    """Append every question of a GIFT file to the course's post-test bank, or none of them.
+
+    A file with any error raises GiftImportError (every error, with its line) before anything
+    is written. Adding to a bank is allowed even after learners submitted attempts: each
+    attempt froze its draw when it started, so no past result changes.
+    """
+    parsed = parse_gift(text)
+    with transaction.atomic():
+        # The lock keeps two imports into the same bank from numbering questions alike.
+        post_test, _ = Quiz.objects.select_for_update().get_or_create(course=course, kind=QuizKind.POST_TEST)
+        return quiz_questions_append(quiz=post_test, questions=parsed)

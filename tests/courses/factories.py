@@ -1,0 +1,169 @@
+"""Course factories. `CourseFactory()` is a complete course a learner can take today:
+published and open, one faculty member who has disclosed, two modules, a post-test bank
+of three questions (one of each type) and the standard evaluation.
+
+    CourseFactory(modules=10, bank=12)        # bigger
+    CourseFactory(status="draft", bank=0)     # a draft without a post-test
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from courses.models import (
+    Course,
+    CourseStatus,
+    Disclosure,
+    Enrollment,
+    Faculty,
+    Module,
+    Option,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizKind,
+)
+from courses.services import evaluation_items_seed_standard
+from tests.factories import UserFactory
+
+QUESTION_TYPES = [QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE]
+
+# The options each question type gets: (text, weight_percent, feedback).
+OPTIONS = {
+    QuestionType.SINGLE: [("Ask what the learner noticed", 100, "Yes: start from their view."),
+                          ("Correct them in front of the team", 0, "Public correction shuts learners down."),
+                          ("Say nothing", 0, ""), ("Tell the resident to handle it", 0, "")],
+    QuestionType.MULTIPLE: [("Name the behavior", 50, "Yes."), ("Describe its effect", 50, "Yes."),
+                            ("Judge the person", -50, "Feedback is about behavior."), ("Wait a month", 0, "")],
+    QuestionType.TRUE_FALSE: [("True", 100, "Right."), ("False", 0, "Not so.")],
+}
+
+
+class DisclosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disclosure
+
+    faculty = factory.SubFactory("tests.courses.factories.FacultyFactory", disclosures=0)
+    has_no_relevant_relationships = True
+
+
+class FacultyFactory(factory.django.DjangoModelFactory):
+    """A faculty member with one "nothing to disclose" record (ACCME Standard 3)."""
+
+    class Meta:
+        model = Faculty
+        skip_postgeneration_save = True
+
+    course = factory.SubFactory("tests.courses.factories.CourseFactory", faculty=0)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Faculty Member {n}")
+    degrees = "MD, MEd"
+
+    @factory.post_generation
+    def disclosures(faculty, create, extracted, **kwargs):
+        if create:
+            DisclosureFactory.create_batch(1 if extracted is None else extracted, faculty=faculty)
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory("tests.courses.factories.CourseFactory", modules=0)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    body = "## Why it matters\n\nA paragraph of **Markdown**.\n\n- one point\n- another point\n"
+    estimated_minutes = 20
+
+
+class PostTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    course = factory.SubFactory("tests.courses.factories.CourseFactory", bank=0)
+    kind = QuizKind.POST_TEST
+
+
+class KnowledgeCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    module = factory.SubFactory(ModuleFactory)
+    course = factory.SelfAttribute("module.course")
+    kind = QuizKind.KNOWLEDGE_CHECK
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question with valid options for its type: exactly one correct for single and
+    true/false, positive weights summing to 100 for multiple."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    quiz = factory.SubFactory(PostTestFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    type = QuestionType.SINGLE
+    stem = factory.Sequence(lambda n: f"Question {n}: what is the best next step?\n")
+    explanation = "Because the learner's view comes first."
+
+    @factory.post_generation
+    def options(question, create, extracted, **kwargs):
+        if create and extracted is None:
+            Option.objects.bulk_create([
+                Option(question=question, order=order, text=text, weight_percent=Decimal(weight), feedback=feedback)
+                for order, (text, weight, feedback) in enumerate(OPTIONS[question.type], start=1)
+            ])
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Teaching Course {n}")
+    summary = "Practical teaching moves for clinical supervisors."
+    description = "A course for faculty who teach on the wards.\n"
+    learning_objectives = factory.LazyFunction(lambda: ["Describe one practice.", "Apply it on the next shift."])
+    target_audience = "Attending physicians who supervise learners."
+    credits_max = Decimal("1.00")
+    release_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    expiry_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    status = CourseStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def faculty(course, create, extracted, **kwargs):
+        if create:
+            FacultyFactory.create_batch(1 if extracted is None else extracted, course=course)
+
+    @factory.post_generation
+    def modules(course, create, extracted, **kwargs):
+        if create:
+            for order in range(1, (2 if extracted is None else extracted) + 1):
+                ModuleFactory(course=course, order=order)
+
+    @factory.post_generation
+    def bank(course, create, extracted, **kwargs):
+        """How many post-test questions; 0 means no post-test at all."""
+        count = 3 if extracted is None else extracted
+        if create and count:
+            quiz = PostTestFactory(course=course)
+            for order in range(1, count + 1):
+                QuestionFactory(quiz=quiz, order=order, type=QUESTION_TYPES[(order - 1) % len(QUESTION_TYPES)])
+
+    @factory.post_generation
+    def evaluation(course, create, extracted, **kwargs):
+        if create and extracted is not False:
+            evaluation_items_seed_standard(course=course)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
