@@ -338,9 +338,10 @@ def question_problems(question: Question, *, label: str) -> list[str]:
     if question.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
         correct = sum(1 for weight in weights if weight > 0)
         if correct != 1:
-            problems.append(f"{label} is single-answer but has {correct} correct options (it needs exactly one).")
-    if question.type == QuestionType.TRUE_FALSE and len(options) != 2:
-        problems.append(f"{label} is true/false but has {len(options)} options.")
+            kind = "true/false" if question.type == QuestionType.TRUE_FALSE else "single-answer"
+            problems.append(f"{label} is {kind} but has {correct} correct options (it needs exactly one).")
+    if question.type == QuestionType.TRUE_FALSE and sorted(o.text.strip() for o in options) != ["False", "True"]:
+        problems.append(f"{label} is true/false but its options are not exactly “True” and “False”.")
     if question.type == QuestionType.MULTIPLE:
         positive = sum((weight for weight in weights if weight > 0), Decimal(0))
         if abs(positive - 100) > Decimal("0.05"):

@@ -270,7 +270,11 @@ STANDARD_EVALUATION = [
 
 
 def evaluation_items_seed_standard(*, course: Course) -> list[EvaluationItem]:
-    """The standard CME evaluation (objectives met, free of commercial bias, intent to change)."""
+    """The standard CME evaluation (objectives met, free of commercial bias, intent to change).
+
+    A course that already has evaluation items keeps them: seeding twice must not duplicate."""
+    if EvaluationItem.objects.filter(course=course).exists():
+        return list(EvaluationItem.objects.filter(course=course))
     return EvaluationItem.objects.bulk_create([
         EvaluationItem(course=course, order=index, kind=kind, prompt=prompt, code=code,
                        is_required=code != "commercial_bias_comment")
