@@ -22,7 +22,8 @@ def question_points(*, question_type: str, weights_by_option: dict[int, Decimal]
             return ZERO
         (option_id,) = chosen
         return ONE if weights_by_option.get(option_id, ZERO) > 0 else ZERO
-    total = sum((weights_by_option[option_id] for option_id in chosen), ZERO) / Decimal(100)
+    # .get: an option removed from a draft bank after the draw simply earns nothing.
+    total = sum((weights_by_option.get(option_id, ZERO) for option_id in chosen), ZERO) / Decimal(100)
     return min(ONE, max(ZERO, total)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 

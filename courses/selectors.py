@@ -302,12 +302,18 @@ def course_publication_problems(course: Course) -> list[str]:
     modules = list(course.modules.all())
     if not modules:
         problems.append("The course has no modules.")
+    elif [module.order for module in modules] != list(range(1, len(modules) + 1)):
+        problems.append("Modules must be numbered 1, 2, 3 … without gaps (learners open them in that order).")
     faculty = list(course.faculty.annotate(disclosure_count=Count("disclosures")))
     if not faculty:
         problems.append("No faculty are listed (ACCME requires the planners and authors to disclose).")
     for person in faculty:
         if person.disclosure_count == 0:
             problems.append(f"{person.name} has no disclosure record (use “no relevant financial relationships” if none).")
+    # ACCME Standard 3: relevant relationships are mitigated before the activity reaches learners.
+    for disclosure in Disclosure.objects.filter(faculty__course=course, has_no_relevant_relationships=False,
+                                                is_mitigated=False).select_related("faculty"):
+        problems.append(f"{disclosure.faculty.name}'s relationship with {disclosure.ineligible_company} is not marked mitigated.")
     post_test = post_test_for(course)
     if post_test is None:
         problems.append("The course has no post-test.")
@@ -337,9 +343,11 @@ def question_problems(question: Question, *, label: str) -> list[str]:
         problems.append(f"{label} has fewer than two options.")
     if question.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
         correct = sum(1 for weight in weights if weight > 0)
+        kind = "true/false" if question.type == QuestionType.TRUE_FALSE else "single-answer"
         if correct != 1:
-            kind = "true/false" if question.type == QuestionType.TRUE_FALSE else "single-answer"
             problems.append(f"{label} is {kind} but has {correct} correct options (it needs exactly one).")
+        elif any(weight not in (0, 100) for weight in weights):
+            problems.append(f"{label} is {kind}: its correct option is worth 100% and the others 0%.")
     if question.type == QuestionType.TRUE_FALSE and sorted(o.text.strip() for o in options) != ["False", "True"]:
         problems.append(f"{label} is true/false but its options are not exactly “True” and “False”.")
     if question.type == QuestionType.MULTIPLE:
