@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "library",
+    "api",
+    "lti",
+    "badges",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("reports/", include("reports.urls")),
     path("resources/", include("library.urls")),
+    path("api/", include("api.urls")),
+    path("lti/", include("lti.urls")),
+    path("", include("badges.urls")),
 ]
