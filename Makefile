@@ -8,6 +8,9 @@ PORT ?= 8000
 # System libraries WeasyPrint needs (Pango, HarfBuzz with its fast subsetter) and the
 # fonts certificates are set in.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
+# What the test suite adds: Chromium for the browser journeys, Redis for the broker-outage
+# tests (they start a Redis of their own on a free port).
+APT_TEST_PACKAGES := chromium redis-server
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
 
@@ -22,6 +25,7 @@ run: setup migrate demo
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: setup $(VENV)/.dev-installed
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_TEST_PACKAGES)"
 	$(BIN)/ruff check .
 	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/pytest
 

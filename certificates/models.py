@@ -197,3 +197,68 @@ class CertificateLook(models.Model):
 
     def __str__(self) -> str:
         return f"Certificate look for {self.course}"
+
+
+class CertificateBatchKind(models.TextChoices):
+    EXPORT = "export", "ZIP of certificates"
+    ISSUE = "issue", "Bulk issue for a course"
+
+
+class CertificateBatchStatus(models.TextChoices):
+    PENDING = "pending", "Queued"
+    RUNNING = "running", "In progress"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CertificateBatch(models.Model):
+    """An administrator's job over many certificates: a ZIP built by the worker, or a bulk
+    issue for a course. The row holds the job's progress and outcome; the progress page
+    only reads it."""
+
+    kind = models.CharField(max_length=10, choices=CertificateBatchKind.choices)
+    status = models.CharField(max_length=10, choices=CertificateBatchStatus.choices,
+                              default=CertificateBatchStatus.PENDING)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               help_text="The course a bulk issue was for.")
+    certificates = models.ManyToManyField(Certificate, related_name="batches", blank=True)
+    total_count = models.PositiveIntegerField(default=0)
+    processed_count = models.PositiveIntegerField(default=0)
+    # Who was left out and why, as [{"who": …, "why": …}], for the administrator to follow up.
+    skipped = models.JSONField(default=list, blank=True)
+    file_path = models.CharField(max_length=200, blank=True, help_text="The built ZIP, relative to MEDIA_ROOT.")
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "certificate batch"
+        verbose_name_plural = "certificate batches"
+        constraints = [
+            models.CheckConstraint(name="batch_kind_valid", condition=Q(kind__in=CertificateBatchKind.values)),
+            models.CheckConstraint(name="batch_status_valid", condition=Q(status__in=CertificateBatchStatus.values)),
+            models.CheckConstraint(name="batch_progress_within_total",
+                                   condition=Q(processed_count__lte=models.F("total_count"))),
+            # A finished export always has its file recorded, so "done" means "downloadable".
+            models.CheckConstraint(
+                name="done_export_has_its_file",
+                condition=~Q(kind=CertificateBatchKind.EXPORT, status=CertificateBatchStatus.DONE)
+                | (~Q(file_path="") & Q(file_size__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind == CertificateBatchKind.EXPORT
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.is_export and self.status == CertificateBatchStatus.DONE

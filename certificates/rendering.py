@@ -29,9 +29,14 @@ class ProjectFilesOnlyFetcher(URLFetcher):
     """Serves the project's own static files and per-course look images; refuses
     everything else, so authored content can never make the worker reach the network."""
 
-    def __init__(self, allowed_roots: list[Path]):
+    def __init__(self):
         super().__init__(allowed_protocols={"file"})
-        self.allowed_roots = [root.resolve() for root in allowed_roots]
+
+    @property
+    def allowed_roots(self) -> list[Path]:
+        # Read on every fetch, so a changed MEDIA_ROOT (tests, management commands) is honoured.
+        roots = [Path(p) for p in settings.STATICFILES_DIRS] + [Path(settings.MEDIA_ROOT) / "certificate-look"]
+        return [root.resolve() for root in roots]
 
     def fetch(self, url, headers=None):
         if not url.startswith("file://"):
@@ -58,8 +63,7 @@ def _stylesheet() -> CSS:
 
 @cache
 def _fetcher() -> ProjectFilesOnlyFetcher:
-    roots = [Path(p) for p in settings.STATICFILES_DIRS] + [Path(settings.MEDIA_ROOT) / "certificate-look"]
-    return ProjectFilesOnlyFetcher(roots)
+    return ProjectFilesOnlyFetcher()
 
 
 def qr_svg(url: str, colour: str = "#1d2433") -> str:

@@ -13,13 +13,16 @@ from django.utils import timezone
 from accounts.selectors import profile_for, profile_is_complete_for_credit
 from certificates.models import (
     Certificate,
+    CertificateBatch,
+    CertificateBatchKind,
+    CertificateBatchStatus,
     CertificateEvent,
     CertificateEventKind,
     CertificateStatus,
     CreditClaim,
     CreditType,
 )
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +207,7 @@ def certificate_regenerate(*, certificate: Certificate, actor) -> Certificate:
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
     reason = reason.strip()
     if not reason:
-        raise CertificateStateError("Give a reason for revoking: it is shown on the verification page's record.")
+        raise CertificateStateError("Give a reason for revoking: it is kept in the certificate's history.")
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == CertificateStatus.REVOKED:
@@ -238,3 +241,142 @@ def certificates_sweep(*, now=None) -> int:
         queue_render(certificate_id)
         count += 1
     return count
+
+
+# --- Administration: actions over many certificates, and the batch jobs behind them.
+
+# An export still running after this long has outlived its worker (the task's hard limit is
+# 30 minutes), so the sweeper queues it again; a rebuild replaces the file atomically.
+EXPORT_STUCK_AFTER = timedelta(hours=1)
+
+
+def certificate_email_resend(*, certificate: Certificate) -> None:
+    """Send the "your certificate is ready" email again, e.g. after the learner lost it."""
+    if certificate.status != CertificateStatus.READY:
+        raise CertificateStateError(f"{certificate.display_code} is {certificate.get_status_display().lower()}; "
+                                    "only a ready certificate is emailed.")
+    from certificates.tasks import email_certificate_ready
+
+    transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate.pk))
+
+
+def certificate_export_create(*, certificates: list[Certificate], actor) -> CertificateBatch:
+    """Record a ZIP export of many ready certificates and hand the building to the worker."""
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(kind=CertificateBatchKind.EXPORT, created_by=actor,
+                                                total_count=len(certificates))
+        batch.certificates.set(certificates)
+        transaction.on_commit(lambda: _queue_export(batch.pk))
+    return batch
+
+
+def _queue_export(batch_id: int) -> None:
+    from certificates.tasks import build_certificate_export
+
+    _queue_quietly(build_certificate_export, batch_id)
+
+
+def certificate_export_start(*, batch_id: int) -> CertificateBatch | None:
+    """Take an export for building, under a row lock. None when there is nothing to do.
+
+    A redelivered export (its worker died) starts again from the beginning: the ZIP is
+    written to a temporary file and only renamed into place when complete.
+    """
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().filter(pk=batch_id, kind=CertificateBatchKind.EXPORT).first()
+        if batch is None or batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED):
+            return None
+        batch.status = CertificateBatchStatus.RUNNING
+        batch.status_changed_at = timezone.now()
+        batch.processed_count = 0
+        batch.save(update_fields=["status", "status_changed_at", "processed_count"])
+    return batch
+
+
+def certificate_export_progress(*, batch_id: int, processed_count: int) -> None:
+    CertificateBatch.objects.filter(pk=batch_id, status=CertificateBatchStatus.RUNNING).update(
+        processed_count=processed_count)
+
+
+def certificate_export_finish(*, batch_id: int, path: str, size: int, skipped: list[dict]) -> None:
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+        batch.status = CertificateBatchStatus.DONE
+        batch.status_changed_at = batch.finished_at = timezone.now()
+        batch.processed_count = batch.total_count
+        batch.file_path, batch.file_size = path, size
+        batch.skipped = skipped
+        batch.last_error = ""
+        batch.save()
+
+
+def certificate_export_fail(*, batch_id: int, error: str) -> None:
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+        batch.status = CertificateBatchStatus.FAILED
+        batch.status_changed_at = batch.finished_at = timezone.now()
+        batch.last_error = error[:2000]
+        batch.save(update_fields=["status", "status_changed_at", "finished_at", "last_error"])
+
+
+def certificate_exports_sweep(*, now=None) -> int:
+    """Re-queue exports the queue lost (still pending) or whose worker died (running too long)."""
+    now = now or timezone.now()
+    stuck = CertificateBatch.objects.filter(
+        Q(status=CertificateBatchStatus.PENDING,
+          status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
+        | Q(status=CertificateBatchStatus.RUNNING, status_changed_at__lt=now - EXPORT_STUCK_AFTER),
+        kind=CertificateBatchKind.EXPORT,
+    ).values_list("pk", flat=True)
+    count = 0
+    for batch_id in list(stuck):
+        # Touch the row so the next sweep waits a full period before queueing it again.
+        CertificateBatch.objects.filter(pk=batch_id).update(status_changed_at=now)
+        _queue_export(batch_id)
+        count += 1
+    return count
+
+
+def certificates_issue_for_course(*, course: Course, actor) -> CertificateBatch:
+    """Issue certificates for every completed enrollment of a course that has none yet.
+
+    Bulk issue is the administrator attesting on the learners' behalf, from a record the
+    provider keeps (a live event's sign-in sheet, an attendance list): each claim is for
+    the course's full designated credit, and the "created" event names the administrator,
+    not the learner, as the person who attested. Learners whose CME profile is incomplete
+    are skipped, with what is missing, because their certificate could not say who they are.
+    """
+    enrollments = (
+        Enrollment.objects.filter(course=course, completed_at__isnull=False, credit_claim__isnull=True)
+        .select_related("user", "course")
+        .order_by("user__email")
+    )
+    issued: list[Certificate] = []
+    skipped: list[dict] = []
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(kind=CertificateBatchKind.ISSUE, course=course, created_by=actor,
+                                                status=CertificateBatchStatus.RUNNING)
+        for enrollment in enrollments:
+            learner = enrollment.user
+            readiness = profile_is_complete_for_credit(learner)
+            if not readiness.is_complete:
+                skipped.append({"who": learner.email, "why": "profile is missing " + ", ".join(readiness.missing)})
+                continue
+            try:
+                certificate = credit_claim_create(enrollment=enrollment, user=learner, credits=course.credits_max,
+                                                  attested=True)
+            except ClaimError as error:
+                skipped.append({"who": learner.email, "why": error.message})
+                continue
+            created = certificate.events.get(kind=CertificateEventKind.CREATED)
+            created.actor = actor
+            created.detail += "; issued in bulk, attested by the administrator"
+            created.save(update_fields=["actor", "detail"])
+            issued.append(certificate)
+        batch.certificates.set(issued)
+        batch.total_count = batch.processed_count = len(issued)
+        batch.skipped = skipped
+        batch.status = CertificateBatchStatus.DONE
+        batch.status_changed_at = batch.finished_at = timezone.now()
+        batch.save()
+    return batch

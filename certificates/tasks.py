@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from certificates import rendering, services
+from certificates import exports, rendering, services
 from certificates.models import Certificate, CertificateStatus
 
 logger = logging.getLogger(__name__)
@@ -56,3 +56,33 @@ def email_certificate_ready(certificate_id: int) -> None:
 @shared_task(name="certificates.sweep_stuck_certificates")
 def sweep_stuck_certificates() -> int:
     return services.certificates_sweep()
+
+
+# Building a ZIP of thousands of PDFs outlasts the default five-minute limit; the hard limit
+# stays under the Redis broker's one-hour visibility timeout, so a running export is never
+# handed to a second worker while the first is still writing.
+EXPORT_SOFT_TIME_LIMIT_SECONDS = 29 * 60
+EXPORT_TIME_LIMIT_SECONDS = 30 * 60
+
+
+@shared_task(name="certificates.build_certificate_export", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
+def build_certificate_export(batch_id: int) -> None:
+    batch = services.certificate_export_start(batch_id=batch_id)
+    if batch is None:
+        return  # already built, failed for good, or gone
+    try:
+        built = exports.export_build(
+            batch=batch,
+            on_progress=lambda count: services.certificate_export_progress(batch_id=batch_id, processed_count=count),
+        )
+    except Exception as error:  # noqa: BLE001 — recorded on the row; the progress page shows it
+        logger.exception("Certificate export %s failed", batch_id)
+        services.certificate_export_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
+        return
+    services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size, skipped=built.skipped)
+
+
+@shared_task(name="certificates.sweep_stuck_exports")
+def sweep_stuck_exports() -> int:
+    return services.certificate_exports_sweep()

@@ -73,7 +73,8 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
         certificate = selectors.certificate_for_owner(user=request.user, code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No such certificate.") from error
-    if certificate.status != CertificateStatus.READY:
+    # A certificate being regenerated keeps its previous file until the new one replaces it.
+    if not certificate.pdf_path or certificate.status == CertificateStatus.REVOKED:
         raise Http404("This certificate is not ready.")
     path = rendering.stored_pdf_path(certificate)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
@@ -118,7 +119,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         certificate = selectors.certificate_for_verification(code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No certificate has this code.") from error
-    if certificate.status not in (CertificateStatus.READY, CertificateStatus.REVOKED):
+    # Once issued, a certificate stays verifiable, also while it is being regenerated.
+    if certificate.issued_at is None and certificate.status != CertificateStatus.REVOKED:
         raise Http404("No issued certificate has this code.")
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None

@@ -80,3 +80,21 @@ def database_config() -> dict:
 
 def email_config() -> dict:
     return environ.Env.email_url_config(EMAIL_URL)
+
+
+# --- Interoperability (API, LTI 1.3 tool, Open Badges credentials).
+
+# Open Badges credentials are signed with these private keys (PEM files, RSA or P-256).
+# The first signs new credentials; the rest stay published at their `kid` URL so
+# credentials signed before a rotation keep verifying. Unset (`make run`), Docere keeps
+# generated keys under VAR_DIR/keys/open-badges/: the newest signs, and
+# `manage.py badges_rotate_key` adds a new one.
+OPEN_BADGES_SIGNING_KEY_FILES: list[Path] = [
+    Path(path).resolve() for path in _env.list("OPEN_BADGES_SIGNING_KEY_FILES", default=[])
+]
+OPEN_BADGES_GENERATED_KEY_DIR: Path = VAR_DIR / "keys" / "open-badges"
+OPEN_BADGES_ISSUER_NAME: str = _env.str("OPEN_BADGES_ISSUER_NAME", default="Docere Faculty Development")
+
+# Calls Docere makes to an LTI platform (JWKS, OAuth2 token, scores) give up after this.
+LTI_HTTP_TIMEOUT_SECONDS: int = _env.int("LTI_HTTP_TIMEOUT_SECONDS", default=10)
+LTI_SCORE_RETRY_BASE_SECONDS: int = _env.int("LTI_SCORE_RETRY_BASE_SECONDS", default=10)

@@ -149,7 +149,9 @@ STATIC_ROOT = env.STATIC_ROOT
 # Private media (certificate PDFs): stored outside STATIC_ROOT and never given a URL
 # route of its own; files are streamed only by views that check ownership.
 MEDIA_ROOT = env.MEDIA_ROOT
-MEDIA_URL = None
+# No URL route serves this prefix (and WhiteNoise serves only STATIC_ROOT): the value only
+# keeps Django's file widgets and test servers working. Private files go through views.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -241,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.sweep_stuck_certificates",
         "schedule": 60.0,
     },
+    "sweep-stuck-certificate-exports": {
+        "task": "certificates.sweep_stuck_exports",
+        "schedule": 300.0,
+    },
 }
 
 # --- Certificates. A row still pending or rendering after these ages is re-queued by the
@@ -261,3 +267,21 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO; only its warnings matter.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Interoperability: the read-only API (api/), the LTI 1.3 tool (lti/, on django-lti's
+# models) and Open Badges 3.0 credentials (badges/).
+INSTALLED_APPS += ["lti_tool"]
+# Sessions born from an LTI launch live in the platform's iframe: their cookies need
+# SameSite=None (set after SessionMiddleware writes them, so this wraps it) and their pages
+# may be framed by that platform only (read by the CSP and X-Frame-Options middleware, so
+# this runs inside them).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                  "lti.middleware.EmbeddedSessionCookiesMiddleware")
+MIDDLEWARE.append("lti.middleware.EmbeddedFramingMiddleware")
+OPEN_BADGES_SIGNING_KEY_FILES = env.OPEN_BADGES_SIGNING_KEY_FILES
+OPEN_BADGES_GENERATED_KEY_DIR = env.OPEN_BADGES_GENERATED_KEY_DIR
+OPEN_BADGES_ISSUER_NAME = env.OPEN_BADGES_ISSUER_NAME
+LTI_HTTP_TIMEOUT_SECONDS = env.LTI_HTTP_TIMEOUT_SECONDS
+LTI_SCORE_RETRY_BASE_SECONDS = env.LTI_SCORE_RETRY_BASE_SECONDS
+# A score whose message the queue lost is sent again by the sweeper.
+CELERY_BEAT_SCHEDULE["sweep-lti-scores"] = {"task": "lti.sweep_score_passbacks", "schedule": 60.0}

@@ -1,0 +1,83 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a live server and a
+real Celery worker that share the test database and the run's broker."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the test body still talks to
+# the database synchronously, which Django allows only when told so explicitly.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+              "resultTypes": ["violations"]}
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class AccessibilityAudit:
+    """Runs axe-core at WCAG 2.2 AA on every page a journey visits; the test asserts zero violations."""
+
+    def __init__(self):
+        self.axe = Axe()
+        self.violations: dict[str, list[str]] = {}
+        self.pages_checked = 0
+
+    def check(self, page) -> None:
+        results = self.axe.run(page, options=WCAG_22_AA)
+        self.pages_checked += 1
+        found = [f"{v['id']}: {v['help']} ({len(v['nodes'])} × e.g. {v['nodes'][0]['target']})"
+                 for v in results.response["violations"]]
+        if found:
+            self.violations[page.url] = found
+
+    def assert_clean(self) -> None:
+        assert not self.violations, "axe-core WCAG 2.2 AA violations:\n" + "\n".join(
+            f"{url}\n  " + "\n  ".join(items) for url, items in self.violations.items())
+
+
+@pytest.fixture
+def page(browser, live_server, celery_worker, request):
+    """A fresh browser context on the live server; failing journeys leave a screenshot and the HTML."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    audit = AccessibilityAudit()
+    # Every page load is audited, so no page a journey visits escapes the check.
+    page.on("load", lambda loaded: audit.check(loaded))
+    page.audit = audit
+    yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.nodeid)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            (ARTIFACTS / f"{name}.html").write_text(page.content())
+        except Exception as error:  # noqa: BLE001 — the journey's own failure is the one to report
+            (ARTIFACTS / f"{name}.error.txt").write_text(repr(error))
+    context.close()
