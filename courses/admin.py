@@ -136,7 +136,7 @@ class GradedContentGuard:
 # --- Courses ------------------------------------------------------------------------
 
 
-class FacultyInline(admin.TabularInline):
+class FacultyInline(admin.StackedInline):
     model = Faculty
     extra = 0
     fields = ["order", "name", "degrees", "role", "disclosure_summary"]
@@ -179,7 +179,7 @@ class ModuleInline(admin.StackedInline):
         return format_html('<a href="{}">Edit the knowledge check</a>', _admin_url(quiz))
 
 
-class EvaluationItemInline(admin.TabularInline):
+class EvaluationItemInline(admin.StackedInline):
     model = EvaluationItem
     extra = 0
     fields = ["order", "kind", "prompt", "code", "is_required"]
@@ -193,7 +193,6 @@ class CourseAdmin(admin.ModelAdmin):
     list_filter = ["status", "activity_format", "topics"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["topics"]
     readonly_fields = ["status", "published_at", "standard_statements", "post_test_link"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "topics"]}),
@@ -407,7 +406,7 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class DisclosureInline(admin.TabularInline):
+class DisclosureInline(admin.StackedInline):
     model = Disclosure
     form = DisclosureForm
 
@@ -435,7 +434,7 @@ class FacultyAdmin(admin.ModelAdmin):
 # --- Quizzes ------------------------------------------------------------------------
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.StackedInline):
     model = Question
     formset = QuestionFormSet
     extra = 0
@@ -487,7 +486,7 @@ class QuizAdmin(GradedContentGuard, admin.ModelAdmin):
         return field
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(admin.StackedInline):
     model = Option
     formset = OptionFormSet
     fields = ["order", "text", "weight_percent", "feedback"]

@@ -120,6 +120,8 @@ class CourseAdminForm(forms.ModelForm):
             "activity_format", "estimated_minutes", "credits_max", "passing_score_percent", "release_date",
             "expiry_date", "provider_name", "accme_activity_id", "accreditation_statement", "designation_statement",
         ]
+        # Plain labelled checkboxes: the admin's two-box filter widget fails WCAG checks.
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
     def clean(self):
         cleaned = super().clean()
