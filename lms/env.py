@@ -28,6 +28,9 @@ if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEVELOPMENT_SECRET_KEY):
         "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
+# Rotation: put the old key here while sessions and reset links signed with it expire.
+SECRET_KEY_FALLBACKS: list[str] = _env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS: list[str] = _env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
