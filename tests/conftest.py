@@ -24,6 +24,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def private_media(settings, tmp_path):
+    """Private files (certificate PDFs, exports) in a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 

@@ -26,9 +26,3 @@ def physician(db):
 def completed_enrollment(physician):
     course = build_course(slug="bias-in-feedback")
     return complete_course(physician, course)
-
-
-@pytest.fixture
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
