@@ -1,12 +1,18 @@
 """Browser journeys: Debian's Chromium driven by Playwright against a live server and a
 real Celery worker that share the test database and the run's broker."""
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+
+# Playwright's sync API keeps an event loop in this thread for the whole session; the
+# journeys and their fixtures still talk to the database synchronously, which Django
+# allows only when told so explicitly. (Subprocesses started by other tests drop it.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -55,12 +61,8 @@ class AccessibilityAudit:
 
 
 @pytest.fixture
-def page(browser, live_server, celery_worker, request, monkeypatch):
+def page(browser, live_server, celery_worker, request):
     """A fresh browser context on the live server; failing journeys leave a screenshot and the HTML."""
-    # Playwright's sync API runs an event loop in this thread; the test body still talks to
-    # the database synchronously, which Django allows only when told so explicitly — and
-    # only for the journey, so no other test (or subprocess) inherits it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
