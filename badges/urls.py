@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from badges import views
 
 app_name = "badges"
-urlpatterns = []
+urlpatterns = [
+    path("credentials/issuer", views.issuer, name="issuer"),
+    path("credentials/keys/", views.key_set, name="key_set"),
+    path("credentials/keys/<str:thumbprint>", views.key, name="key"),
+    path("credentials/status/<int:list_number>", views.status_list, name="status_list"),
+    path("credentials/<str:code>/download/", views.credential_download, name="credential_download"),
+    path("credentials/<str:code>/", views.credential, name="credential"),
+]

@@ -5,8 +5,10 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from courses import grading, selectors
 from courses.errors import Conflict, CoursePublishError, InvalidSubmission, NotAllowedYet
@@ -197,6 +199,10 @@ def _record_post_test_outcome(enrollment: Enrollment, quiz: Quiz, now: datetime)
         enrollment.post_test_passed_at = now
         enrollment.save(update_fields=["post_test_passed_at"])
         _complete_if_ready(enrollment, now)
+        # Apps that build on courses (the LTI grade passback) are named in settings, so this
+        # app never imports them and the call stays explicit in the flow.
+        for handler in settings.POST_TEST_PASSED_HANDLERS:
+            import_string(handler)(enrollment=enrollment)
 
 
 def _complete_if_ready(enrollment: Enrollment, now: datetime) -> None:

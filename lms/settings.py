@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "api",
     "lti",
     "badges",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,9 @@ CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = env.CERTIFICATE_PENDING_STUCK_AFTER_SE
 CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS = env.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS
 CERTIFICATE_RETRY_BASE_SECONDS = env.CERTIFICATE_RETRY_BASE_SECONDS
 CELERY_TIMEZONE = TIME_ZONE
+
+# Called with enrollment=… inside the transaction that records a passed post-test.
+POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 

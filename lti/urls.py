@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lti import views
 
 app_name = "lti"
-urlpatterns = []
+urlpatterns = [
+    path("jwks/", views.jwks, name="jwks"),
+    path("login/", views.oidc_login, name="login"),
+    path("login/<uuid:registration_uuid>/", views.oidc_login, name="login_for_registration"),
+    path("launch/", views.launch, name="launch"),
+    path("arrived/<str:resume>/", views.arrived, name="arrived"),
+    path("resume/<str:resume>/", views.resume, name="resume"),
+    path("deep-link/", views.deep_link, name="deep_link"),
+]

@@ -9,7 +9,7 @@ from courses import services as course_services
 from courses.importers.course_yaml import CourseImportError, course_import_yaml
 from courses.models import Course
 
-DEMO_COURSES_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_COURSES_DIR = Path(settings.BASE_DIR) / "courses" / "demo"
 # The demo learner is midway through this course, so the "continue where you left off"
 # path can be tried without clicking through two modules first.
 DEMO_LEARNER_COURSE = "inclusive-clinical-teaching"

@@ -1,0 +1,47 @@
+"""Reads behind the API. Each list is a fixed number of queries whatever its length."""
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from certificates.models import Certificate
+from courses.models import Course, CourseStatus, Enrollment
+
+
+def published_courses() -> QuerySet[Course]:
+    return Course.objects.filter(status=CourseStatus.PUBLISHED).prefetch_related("topics").order_by("title", "pk")
+
+
+def published_course(*, course_id: int) -> Course:
+    return published_courses().get(pk=course_id)
+
+
+def completions(*, course_id: int | None = None, since: datetime | None = None) -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.filter(completed_at__isnull=False).select_related(
+        "course", "user__profile", "certificate")
+    if course_id is not None:
+        enrollments = enrollments.filter(course_id=course_id)
+    if since is not None:
+        enrollments = enrollments.filter(completed_at__gte=since)
+    return enrollments
+
+
+def certificates(*, course_id: int | None = None, status: str | None = None,
+                 since: datetime | None = None) -> QuerySet[Certificate]:
+    rows = Certificate.objects.select_related("course", "user__profile")
+    if course_id is not None:
+        rows = rows.filter(course_id=course_id)
+    if status:
+        rows = rows.filter(status=status)
+    if since is not None:
+        rows = rows.filter(status_changed_at__gte=since)
+    return rows
+
+
+def certificate_by_code(*, code: str) -> Certificate:
+    return Certificate.objects.select_related("course", "user__profile").get(code=code)
+
+
+def learner(*, learner_id: int):
+    return get_user_model().objects.select_related("profile").get(pk=learner_id)

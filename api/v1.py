@@ -1,0 +1,204 @@
+"""Docere API v1: read-only, bearer-token authenticated, documented at /api/v1/docs/.
+
+Errors are always JSON with a `message` a person can act on: 400 for a bad cursor, 422
+for parameters that do not validate, 401 without a valid token, 403 when the token's
+scope does not cover the endpoint, 404 for unknown ids.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import NinjaAPI, Path, Query
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import AfterValidator, BeforeValidator
+
+from api import selectors
+from api.auth import read_catalog, read_everything
+from api.pagination import MAX_ID, InvalidCursor, page_after
+from api.schemas import (
+    CertificateOut,
+    CertificatePageOut,
+    CompletionPageOut,
+    CourseListOut,
+    CourseOut,
+    ErrorOut,
+    TranscriptOut,
+    certificate_out,
+    completion_out,
+    course_out,
+    course_ref_out,
+    learner_out,
+)
+from certificates.models import CertificateStatus, normalize_code
+from certificates.selectors import transcript_for
+
+
+class DocereApi(NinjaAPI):
+    def get_root_path(self, path_params: dict) -> str:
+        # Mounted inside the "api" app's namespace, not at the project's top level.
+        return reverse(f"api:{self.urls_namespace}:api-root", kwargs=path_params)
+
+
+api = DocereApi(
+    title="Docere API",
+    version="1",
+    description=(
+        "Read-only access to Docere's published courses, completions, certificates and learner "
+        "transcripts. Authenticate with a personal access token created by a CME administrator: "
+        "`Authorization: Bearer dct_…`."
+    ),
+    urls_namespace="v1",
+    docs_url=None,  # our own server-rendered page at /api/v1/docs/: no CDN, no inline script
+    auth=read_everything,
+)
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=200, description="How many items per page (1–200).")]
+CourseFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this course (its id).")]
+
+
+def _iso_8601_only(value):
+    # pydantic would also read "1700000000" or "0.5" as seconds since 1970; the documented
+    # format is ISO 8601, and a number here is more likely a mistake than a timestamp.
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("give a date and time in ISO 8601, e.g. 2026-01-31T00:00:00Z")
+    return value
+
+
+def _in_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:  # 0001-01-01T00:00+01:00 is before the first representable instant
+        raise ValueError("is outside the range of dates Docere can compare") from error
+
+
+Since = Annotated[datetime | None, BeforeValidator(_iso_8601_only), AfterValidator(_in_utc),
+                  Query(None, description="Only from this moment on (ISO 8601; UTC if no offset).")]
+Cursor = Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")]
+Code = Annotated[str, Path(pattern=r"^[0-9A-Za-z][0-9A-Za-z -]{0,19}$", description="Certificate code.")]
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _error(request: HttpRequest, message: str, status: int, **extra) -> HttpResponse:
+    return api.create_response(request, {"message": message, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_parameters(request, error: ValidationError):
+    problems = [{"where": ".".join(str(part) for part in item.get("loc", [])), "problem": item.get("msg", "")}
+                for item in error.errors]
+    return _error(request, "Some parameters are not valid: " + "; ".join(
+        f"{problem['where']}: {problem['problem']}" for problem in problems), 422, errors=problems)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, error):
+    response = _error(request, "Send a valid, unexpired access token: `Authorization: Bearer dct_…`.", 401)
+    response["WWW-Authenticate"] = 'Bearer realm="Docere API"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error: HttpError):
+    return _error(request, str(error.message), error.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error):
+    return _error(request, str(error) or "Not found.", 404)
+
+
+@api.exception_handler(InvalidCursor)
+def _bad_cursor(request, error: InvalidCursor):
+    return _error(request, error.message, 400)
+
+
+def _only_documented_parameters(request: HttpRequest, *names: str) -> None:
+    # A misspelt filter (`?course_id=5`) must not silently return everything.
+    unknown = sorted(set(request.GET) - set(names))
+    if unknown:
+        listed = ", ".join(f"“{name}”" for name in unknown)
+        raise HttpError(422, f"Unknown parameter {listed}. This endpoint takes: {', '.join(names) or 'none'}.")
+
+
+@api.get("/courses", response={200: CourseListOut, **ERRORS}, auth=read_catalog, tags=["Courses"],
+         summary="Published courses with their CME facts")
+def list_courses(request):
+    _only_documented_parameters(request)
+    return {"items": [course_out(course) for course in selectors.published_courses()]}
+
+
+@api.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, auth=read_catalog, tags=["Courses"],
+         summary="One published course")
+def get_course(request, course_id: Id):
+    _only_documented_parameters(request)
+    try:
+        return course_out(selectors.published_course(course_id=course_id))
+    except ObjectDoesNotExist as error:
+        raise Http404(f"No published course has id {course_id}.") from error
+
+
+@api.get("/completions", response={200: CompletionPageOut, **ERRORS}, tags=["Completions"],
+         summary="Completed enrollments, oldest first, one page at a time")
+def list_completions(request, course: CourseFilter = None, since: Since = None, cursor: Cursor = None,
+                     limit: Limit = 50):
+    _only_documented_parameters(request, "course", "since", "cursor", "limit")
+    page = page_after(selectors.completions(course_id=course, since=since), time_field="completed_at",
+                      cursor=cursor, limit=limit)
+    return {"items": [completion_out(row) for row in page.items], "next_cursor": page.next_cursor,
+            "has_more": page.has_more}
+
+
+@api.get("/certificates", response={200: CertificatePageOut, **ERRORS}, tags=["Certificates"],
+         summary="Certificates in order of their last status change (a revocation brings one back)")
+def list_certificates(request, course: CourseFilter = None, status: CertificateStatus | None = None,
+                      since: Since = None, cursor: Cursor = None, limit: Limit = 50):
+    _only_documented_parameters(request, "course", "status", "since", "cursor", "limit")
+    rows = selectors.certificates(course_id=course, status=status, since=since)
+    page = page_after(rows, time_field="status_changed_at", cursor=cursor, limit=limit)
+    return {"items": [certificate_out(row) for row in page.items], "next_cursor": page.next_cursor,
+            "has_more": page.has_more}
+
+
+@api.get("/certificates/{code}", response={200: CertificateOut, **ERRORS}, tags=["Certificates"],
+         summary="One certificate by its code")
+def get_certificate(request, code: Code):
+    _only_documented_parameters(request)
+    try:
+        return certificate_out(selectors.certificate_by_code(code=normalize_code(code)))
+    except ObjectDoesNotExist as error:
+        raise Http404(f"No certificate has the code {code}.") from error
+
+
+@api.get("/learners/{learner_id}/transcript", response={200: TranscriptOut, **ERRORS}, tags=["Learners"],
+         summary="One learner's transcript: every claimed activity (revoked ones left out) and credit totals")
+def get_transcript(request, learner_id: Id):
+    _only_documented_parameters(request)
+    try:
+        user = selectors.learner(learner_id=learner_id)
+    except ObjectDoesNotExist as error:
+        raise Http404(f"No learner has id {learner_id}.") from error
+    transcript = transcript_for(user=user)
+    items = [{
+        "course": course_ref_out(claim.enrollment.course),
+        "provider_name": claim.enrollment.course.provider_name,
+        "credit_type": claim.credit_type,
+        "credit_type_label": claim.get_credit_type_display(),
+        "credits": float(claim.credits_claimed),
+        "completed_at": claim.enrollment.completed_at,
+        "claimed_at": claim.claimed_at,
+        "certificate_code": claim.certificate.code,
+        "certificate_status": claim.certificate.status,
+        "verify_url": claim.certificate.verify_url,
+    } for claim in transcript.claims]
+    totals = [{"credit_type_label": label, "credits": float(total)}
+              for label, total in sorted(transcript.totals_by_type.items())]
+    return {"learner": learner_out(user), "items": items, "totals": totals}

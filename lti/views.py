@@ -1,0 +1,175 @@
+"""LTI 1.3 endpoints: Docere's JWKS, OIDC login initiation, the launch, deep linking, and
+the cookie fallback. Every refusal is a page that says what happened, never a 500."""
+
+import logging
+import secrets
+
+from django.contrib.auth import get_user_model, login
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from lti_tool.models import Key, LtiRegistration
+from pylti1p3.exception import LtiException, OIDCException
+
+from courses.models import Course, CourseStatus
+from lti import launches, services
+from lti.framing import (
+    EMBED_SESSION_KEY,
+    allow_form_posts_to,
+    allow_framing_by,
+    registered_platform_origins,
+)
+from lti.models import frame_origins_for, origin_of
+
+logger = logging.getLogger(__name__)
+RESUME_SALT = "lti-resume"
+RESUME_MAX_AGE_SECONDS = 300
+# What a malformed launch message raises inside pylti1p3 and django-lti besides LtiException.
+MALFORMED = (LtiException, OIDCException, KeyError, TypeError, ValueError, AttributeError)
+
+
+def lti_error(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    response = render(request, "lti/error.html", {"message": message}, status=status)
+    return allow_framing_by(response, registered_platform_origins())
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """Docere's public keys: platforms verify the client assertions and deep-linking
+    responses Docere signs. A rotated-out key stays listed until it is deactivated."""
+    services.tool_key_ensure()
+    return JsonResponse(Key.objects.as_jwks())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    missing = [name for name in ("iss", "login_hint", "target_link_uri") if not params.get(name)]
+    if missing:
+        return lti_error(request, "The LMS did not send " + ", ".join(missing) + ". Try opening Docere again.")
+    try:
+        authorize_url, cookies = launches.login_redirect(request, registration_uuid)
+    except MALFORMED as error:
+        logger.info("LTI login refused: %s", error)
+        return lti_error(request, "Docere does not know this LMS (or this LMS connection is switched off). "
+                                  "Ask a Docere administrator to register it.")
+    if params.get("new_window"):
+        response = redirect(authorize_url)
+    else:
+        # Inside the LMS's frame: check that the browser keeps our cookie before going on,
+        # and offer a new tab when it does not (static/lti/launch.js).
+        new_tab = request.build_absolute_uri("?") + "?" + _with_new_window(params)
+        response = render(request, "lti/login.html", {"authorize_url": authorize_url, "new_tab_url": new_tab})
+        registration = _registration_for(params, registration_uuid)
+        allow_framing_by(response, frame_origins_for(registration) if registration else [])
+    cookies.update_response(response)
+    return response
+
+
+def _with_new_window(params) -> str:
+    query = params.copy()
+    query["new_window"] = "1"
+    return query.urlencode()
+
+
+def _registration_for(params, registration_uuid) -> LtiRegistration | None:
+    registrations = LtiRegistration.objects.active().filter(issuer=params.get("iss"))
+    if registration_uuid:
+        registrations = registrations.filter(uuid=registration_uuid)
+    elif params.get("client_id"):
+        registrations = registrations.filter(client_id=params.get("client_id"))
+    return registrations.first()
+
+
+@csrf_exempt
+@require_POST
+def launch(request: HttpRequest) -> HttpResponse:
+    try:
+        lti_launch = launches.validated_launch(request)
+        if lti_launch.is_deep_link_launch:
+            return _deep_link_picker(request, lti_launch)
+        if not lti_launch.is_resource_launch:
+            return lti_error(request, "Docere opens courses and lets instructors add them; this kind of LMS request "
+                                      "is not supported.")
+        registration = lti_launch.registration
+        recorded = services.resource_launch_record(registration=registration, resource_link=lti_launch.resource_link,
+                                                   claims=lti_launch.get_launch_data())
+    except services.LaunchRefused as refusal:
+        return lti_error(request, refusal.message, status=refusal.status_code)
+    except MALFORMED as error:
+        logger.warning("LTI launch refused: %s", error)
+        return lti_error(request, f"Docere could not accept this launch from the LMS: {error}. "
+                                  "Try opening Docere again from your course.")
+    login(request, recorded.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[EMBED_SESSION_KEY] = frame_origins_for(registration)
+    resume = signing.dumps({"user": recorded.user.pk, "course": recorded.course.slug, "once": secrets.token_hex(8)},
+                           salt=RESUME_SALT)
+    return redirect("lti:arrived", resume=resume)
+
+
+@require_GET
+def arrived(request: HttpRequest, resume: str) -> HttpResponse:
+    """First page after a launch. If the session cookie came back, go to the course; if
+    the browser blocked it inside the frame, offer to continue in a new tab."""
+    try:
+        data = signing.loads(resume, salt=RESUME_SALT, max_age=RESUME_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return lti_error(request, "This link has expired. Open Docere again from your course in the LMS.")
+    course_url = reverse("courses:detail", args=[data["course"]])
+    if request.user.is_authenticated and request.user.pk == data["user"]:
+        return redirect(course_url)
+    resume_url = reverse("lti:resume", kwargs={"resume": resume})
+    response = render(request, "lti/new_tab.html", {"resume_url": resume_url})
+    return allow_framing_by(response, registered_platform_origins())
+
+
+@require_GET
+def resume(request: HttpRequest, resume: str) -> HttpResponse:
+    """The new-tab fallback: a short-lived, single-use link that signs the learner in."""
+    try:
+        data = signing.loads(resume, salt=RESUME_SALT, max_age=RESUME_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return lti_error(request, "This link has expired. Open Docere again from your course in the LMS.")
+    if not cache.add(f"lti-resume-used:{data['once']}", 1, timeout=RESUME_MAX_AGE_SECONDS * 2):
+        return lti_error(request, "This link has already been used. Open Docere again from your course in the LMS.")
+    user = get_user_model().objects.filter(pk=data["user"], is_active=True, is_staff=False).first()
+    if user is None:
+        return lti_error(request, "This Docere account cannot be opened from the LMS.", status=403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("courses:detail", data["course"])
+
+
+def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
+    settings_claim = lti_launch.get_claim("https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings")
+    courses = Course.objects.open_for_learners().order_by("title")
+    response = render(request, "lti/deep_link_pick.html", {
+        "courses": courses, "launch_id": lti_launch.get_launch_id(),
+        "accept_multiple": str(settings_claim.get("accept_multiple", "")).lower() == "true",
+    })
+    return allow_framing_by(response, frame_origins_for(lti_launch.registration))
+
+
+@csrf_exempt  # the launch id, known only to whoever received this deep-linking launch, stands in for a CSRF token
+@require_POST
+def deep_link(request: HttpRequest) -> HttpResponse:
+    try:
+        lti_launch = launches.stored_deep_link_launch(request, request.POST.get("launch_id", ""))
+        chosen = list(Course.objects.filter(status=CourseStatus.PUBLISHED, pk__in=[
+            int(value) for value in request.POST.getlist("course") if value.isdigit()]).order_by("title"))
+        if not chosen:
+            raise services.LaunchRefused("Choose at least one course to add.", status_code=400)
+        return_url, token = launches.deep_link_response(request, lti_launch, chosen)
+    except services.LaunchRefused as refusal:
+        return lti_error(request, refusal.message, status=refusal.status_code)
+    except MALFORMED as error:
+        logger.warning("Deep linking refused: %s", error)
+        return lti_error(request, "This request to add Docere content has expired. Start again from the LMS.")
+    response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token,
+                                                               "courses": chosen})
+    allow_form_posts_to(response, [origin_of(return_url)])
+    return allow_framing_by(response, frame_origins_for(lti_launch.registration))

@@ -1,0 +1,51 @@
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from lti_tool.models import LtiDeployment, LtiRegistration
+
+from tests.courses.conftest import build_course
+from tests.lti.platform import FakePlatform
+
+
+@pytest.fixture
+def platform():
+    started = FakePlatform().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def registration(db, platform):
+    """The platform as a Docere administrator registers it in the admin, deployment activated."""
+    registration = LtiRegistration.objects.create(
+        name="Lakeside LMS", issuer=platform.issuer, client_id=platform.client_id,
+        auth_url=f"{platform.url}/authorize", token_url=f"{platform.url}/token", keyset_url=f"{platform.url}/jwks")
+    LtiDeployment.objects.create(registration=registration, deployment_id=platform.deployment_id, is_active=True)
+    return registration
+
+
+@pytest.fixture
+def course(db):
+    return build_course(slug="bedside-teaching")
+
+
+def login_step(client, platform, registration, *, secure=False) -> dict:
+    """The platform starts OIDC login; returns the authorization request Docere sends back."""
+    page = client.post(f"/lti/login/{registration.uuid}/", {
+        "iss": platform.issuer, "login_hint": "lakeside-user-1001", "lti_message_hint": "hint-7",
+        "target_link_uri": "http://testserver/lti/launch/", "client_id": platform.client_id,
+    }, secure=secure)
+    assert page.status_code == 200, page.content[:500]
+    continue_url = html.unescape(re.search(r'data-continue="([^"]+)"', page.content.decode()).group(1))
+    assert continue_url.startswith(f"{platform.url}/authorize?")
+    return {key: values[0] for key, values in parse_qs(urlsplit(continue_url).query).items()}
+
+
+def launch(client, platform, registration, *, secure=False, **token_options):
+    """Login → launch, as a browser between the platform and Docere would do it."""
+    authorization = login_step(client, platform, registration, secure=secure)
+    token_options.setdefault("nonce", authorization["nonce"])
+    id_token = platform.id_token(**token_options)
+    return client.post("/lti/launch/", {"id_token": id_token, "state": authorization["state"]}, secure=secure)
