@@ -4,25 +4,34 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_enrolment_redirect(request):
+    messages.warning(
+        request,
+        "Administrators must turn on two-factor authentication before using the admin or the reports. "
+        "Scan the code below with an authenticator app.",
+    )
+    return redirect("mfa_activate_totp")
+
+
 class StaffMfaRequiredMiddleware:
-    """Staff reach the admin only after enrolling a second factor (TOTP)."""
+    """Staff reach the admin only after enrolling a second factor (TOTP); the reports
+    apply the same rule in `reports.access`, after deciding who may see them at all."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = reverse("admin:index")
+        self.protected_prefixes = (reverse("admin:index"),)
 
     def __call__(self, request):
         user = request.user
         if (
-            request.path.startswith(self.admin_prefix)
+            request.path.startswith(self.protected_prefixes)
             and user.is_authenticated
             and user.is_staff
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_totp(user)
         ):
-            messages.warning(
-                request,
-                "Administrators must turn on two-factor authentication before using the admin. "
-                "Scan the code below with an authenticator app.",
-            )
-            return redirect("mfa_activate_totp")
+            return mfa_enrolment_redirect(request)
         return self.get_response(request)

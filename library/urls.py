@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from library import views
 
 app_name = "library"
-urlpatterns = []
+urlpatterns = [
+    path("", views.resource_list, name="list"),
+    path("<slug:slug>/download/", views.download, name="download"),
+    path("<slug:slug>/cover/", views.cover, name="cover"),
+]

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from accounts.services import DEMO_LEARNER_EMAIL
 from courses.importers.course_yaml import CourseImportError, ImportProblem, course_export_yaml, course_import_yaml
 from courses.models import (
     Course,
@@ -20,14 +18,13 @@ from courses.models import (
     EvaluationItem,
     Faculty,
     Module,
-    ModuleProgress,
     Option,
     Question,
     QuestionType,
     Quiz,
     Topic,
 )
-from courses.selectors import course_progress_for, course_publication_problems, post_test_for
+from courses.selectors import course_publication_problems, post_test_for
 from courses.services import STANDARD_EVALUATION
 from tests.courses.factories import CourseFactory, EnrollmentFactory, KnowledgeCheckFactory, QuestionFactory
 
@@ -386,24 +383,3 @@ def test_course_import_command_exits_non_zero_on_a_broken_file(tmp_path):
     assert result.returncode == 1
     assert "line 3: the file is not valid YAML" in result.stderr
     assert "nothing was imported" in result.stderr
-
-
-# --- Demo data ------------------------------------------------------------------------------
-
-def test_seed_demo_loads_the_demo_courses_once_and_leaves_the_learner_midway(settings):
-    settings.DEBUG = True  # seed_demo refuses to run without it
-
-    first = StringIO()
-    call_command("seed_demo", stdout=first)
-    counts = {**row_counts(), "Enrollment": Enrollment.objects.count(), "Progress": ModuleProgress.objects.count()}
-    call_command("seed_demo", stdout=StringIO())
-
-    assert {**row_counts(), "Enrollment": Enrollment.objects.count(),
-            "Progress": ModuleProgress.objects.count()} == counts
-    assert counts["Course"] == len(DEMO_FILES)
-    assert "Loaded demo course: Inclusive Clinical Teaching" in first.getvalue()
-    enrollment = Enrollment.objects.get(user=get_user_model().objects.get(email=DEMO_LEARNER_EMAIL))
-    progress = course_progress_for(enrollment=enrollment)
-    assert enrollment.course.slug == "inclusive-clinical-teaching"
-    assert enrollment.disclosures_acknowledged_at is not None
-    assert (progress.modules_completed, len(progress.modules)) == (2, 4)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,28 +43,6 @@ def test_production_refuses_to_start_without_a_secret_key():
 @pytest.mark.django_db
 def test_migrations_are_in_step_with_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
-
-
-def test_seed_demo_refuses_to_run_with_debug_off(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="never runs with DEBUG off"):
-        call_command("seed_demo")
-
-
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_creates_a_ready_learner(settings):
-    from django.contrib.auth import get_user_model
-
-    settings.DEBUG = True  # as under `make run`; the test runner turns DEBUG off
-
-    from accounts.selectors import profile_is_complete_for_credit
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    User = get_user_model()
-    assert User.objects.filter(email="admin@docere.local", is_superuser=True).count() == 1
-    learner = User.objects.get(email="learner@docere.local")
-    assert profile_is_complete_for_credit(learner).is_complete
 
 
 def test_compose_file_describes_the_production_stack_with_healthchecks():

@@ -2,18 +2,24 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services as account_services
 from courses import services as course_services
 from courses.importers.course_yaml import CourseImportError, course_import_yaml
 from courses.models import Course
+from demo.services import demo_completion_ensure
+from library.services import demo_resource_ensure
 
 DEMO_COURSES_DIR = Path(settings.BASE_DIR) / "courses" / "demo"
 # The demo learner is midway through this course, so the "continue where you left off"
 # path can be tried without clicking through two modules first.
 DEMO_LEARNER_COURSE = "inclusive-clinical-teaching"
 DEMO_LEARNER_MODULES_DONE = 2
+# …and has finished this one and claimed its credit, so a certificate (and its Open Badges
+# credential) is there from the first start; the worker renders it when `make run` starts.
+DEMO_LEARNER_COMPLETED_COURSE = "leading-equity-projects"
 
 
 class Command(BaseCommand):
@@ -29,6 +35,12 @@ class Command(BaseCommand):
         )
         self._load_demo_courses()
         self._put_learner_midway(accounts["learner"])
+        completed = Course.objects.get(slug=DEMO_LEARNER_COMPLETED_COURSE)
+        if completed.is_open():
+            demo_completion_ensure(learner=accounts["learner"], course=completed)
+        resource = demo_resource_ensure()
+        self.stdout.write(f"Demo resource: {resource.title}")
+        call_command("lti_demo_platform", stdout=self.stdout)
 
     def _load_demo_courses(self) -> None:
         for path in sorted(DEMO_COURSES_DIR.glob("*.yaml")):

@@ -1,0 +1,34 @@
+import pyotp
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+
+from accounts.middleware import has_totp
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Cohorts here have dozens of learners; PBKDF2 took 0.6 s each and tests no login security.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff_member(email: str, *groups: str, **fields):
+    """Staff with TOTP enrolled, as every staff member must be before the reports open."""
+    user = UserFactory(email=email, **{"is_staff": True, **fields})
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    if not has_totp(user):
+        TOTP.activate(user, pyotp.random_base32())
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    """Staff in the "CME administrators" group: who the reports are for."""
+    return staff_member("cme-office@example.org", "CME administrators")
+
+
+@pytest.fixture
+def admin_browser(client, administrator):
+    client.force_login(administrator)
+    return client
