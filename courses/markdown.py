@@ -5,6 +5,8 @@ a course file imported from elsewhere must never be able to run script in a lear
 browser, whatever it contains.
 """
 
+from functools import lru_cache
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -31,7 +33,14 @@ REMOVED_WITH_CONTENT = {"script", "style"}
 
 def render_markdown(text: str) -> SafeString:
     """Markdown (CommonMark with tables, inline HTML allowed) as sanitized HTML."""
-    html = _parser.render(text or "")
+    return mark_safe(_render_sanitized(text or ""))  # noqa: S308 — sanitized by nh3 with an allow-list below
+
+
+# Module bodies are read far more often than they change: the same text always renders to
+# the same HTML, so each process keeps the most recent results (a few MB at most).
+@lru_cache(maxsize=1024)
+def _render_sanitized(text: str) -> str:
+    html = _parser.render(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

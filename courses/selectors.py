@@ -143,7 +143,7 @@ def next_step_for(enrollment: Enrollment, *, modules_done: int, modules_total: i
     return ("Complete the evaluation", reverse("courses:evaluation", args=[slug]))
 
 
-def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
+def course_progress_for(*, enrollment: Enrollment, with_attempts: bool = True) -> CourseProgress:
     modules = list(Module.objects.filter(course_id=enrollment.course_id).order_by("order")
                    .only("id", "course_id", "order", "title", "estimated_minutes"))
     done_ids = set(ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True))
@@ -154,6 +154,9 @@ def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
         # ACCME Std 3: disclosure before content; then modules open in order.
         steps.append(ModuleStep(module=module, is_complete=is_complete, is_unlocked=previous_complete))
         previous_complete = previous_complete and is_complete
+    if not with_attempts:
+        # The module player's sidebar needs only the modules and the enrollment's own dates.
+        return CourseProgress(enrollment=enrollment, modules=steps, post_test=None)
     post_test = post_test_for(enrollment.course)
     attempts = list(Attempt.objects.filter(enrollment=enrollment, quiz=post_test).order_by("number")) if post_test else []
     progress = CourseProgress(enrollment=enrollment, modules=steps, post_test=post_test, attempts=attempts)

@@ -121,7 +121,7 @@ def disclosures(request: HttpRequest, slug: str) -> HttpResponse:
 def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
     course = _open_course(slug)
     enrollment = _own_enrollment(request, course)
-    progress = selectors.course_progress_for(enrollment=enrollment)
+    progress = selectors.course_progress_for(enrollment=enrollment, with_attempts=False)
     step = next((s for s in progress.modules if s.module.order == order), None)
     if step is None:
         raise Http404("No such module.")
