@@ -1,7 +1,10 @@
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from playwright.sync_api import sync_playwright
 
 from lms.celery import app as celery_app
 from lms.celery import ensure_broker_folders
@@ -49,3 +52,23 @@ def celery_worker(transactional_db):
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15) as worker:
         yield worker
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser), shared by every browser test."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    # Playwright's sync API keeps an event loop in this thread from here on; the tests and
+    # their fixtures still talk to the database synchronously, which Django allows only when
+    # told so explicitly. (Subprocesses started by other tests drop the switch.)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

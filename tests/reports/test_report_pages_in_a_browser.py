@@ -1,25 +1,17 @@
 """The report pages and the resource library in Chromium: every page passes axe-core at
 WCAG 2.2 AA, and each chart is an image with a name and its table beside it."""
 
-import os
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
 from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from library.models import Resource
 from tests.courses.conftest import build_course
 from tests.reports.builders import bulk_cohort
 from tests.reports.conftest import staff_member
 
-# Playwright's sync API runs an event loop in this thread; the test body still talks to
-# the database synchronously, which Django allows only when told so explicitly.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
               "resultTypes": ["violations"]}
 PAGES = [
@@ -33,9 +25,7 @@ PAGES = [
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db, settings, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+def browser_page(browser, live_server, transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     course = build_course(slug="browser-course", modules=2, bank=3, knowledge_checks=False)
     course.accme_activity_id = "123456789"
@@ -46,13 +36,11 @@ def browser_page(live_server, transactional_db, settings, tmp_path):
     resource.save()
     client = Client()
     client.force_login(staff_member("office@example.org", "CME administrators"))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        yield context.new_page()
-        browser.close()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    yield context.new_page()
+    context.close()
 
 
 def test_report_pages_pass_axe_and_draw_named_charts_beside_tables(browser_page):

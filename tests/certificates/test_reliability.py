@@ -1,0 +1,442 @@
+"""What a learner's certificate survives: a worker killed mid-render, the broker away when
+credit is claimed, a template that raises, and storage that refuses the file.
+
+The workers here are real `celery worker` processes on the run's real broker (the
+filesystem folders under `make test`, Redis under CI) and the test database, started
+after the claim where the test needs to arrange something first. Two concurrent claims
+for one enrollment are covered in test_claim.py.
+"""
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+import redis
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates import services
+from certificates.models import Certificate, CertificateStatus
+from certificates.rendering import stored_pdf_path
+from certificates.tasks import sweep_stuck_certificates
+from lms.celery import app as celery_app
+from lms.celery import ensure_broker_folders
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+WORKER_START_SECONDS = 120  # a cold start imports Django and WeasyPrint and scans the fonts
+# One unbreakable 390,000-character word: Pango shapes a word whole before it can tell that
+# it overflows, so this snapshot takes seconds to render instead of a fraction of one.
+SLOW_ACCREDITATION_STATEMENT = "Accreditation" * 30_000
+
+
+# --- Workers as separate processes -----------------------------------------------------
+
+
+def database_url_for_workers() -> str:
+    """The test database as a DATABASE_URL, for a worker process started from this test."""
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        # Keep WAL, the busy timeout and IMMEDIATE transactions: the worker writes while this process reads.
+        return f"sqlite:///{database['NAME']}?{urlencode(database.get('OPTIONS', {}))}"
+    credentials = quote(database["USER"], safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+def live_processes_in_group(group_id: int) -> list[int]:
+    """Processes of a process group that still run; zombies (already dead, waiting to be reaped) don't count."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited while we looked
+        state, _parent, group = stat.rsplit(")", 1)[1].split()[:3]
+        if int(group) == group_id and state not in ("Z", "X"):
+            members.append(int(entry.name))
+    return members
+
+
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def group_id(self) -> int:
+        return self.process.pid  # started in a session of its own, so it leads its group
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, main process and pool children, as the OOM killer or a lost node would."""
+        if live_processes_in_group(self.group_id):
+            os.killpg(self.group_id, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while live_processes_in_group(self.group_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Warm shutdown (finish the task in hand, hand back the rest), then SIGKILL whatever is left."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
+
+@pytest.fixture
+def empty_broker():
+    """The run's real broker with no messages left by earlier tests (they would be replayed here)."""
+    ensure_broker_folders()
+    celery_app.control.purge()
+
+
+@pytest.fixture
+def start_worker_process(empty_broker, private_media, tmp_path):
+    """Start `celery worker` processes on this run's broker and test database. Every one is
+    stopped at the end, whatever the test did, and its whole process group must be gone."""
+    started: list[WorkerProcess] = []
+
+    def start(**environment: str) -> WorkerProcess:
+        log_path = tmp_path / f"worker-{len(started) + 1}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms.settings",
+            "VAR_DIR": str(settings.VAR_DIR),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DATABASE_URL": database_url_for_workers(),
+            "PYTHONUNBUFFERED": "1",
+            **environment,
+        }
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=prefork", "--concurrency=1",
+                 "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 f"--hostname=reliability-{os.getpid()}-{len(started) + 1}@%h"],
+                cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        worker = WorkerProcess(process=process, log_path=log_path)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    for number, worker in enumerate(started, start=1):
+        print(f"--- worker {number} log (tail) ---\n{worker.log()[-4000:]}")  # shown when the test failed
+    leaked = {worker.group_id: live_processes_in_group(worker.group_id) for worker in started}
+    assert not any(leaked.values()), f"worker processes left running: {leaked}"
+
+
+def status_of(certificate: Certificate) -> str:
+    return Certificate.objects.filter(pk=certificate.pk).values_list("status", flat=True).get()
+
+
+def wait_for_status(certificate: Certificate, statuses: set[str], *, timeout: float, every: float = 0.1) -> Certificate:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if status_of(certificate) in statuses:
+            certificate.refresh_from_db()
+            return certificate
+        time.sleep(every)
+    certificate.refresh_from_db()
+    raise AssertionError(f"certificate stayed {certificate.status} for {timeout} s: {certificate.last_error}")
+
+
+def event_kinds(certificate: Certificate) -> list[str]:
+    # The "emailed" notification comes from its own task, whenever the worker gets to it.
+    return [event.kind for event in certificate.events.all() if event.kind != "emailed"]
+
+
+def files_in_certificate_folder() -> list[str]:
+    """Everything in MEDIA_ROOT/certificates, hidden temporary files included."""
+    return sorted(path.name for path in (Path(settings.MEDIA_ROOT) / "certificates").iterdir())
+
+
+def assert_stored_pdf_matches(certificate: Certificate) -> None:
+    stored = stored_pdf_path(certificate).read_bytes()
+    assert stored.startswith(b"%PDF-")
+    assert certificate.pdf_size == len(stored)
+    assert certificate.pdf_sha256 == hashlib.sha256(stored).hexdigest()
+
+
+def forget_render_messages_held_by_a_killed_worker(certificate: Certificate) -> None:
+    """Redis keeps a message handed to a worker but never acknowledged in kombu's `unacked`
+    hash, and hands it out again once the visibility timeout (an hour) has passed: to some
+    later run, where this id is another test's certificate. The sweeper has already done
+    that job here, so drop it. (The filesystem transport deletes a message as it hands it out.)"""
+    if not celery_app.conf.broker_url.startswith("redis"):
+        return
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    for tag, stored in client.hgetall("unacked").items():
+        message = json.loads(stored)[0]
+        headers = message.get("headers") or {}
+        if headers.get("task") == "certificates.render_certificate" and headers.get("argsrepr") in (
+                f"[{certificate.pk}]", f"({certificate.pk},)"):
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+
+
+def claim(*, enrollment, user) -> Certificate:
+    return services.credit_claim_create(enrollment=enrollment, user=user, credits=Decimal("1.75"), attested=True)
+
+
+# --- a) A worker killed mid-render ---------------------------------------------------------
+
+
+def test_worker_killed_mid_render_is_redelivered_by_the_sweeper_and_leaves_one_ready_certificate(
+        physician, completed_enrollment, start_worker_process):
+    course = completed_enrollment.course
+    course.accreditation_statement = SLOW_ACCREDITATION_STATEMENT
+    course.save(update_fields=["accreditation_statement"])
+    certificate = claim(enrollment=completed_enrollment, user=physician)  # the render is queued on commit
+
+    doomed = start_worker_process()
+    wait_for_status(certificate, {CertificateStatus.RENDERING, CertificateStatus.READY},
+                    timeout=WORKER_START_SECONDS, every=0.01)
+    doomed.kill()
+    assert doomed.process.returncode == -signal.SIGKILL
+    assert live_processes_in_group(doomed.group_id) == [], "the killed worker's pool children are gone too"
+    assert status_of(certificate) == CertificateStatus.RENDERING, "the kill landed after the render had finished"
+    forget_render_messages_held_by_a_killed_worker(certificate)
+
+    # The message died with the worker; only the sweeper can bring the certificate back.
+    stuck_after_seconds = 2
+    start_worker_process(CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS=str(stuck_after_seconds))
+    certificate.refresh_from_db()
+    while timezone.now() - certificate.status_changed_at <= timedelta(seconds=stuck_after_seconds + 0.5):
+        time.sleep(0.1)
+    sweep_stuck_certificates.delay()  # what beat sends every minute, once, through the broker
+
+    certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=WORKER_START_SECONDS)
+    assert Certificate.objects.count() == 1
+    assert files_in_certificate_folder() == [f"{certificate.code}.pdf"], "one file, no temporary file left over"
+    assert_stored_pdf_matches(certificate)
+    assert event_kinds(certificate) == ["created", "rendering", "requeued", "redelivered", "rendered"]
+    assert certificate.events.get(kind="requeued").detail == "was rendering"
+    assert certificate.render_tries == 2
+
+
+# --- b) The broker away when credit is claimed -----------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A Redis of this test's own, so stopping it never touches the machine's."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with (self.folder / "redis.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(self.folder)],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "the test's Redis did not start"
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_broker_is_private_redis(private_redis):
+    """This process publishes to the test's own Redis; the run's broker is back afterwards."""
+    options = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    # Celery reads the broker settings from Django's when it connects, but keeps the connection
+    # and producer pools it built for the broker it had then. `_after_fork` is its own hook for
+    # dropping both (a forked child must not share the parent's sockets).
+    with override_settings(CELERY_BROKER_URL=private_redis.url, CELERY_BROKER_TRANSPORT_OPTIONS=options):
+        celery_app._after_fork()
+        assert celery_app.connection_for_write().port == private_redis.port
+        yield private_redis
+    celery_app._after_fork()
+
+
+def test_claim_succeeds_quickly_while_the_broker_is_down_and_is_rendered_once_the_sweeper_runs(
+        client, physician, completed_enrollment, private_redis, app_broker_is_private_redis, start_worker_process,
+        settings):
+    private_redis.stop()
+    client.force_login(physician)
+    started = time.monotonic()
+    response = client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]),
+                           {"credits": "1.75", "attest": "on"}, follow=True)
+    claim_seconds = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert claim_seconds < 5, f"the claim took {claim_seconds:.1f} s with the broker down"
+    certificate = Certificate.objects.get()
+    assert certificate.status == CertificateStatus.PENDING
+    page = response.content.decode()
+    assert "Your certificate is queued" in page
+    assert "Queued… this page updates by itself." in page
+
+    private_redis.start()
+    broker_back = time.monotonic()
+    start_worker_process(REDIS_URL=private_redis.url)
+    # Beat's sweep, run now rather than at the top of the next minute.
+    settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = 0
+    assert services.certificates_sweep() == 1
+
+    sweep_period_seconds = settings.CELERY_BEAT_SCHEDULE["sweep-stuck-certificates"]["schedule"]
+    certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=sweep_period_seconds)
+    assert time.monotonic() - broker_back < sweep_period_seconds
+    assert_stored_pdf_matches(certificate)
+    assert event_kinds(certificate) == ["created", "requeued", "rendering", "rendered"]
+
+
+# --- d) A template that raises ---------------------------------------------------------------
+
+
+@pytest.fixture
+def broken_certificate_template(settings, tmp_path) -> Path:
+    """A certificate template, found before the real one, that uses a tag nobody registered."""
+    folder = tmp_path / "templates"
+    template = folder / "certificates" / "pdf" / "certificate.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<h1>{{ certificate.learner_name }}</h1>{% certificate_seal certificate %}")
+    templates = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
+    settings.TEMPLATES = templates
+    return template
+
+
+def staff_with_second_factor():
+    user = UserFactory(email="cme-office@example.org", is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-this-test"})
+    return user
+
+
+def test_template_that_raises_fails_after_five_tries_then_renders_when_fixed_and_retried(
+        client, physician, completed_enrollment, private_media, broken_certificate_template, celery_worker, settings):
+    settings.CERTIFICATE_RETRY_BASE_SECONDS = 0
+    certificate = claim(enrollment=completed_enrollment, user=physician)
+
+    certificate = wait_for_status(certificate, {CertificateStatus.FAILED, CertificateStatus.READY}, timeout=60)
+    assert certificate.status == CertificateStatus.FAILED
+    assert certificate.render_tries == 5
+    assert certificate.last_error.startswith("TemplateSyntaxError: Invalid block tag")
+    assert "certificate_seal" in certificate.last_error
+    assert event_kinds(certificate) == ["created"] + ["rendering", "failed"] * 5
+    assert certificate.events.last().detail.startswith("final: TemplateSyntaxError")
+    assert certificate.pdf_path == "" and not (private_media / "certificates").exists()
+
+    client.force_login(physician)
+    page = client.get(reverse("certificates:list")).content.decode()
+    assert "Could not be prepared." in page and "you do not need to claim again" in page
+    assert "TemplateSyntaxError" not in page, "the learner is not shown the internal error"
+
+    staff = staff_with_second_factor()
+    client.force_login(staff)
+    changelist = client.get(reverse("admin:certificates_certificate_changelist"), {"status__exact": "failed"})
+    assert changelist.status_code == 200
+    changelist = changelist.content.decode()
+    assert certificate.display_code in changelist
+    assert "Failed" in changelist and "TemplateSyntaxError: Invalid block tag" in changelist
+
+    broken_certificate_template.unlink()  # the fix is deployed
+    services.certificate_retry(certificate=certificate, actor=staff)
+    certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=60)
+    assert certificate.last_error == ""
+    assert_stored_pdf_matches(certificate)
+    assert event_kinds(certificate)[-3:] == ["retried", "rendering", "rendered"]
+    assert certificate.events.get(kind="retried").actor == staff
+
+
+# --- e) Storage that refuses the file ----------------------------------------------------------
+
+
+def block_certificate_folder(media: Path, code: str) -> Path:
+    """A file where the certificates folder should be: the folder cannot be created."""
+    media.mkdir(parents=True, exist_ok=True)
+    blocker = media / "certificates"
+    blocker.write_bytes(b"")
+    return blocker
+
+
+def block_pdf_path(media: Path, code: str) -> Path:
+    """A folder where the PDF should go: the temporary file is written, the final rename fails."""
+    blocker = media / "certificates" / f"{code}.pdf"
+    blocker.mkdir(parents=True)
+    return blocker
+
+
+@pytest.mark.parametrize("block", [block_certificate_folder, block_pdf_path], ids=["folder-is-a-file", "pdf-is-a-folder"])
+def test_storage_that_refuses_the_file_never_leaves_a_ready_certificate_without_it(
+        block, physician, completed_enrollment, private_media, start_worker_process):
+    certificate = claim(enrollment=completed_enrollment, user=physician)
+    blocker = block(private_media, certificate.code)
+    start_worker_process(CERTIFICATE_RETRY_BASE_SECONDS="0")
+
+    certificate = wait_for_status(certificate, {CertificateStatus.FAILED, CertificateStatus.READY},
+                                  timeout=WORKER_START_SECONDS)
+    assert certificate.status == CertificateStatus.FAILED
+    assert (certificate.pdf_path, certificate.pdf_size, certificate.pdf_sha256, certificate.issued_at) == (
+        "", None, "", None)
+    assert "rendered" not in event_kinds(certificate)
+    assert certificate.last_error.startswith(("FileExistsError", "IsADirectoryError")), certificate.last_error
+    assert list(private_media.rglob("*.tmp")) == [], "no temporary file left behind"
+
+    if blocker.is_dir():
+        blocker.rmdir()
+    else:
+        blocker.unlink()
+    services.certificate_retry(certificate=certificate, actor=UserFactory(is_staff=True))
+    certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=60)
+    assert files_in_certificate_folder() == [f"{certificate.code}.pdf"]
+    assert_stored_pdf_matches(certificate)
