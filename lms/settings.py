@@ -14,6 +14,9 @@ SECRET_KEY_FALLBACKS = env.SECRET_KEY_FALLBACKS
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 SITE_URL = env.SITE_URL
 VAR_DIR = env.VAR_DIR
+# Everything the site writes lives here (SQLite, broker folders, file cache, private media);
+# SQLite cannot create its file in a folder that does not exist yet, as on a fresh clone.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
