@@ -83,3 +83,10 @@ def test_clear_expired_sessions_task_removes_only_expired_sessions():
     Session.objects.create(session_key="live", session_data="", expire_date=timezone.now() + timedelta(days=1))
     clear_expired_sessions()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+def test_a_fresh_clone_migrates_into_a_var_folder_that_does_not_exist_yet(tmp_path):
+    var_dir = tmp_path / "fresh-clone" / "var"
+    result = _manage("migrate", "--noinput", "-v0", env_overrides={"VAR_DIR": str(var_dir)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (var_dir / "db.sqlite3").exists()
