@@ -6,8 +6,9 @@ certificate permissions (the group itself comes from courses' 0002_author_groups
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from lms.group_permissions import grant_group_permissions
 
 CME_ADMINISTRATORS = "CME administrators"
 
@@ -21,33 +22,6 @@ ADMINISTRATOR_PERMISSIONS = [
     "view_certificatebatch",
     "view_certificatelook", "add_certificatelook", "change_certificatelook",
 ]
-
-
-def grant_administrators(apps, schema_editor):
-    # Permissions are normally created after all migrations have run (post_migrate);
-    # create them now so that a fresh database gets a complete group in one migrate.
-    certificates_config = apps.get_app_config("certificates")
-    certificates_config.models_module = True
-    create_permissions(certificates_config, apps=apps, verbosity=0)
-    certificates_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    # get_or_create: the group may have been removed by hand since courses created it.
-    administrators, _ = Group.objects.get_or_create(name=CME_ADMINISTRATORS)
-    administrators.permissions.add(*Permission.objects.filter(
-        content_type__app_label="certificates", codename__in=ADMINISTRATOR_PERMISSIONS,
-    ))
-
-
-def revoke_administrators(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    administrators = Group.objects.filter(name=CME_ADMINISTRATORS).first()
-    if administrators is not None:
-        administrators.permissions.remove(*Permission.objects.filter(
-            content_type__app_label="certificates", codename__in=ADMINISTRATOR_PERMISSIONS,
-        ))
 
 
 class Migration(migrations.Migration):
@@ -87,5 +61,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['export', 'issue'])), name='batch_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='batch_status_valid'), models.CheckConstraint(condition=models.Q(('processed_count__lte', models.F('total_count'))), name='batch_progress_within_total'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'export'), ('status', 'done'), _negated=True), models.Q(models.Q(('file_path', ''), _negated=True), ('file_size__isnull', False)), _connector='OR'), name='done_export_has_its_file')],
             },
         ),
-        migrations.RunPython(grant_administrators, revoke_administrators),
+        grant_group_permissions(CME_ADMINISTRATORS, {"certificates": ADMINISTRATOR_PERMISSIONS}),
     ]

@@ -1,8 +1,9 @@
 """CME administrators register LMS platforms, activate their deployments, and follow the
 scores sent back to gradebooks."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from lms.group_permissions import grant_group_permissions
 
 CME_ADMINISTRATORS = "CME administrators"
 PERMISSIONS = {
@@ -11,31 +12,6 @@ PERMISSIONS = {
     "docere_lti": ["view_platformframing", "add_platformframing", "change_platformframing",
                    "view_gradelink", "view_platformaccount", "view_courselink"],
 }
-
-
-def _permissions(apps):
-    Permission = apps.get_model("auth", "Permission")
-    for app_label, codenames in PERMISSIONS.items():
-        yield from Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-
-
-def grant_administrators(apps, schema_editor):
-    # Permissions are normally created after all migrations (post_migrate); create them now.
-    for app_label in PERMISSIONS:
-        config = apps.get_app_config(app_label)
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    administrators, _ = Group.objects.get_or_create(name=CME_ADMINISTRATORS)
-    administrators.permissions.add(*_permissions(apps))
-
-
-def revoke_administrators(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    administrators = Group.objects.filter(name=CME_ADMINISTRATORS).first()
-    if administrators is not None:
-        administrators.permissions.remove(*_permissions(apps))
 
 
 class Migration(migrations.Migration):
@@ -47,4 +23,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant_administrators, revoke_administrators)]
+    operations = [grant_group_permissions(CME_ADMINISTRATORS, PERMISSIONS)]

@@ -1,37 +1,12 @@
 """CME administrators may look through the export log and the PARS record in the admin;
 rows there are written only by the reports' services (the group comes from courses' 0002)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from lms.group_permissions import grant_group_permissions
 
 CME_ADMINISTRATORS = "CME administrators"
 ADMINISTRATOR_PERMISSIONS = ["view_exportlog", "view_parsexportedcompletion"]
-
-
-def grant_administrators(apps, schema_editor):
-    # Permissions are normally created after all migrations have run (post_migrate);
-    # create them now so that a fresh database gets a complete group in one migrate.
-    config = apps.get_app_config("reports")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    administrators, _ = Group.objects.get_or_create(name=CME_ADMINISTRATORS)
-    administrators.permissions.add(*Permission.objects.filter(
-        content_type__app_label="reports", codename__in=ADMINISTRATOR_PERMISSIONS,
-    ))
-
-
-def revoke_administrators(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    administrators = Group.objects.filter(name=CME_ADMINISTRATORS).first()
-    if administrators is not None:
-        administrators.permissions.remove(*Permission.objects.filter(
-            content_type__app_label="reports", codename__in=ADMINISTRATOR_PERMISSIONS,
-        ))
 
 
 class Migration(migrations.Migration):
@@ -44,5 +19,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(grant_administrators, revoke_administrators),
+        grant_group_permissions(CME_ADMINISTRATORS, {"reports": ADMINISTRATOR_PERMISSIONS}),
     ]
