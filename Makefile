@@ -14,7 +14,7 @@ APT_TEST_PACKAGES := chromium redis-server
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
 
-.PHONY: run test setup system-packages migrate demo lint check-deploy clean
+.PHONY: run test setup system-packages migrate demo lint check-deploy bench-load clean
 
 run: setup migrate demo
 	@echo
@@ -71,6 +71,12 @@ check-deploy: setup
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-value-for-the-check \
 	  ALLOWED_HOSTS=docere.example.org SITE_URL=https://docere.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The load benchmark of docs/benchmarks.md, on the PostgreSQL and Redis that DATABASE_URL and
+# REDIS_URL name (it works in a scratch database and Redis index of its own).
+bench-load: setup
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) var staticfiles

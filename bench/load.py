@@ -3,19 +3,23 @@
 (one ORM query) on the same server as the baseline. Only 127.0.0.1 is ever contacted.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python -m bench.load [--seconds 60] [--learners 50] [--gunicorn-workers 4]
+        .venv/bin/python -m bench.load [--seconds 60] [--learners 50] [--rounds 3]
 
-It builds a scratch database `docere_bench_load` beside the configured one (never the
-configured database itself) and an unused Redis database index, and removes both at the
-end. Prints req/s, p50/p95/p99 and errors per scenario, the ratio of the module page to the
-bare view, and checks afterwards that every answer the server accepted is in the database.
+The load comes from wrk (Debian package `wrk`), a C client that leaves the two cores to
+the server; bench/load.lua gives each learner its own thread and connection, so a learner
+walks the post-test the way a browser does. The bare view and the module page take turns
+(`--rounds`) and the ratio is theirs over the whole time; then all learners mix module
+pages with whole post-test attempts. It builds a scratch database `docere_bench_load`
+beside the configured one (never the configured database itself) and an unused Redis
+database index, and removes both at the end. Prints req/s, p50/p95/p99 and errors per
+scenario, and checks that every answer the server accepted is in the database.
 """
 
 import argparse
 import http.client
+import json
 import multiprocessing
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -24,16 +28,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCRATCH_DATABASE = "docere_bench_load"
 SCRATCH_REDIS_DB = 13
 DEMO_COURSE = BASE_DIR / "courses" / "demo" / "inclusive-clinical-teaching.yaml"
 HOST = "127.0.0.1"
+LUA_SCRIPT = BASE_DIR / "bench" / "load.lua"
 
 
 def free_port() -> int:
@@ -106,112 +111,144 @@ print(json.dumps({{"slug": course.slug, "modules": course.modules.count(), "lear
 """
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=BASE_DIR, env=env,
                             check=True, capture_output=True, text=True)
-    import json
-
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-class Recorder:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latencies: dict[str, list[float]] = {}
-        self.errors: dict[str, int] = {}
-        self.answers_sent = 0
-
-    def add(self, scenario: str, seconds: float, ok: bool) -> None:
-        with self.lock:
-            self.latencies.setdefault(scenario, []).append(seconds)
-            if not ok:
-                self.errors[scenario] = self.errors.get(scenario, 0) + 1
+def write_learners_file(setup: dict, path: Path) -> None:
+    lines = [f"{setup['slug']} {setup['modules']}"]
+    lines += [f"{learner['session']} {learner['csrf_cookie']} {learner['csrf_token']}" for learner in setup["learners"]]
+    path.write_text("\n".join(lines) + "\n")
 
 
-def learner_loop(port: int, slug: str, modules: int, learner: dict, stop_at: float, recorder: Recorder,
-                 mode: str) -> None:
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    cookie = f"sessionid={learner['session']}; csrftoken={learner['csrf_cookie']}"
-    headers = {"Cookie": cookie, "Host": HOST}
+@dataclass
+class Run:
+    """What one wrk run saw: each request's scenario, latency and outcome, and the attempts
+    whose answers the server accepted (attempt id → number of answers)."""
 
-    def request(scenario: str, method: str, path: str, body: dict | None = None, expect=(200,)):
-        data = urlencode(body, doseq=True) if body is not None else None
-        extra = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": learner["csrf_token"],
-                 "Referer": f"http://{HOST}:{port}/"} if data is not None else {}
-        started = time.perf_counter()
-        try:
-            connection.request(method, path, body=data, headers={**headers, **extra})
-            response = connection.getresponse()
-            payload = response.read()
-            ok = response.status in expect
-            location = response.getheader("Location", "")
-        except (OSError, http.client.HTTPException):
-            ok, payload, location = False, b"", ""
-            connection.close()
-        recorder.add(scenario, time.perf_counter() - started, ok)
-        return ok, payload, location
+    seconds: float
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    socket_errors: int = 0
+    accepted_attempts: dict[int, int] = field(default_factory=dict)
 
-    module = 0
-    while time.perf_counter() < stop_at:
-        if mode == "bare":
-            request("bare view", "GET", "/bench/bare")
-            continue
-        request("module page", "GET", f"/courses/{slug}/modules/{module % modules + 1}/")
-        module += 1
-        if module % 4:
-            continue
-        ok, _, location = request("start attempt", "POST", f"/courses/{slug}/post-test/", {}, expect=(302,))
-        match = re.search(r"/attempts/(\d+)/", location)
-        if not ok or not match:
-            continue
-        attempt = match.group(1)
-        ok, page, _ = request("attempt page", "GET", f"/attempts/{attempt}/")
-        answers = {}
-        for question, option in re.findall(rb'name="q(\d+)" value="(\d+)"', page):
-            answers.setdefault(f"q{question.decode()}", [option.decode()])
-        ok, _, _ = request("submit answers", "POST", f"/attempts/{attempt}/submit/", answers, expect=(302,))
-        if ok:
-            with recorder.lock:
-                recorder.answers_sent += len(answers)
+    def merge(self, other: "Run") -> None:
+        self.seconds += other.seconds
+        for scenario, values in other.latencies_ms.items():
+            self.latencies_ms.setdefault(scenario, []).extend(values)
+        for scenario, count in other.errors.items():
+            self.errors[scenario] = self.errors.get(scenario, 0) + count
+        self.socket_errors += other.socket_errors
+        self.accepted_attempts.update(other.accepted_attempts)
+
+    def rate(self, scenario: str) -> float:
+        return len(self.latencies_ms.get(scenario, [])) / self.seconds
 
 
-def drive(port: int, setup: dict, seconds: float, mode: str) -> Recorder:
-    recorder = Recorder()
-    stop_at = time.perf_counter() + seconds
-    threads = [threading.Thread(target=learner_loop, args=(port, setup["slug"], setup["modules"], learner, stop_at,
-                                                          recorder, mode), daemon=True)
-               for learner in setup["learners"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 60)
-    return recorder
+def run_wrk(port: int, mode: str, learners_file: Path, seconds: float, connections: int, out: Path) -> Run:
+    """One wrk thread and one connection per learner (see bench/load.lua)."""
+    subprocess.run(
+        ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
+         "-s", str(LUA_SCRIPT), f"http://{HOST}:{port}", "--", mode, str(learners_file)],
+        env={**os.environ, "BENCH_LOAD_OUT": str(out)}, check=True, stdout=subprocess.DEVNULL,
+    )
+    run = Run(seconds=seconds)
+    for line in out.read_text().splitlines():
+        kind, _, rest = line.partition("\t")
+        if kind == "socket_errors":
+            run.socket_errors += int(rest)
+        elif kind == "attempt":
+            attempt, answers = rest.split("\t")
+            run.accepted_attempts[int(attempt)] = int(answers)
+        else:
+            micros, ok = rest.split("\t")
+            run.latencies_ms.setdefault(kind, []).append(int(micros) / 1000)
+            if ok == "0":
+                run.errors[kind] = run.errors.get(kind, 0) + 1
+    return run
 
 
-def summary(recorder: Recorder, seconds: float) -> dict[str, dict]:
+def summary(run: Run) -> dict[str, dict]:
     rows = {}
-    for scenario, latencies in sorted(recorder.latencies.items()):
+    for scenario, latencies in sorted(run.latencies_ms.items()):
         ordered = sorted(latencies)
         quantiles = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
         rows[scenario] = {
-            "requests": len(ordered), "rate": len(ordered) / seconds,
-            "p50": quantiles[49] * 1000, "p95": quantiles[94] * 1000, "p99": quantiles[98] * 1000,
-            "errors": recorder.errors.get(scenario, 0),
+            "requests": len(ordered), "rate": run.rate(scenario),
+            "p50": quantiles[49], "p95": quantiles[94], "p99": quantiles[98],
+            "errors": run.errors.get(scenario, 0),
         }
     return rows
 
 
-def answers_in_database(env: dict[str, str]) -> int:
-    script = ("from courses.models import Answer; "
-              "print(Answer.objects.filter(attempt__submitted_at__isnull=False).count())")
+def answers_stored(env: dict[str, str], accepted: dict[int, int], var_dir: Path) -> dict[int, int]:
+    """Answers in the database for each attempt whose submission the server accepted."""
+    ids_file = var_dir / "accepted-attempts.json"
+    ids_file.write_text(json.dumps(sorted(accepted)))
+    script = f"""
+import json
+from django.db.models import Count
+from courses.models import Answer
+ids = json.load(open({str(ids_file)!r}))
+rows = (Answer.objects.filter(attempt_id__in=ids, attempt__submitted_at__isnull=False)
+        .values("attempt_id").annotate(n=Count("id")).values_list("attempt_id", "n"))
+print(json.dumps(dict(rows)))
+"""
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=BASE_DIR, env=env,
                             check=True, capture_output=True, text=True)
-    return int(result.stdout.strip().splitlines()[-1])
+    return {int(attempt): count for attempt, count in json.loads(result.stdout.strip().splitlines()[-1]).items()}
+
+
+def start_stack(env: dict[str, str], port: int, gunicorn_workers: int) -> list[subprocess.Popen]:
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--bind", f"{HOST}:{port}",
+             "--workers", str(gunicorn_workers), "--log-level", "warning"],
+            cwd=BASE_DIR, env=env, start_new_session=True),
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "lms", "worker", "--concurrency=1", "--loglevel=WARNING"],
+            cwd=BASE_DIR, env=env, start_new_session=True, stdout=subprocess.DEVNULL),
+    ]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return processes
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit("gunicorn did not answer /healthz within 30 s")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def print_table(rows: dict[str, dict]) -> None:
+    print(f"{'scenario':<16}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name, row in rows.items():
+        print(f"{name:<16}{row['rate']:>9.0f}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>8}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="per scenario")
     parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="the baseline and the module page take turns this many times, so drift in the "
+                             "machine's speed falls on both alike")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench.load drives the load with wrk: apt-get install wrk (or make bench-load)")
 
     var_dir = Path(tempfile.mkdtemp(prefix="docere-load-", dir=BASE_DIR / "var" if (BASE_DIR / "var").exists() else None))
     env = scratch_environment(var_dir)
@@ -219,42 +256,40 @@ def main() -> None:
     processes: list[subprocess.Popen] = []
     try:
         setup = prepare(env, options.learners)
+        learners_file = var_dir / "learners.txt"
+        write_learners_file(setup, learners_file)
         port = free_port()
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--bind", f"{HOST}:{port}",
-             "--workers", str(options.gunicorn_workers), "--log-level", "warning"],
-            cwd=BASE_DIR, env=env, start_new_session=True))
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "lms", "worker", "--concurrency=1", "--loglevel=WARNING"],
-            cwd=BASE_DIR, env=env, start_new_session=True, stdout=subprocess.DEVNULL))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                http.client.HTTPConnection(HOST, port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
-        drive(port, setup, 3, "bare")  # warm every gunicorn worker's connections
-        print(f"{options.learners} learners, {options.seconds:.0f} s per scenario, gunicorn × "
-              f"{options.gunicorn_workers}, {multiprocessing.cpu_count()} cores")
-        bare = summary(drive(port, setup, options.seconds, "bare"), options.seconds)
-        learners = drive(port, setup, options.seconds, "learners")
-        loaded = summary(learners, options.seconds)
-        stored = answers_in_database(env)
-        print(f"{'scenario':<16}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-        for name, row in {**bare, **loaded}.items():
-            print(f"{name:<16}{row['rate']:>9.0f}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>8}")
-        ratio = loaded["module page"]["rate"] / bare["bare view"]["rate"]
-        print(f"module page / bare view: {ratio:.2f}× (the module page shares the server with the quiz traffic)")
-        print(f"answers accepted by the server: {learners.answers_sent}; answers in the database: {stored}; "
-              f"lost: {learners.answers_sent - stored}")
+        processes = start_stack(env, port, options.gunicorn_workers)
+
+        def wrk(mode: str, seconds: float) -> Run:
+            return run_wrk(port, mode, learners_file, seconds, options.learners, var_dir / f"{mode}.tsv")
+
+        wrk("module", 3)  # warm every gunicorn worker: connections, templates, cached content
+        print(f"{options.learners} learners (one wrk connection each), {options.seconds:.0f} s per scenario, "
+              f"gunicorn × {options.gunicorn_workers}, {multiprocessing.cpu_count()} cores")
+        bare, module, round_ratios = Run(seconds=0), Run(seconds=0), []
+        for _ in range(options.rounds):
+            bare_round = wrk("bare", options.seconds / options.rounds)
+            module_round = wrk("module", options.seconds / options.rounds)
+            round_ratios.append(module_round.rate("module page") / bare_round.rate("bare view"))
+            bare.merge(bare_round)
+            module.merge(module_round)
+        learners = wrk("learners", options.seconds)
+        stored = answers_stored(env, learners.accepted_attempts, var_dir)
+
+        print("\nThe module page alone, taking turns with the baseline:")
+        print_table({**summary(bare), **summary(module)})
+        ratio = module.rate("module page") / bare.rate("bare view")
+        print(f"module page / bare view: {ratio:.2f}× (rounds: {', '.join(f'{r:.2f}' for r in round_ratios)})")
+        print("\nLearners: module pages and, every fourth page, a whole post-test attempt:")
+        print_table(summary(learners))
+        sent = sum(learners.accepted_attempts.values())
+        lost = sum(max(0, count - stored.get(attempt, 0)) for attempt, count in learners.accepted_attempts.items())
+        print(f"answers accepted by the server: {sent} in {len(learners.accepted_attempts)} attempts; "
+              f"in the database: {sum(stored.values())}; lost: {lost}")
+        print(f"socket errors: {bare.socket_errors + module.socket_errors + learners.socket_errors}")
     finally:
-        for process in processes:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
+        stop(processes)
         recreate_database(env, drop_only=True)
         import redis
 

@@ -87,6 +87,9 @@ class Course(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up with every change to what the module pages show (see courses/content_revision.py):
+    # the cached module content is keyed by it, so a learner never sees an outdated version.
+    content_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CourseQuerySet.as_manager()
 

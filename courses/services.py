@@ -66,18 +66,22 @@ def module_complete(*, enrollment: Enrollment, module: Module) -> ModuleProgress
 
 
 def _draw_layout(quiz: Quiz) -> list[dict]:
-    questions = list(Question.objects.filter(quiz=quiz).order_by("order", "id").prefetch_related("options"))
-    if quiz.draw_count and quiz.draw_count < len(questions):
-        drawn = set(q.id for q in _random.sample(questions, quiz.draw_count))
-        questions = [q for q in questions if q.id in drawn]
+    question_ids = list(Question.objects.filter(quiz=quiz).order_by("order", "id").values_list("id", flat=True))
+    if quiz.draw_count and quiz.draw_count < len(question_ids):
+        drawn = set(_random.sample(question_ids, quiz.draw_count))
+        question_ids = [question_id for question_id in question_ids if question_id in drawn]
     if quiz.shuffle_questions:
-        _random.shuffle(questions)
+        _random.shuffle(question_ids)
+    options: dict[int, list[int]] = {question_id: [] for question_id in question_ids}
+    for question_id, option_id in (Option.objects.filter(question_id__in=question_ids).order_by("order", "id")
+                                   .values_list("question_id", "id")):
+        options[question_id].append(option_id)
     layout = []
-    for question in questions:
-        option_ids = [option.id for option in question.options.all()]
+    for question_id in question_ids:
+        option_ids = options[question_id]
         if quiz.shuffle_options:
             _random.shuffle(option_ids)
-        layout.append({"question": question.id, "options": option_ids})
+        layout.append({"question": question_id, "options": option_ids})
     return layout
 
 
@@ -92,17 +96,17 @@ def attempt_start(*, enrollment: Enrollment, quiz: Quiz, now: datetime | None = 
         open_attempt = Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=True).first()
         if open_attempt:
             return open_attempt
-        progress = selectors.course_progress_for(enrollment=enrollment)
-        if not progress.all_modules_complete:
+        if not selectors.all_modules_complete(enrollment=enrollment):
             raise NotAllowedYet("The post-test opens when every module is complete.")
-        if progress.has_passed:
+        if enrollment.post_test_passed_at is not None:
             raise Conflict("You have already passed this post-test.")
-        if progress.attempts_left == 0:
+        # None is open, so every attempt so far has been used.
+        used = Attempt.objects.filter(enrollment=enrollment, quiz=quiz).count()
+        if quiz.max_attempts and used >= quiz.max_attempts:
             raise Conflict(f"You have used all {quiz.max_attempts} attempts at this post-test.")
-        number = (Attempt.objects.filter(enrollment=enrollment, quiz=quiz).count()) + 1
         deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
         return Attempt.objects.create(
-            enrollment=enrollment, quiz=quiz, number=number, started_at=now, deadline_at=deadline,
+            enrollment=enrollment, quiz=quiz, number=used + 1, started_at=now, deadline_at=deadline,
             layout=_draw_layout(quiz),
         )
 
@@ -152,15 +156,21 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: d
         if not attempt.is_open:
             raise Conflict("This attempt has already been submitted.")
         late = _is_late(attempt, now)
+        # What was autosaved, then what this submission brings (unless it came too late:
+        # under "grade answers in time" the autosaved answers count and the late payload does not).
+        selected = {question_id: (option_ids, saved_at) for question_id, option_ids, saved_at
+                    in attempt.answers.values_list("question_id", "selected_option_ids", "saved_at")}
         if not late:
-            for question_id, option_ids in clean.items():
-                Answer.objects.update_or_create(
-                    attempt=attempt, question_id=question_id,
-                    defaults={"selected_option_ids": option_ids, "saved_at": now},
-                )
-        # Late under "grade answers in time": the autosaved answers count, the late payload does not.
+            selected.update({question_id: (option_ids, now) for question_id, option_ids in clean.items()})
         reject = late and attempt.quiz.late_submission_policy == LateSubmissionPolicy.REJECT
-        _grade(attempt, zero=reject)
+        graded = _graded_answers(attempt, selected, zero=reject)
+        # One statement for every answer, new or autosaved: (attempt, question) is unique.
+        Answer.objects.bulk_create(
+            graded, update_conflicts=True, unique_fields=["attempt", "question"],
+            update_fields=["points"] if late else ["selected_option_ids", "saved_at", "points"],
+        )
+        attempt.score_percent = grading.score_percent([answer.points for answer in graded], len(attempt.question_ids))
+        attempt.passed = attempt.score_percent >= attempt.enrollment.course.passing_score_percent
         attempt.submitted_at = now
         attempt.is_late = late
         attempt.save(update_fields=["submitted_at", "is_late", "score_percent", "passed"])
@@ -168,27 +178,24 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: d
     return attempt
 
 
-def _grade(attempt: Attempt, *, zero: bool) -> None:
+def _graded_answers(attempt: Attempt, selected: Mapping[int, tuple[list[int], datetime]], *,
+                    zero: bool) -> list[Answer]:
+    """The attempt's answers (question → options chosen, when saved) with their points; a
+    question left unanswered has no row and scores 0."""
     weights: dict[int, dict[int, object]] = {}
-    for option in Option.objects.filter(question_id__in=attempt.question_ids).only("id", "question_id", "weight_percent"):
-        weights.setdefault(option.question_id, {})[option.id] = option.weight_percent
-    types = dict(Question.objects.filter(id__in=attempt.question_ids).values_list("id", "type"))
-    answers = {answer.question_id: answer for answer in attempt.answers.all()}
-    points = []
-    for question_id in attempt.question_ids:
-        answer = answers.get(question_id)
-        earned = grading.ZERO
-        if answer and not zero:
-            earned = grading.question_points(
+    for question_id, option_id, weight in Option.objects.filter(question_id__in=selected).values_list(
+            "question_id", "id", "weight_percent"):
+        weights.setdefault(question_id, {})[option_id] = weight
+    types = dict(Question.objects.filter(id__in=selected).values_list("id", "type"))
+    return [
+        Answer(
+            attempt=attempt, question_id=question_id, selected_option_ids=option_ids, saved_at=saved_at,
+            points=grading.ZERO if zero else grading.question_points(
                 question_type=types[question_id], weights_by_option=weights.get(question_id, {}),
-                selected=answer.selected_option_ids,
-            )
-        if answer:
-            answer.points = earned
-            answer.save(update_fields=["points"])
-        points.append(earned)
-    attempt.score_percent = grading.score_percent(points, len(attempt.question_ids))
-    attempt.passed = attempt.score_percent >= attempt.enrollment.course.passing_score_percent
+                selected=option_ids),
+        )
+        for question_id, (option_ids, saved_at) in selected.items()
+    ]
 
 
 def _record_post_test_outcome(enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:

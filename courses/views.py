@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from courses import selectors, services
 from courses.errors import CourseError, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
+from courses.module_content import module_content_html
 
 LIKERT_SCALE = [("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"), ("5", "Strongly agree")]
 
@@ -119,9 +120,10 @@ def disclosures(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @handles_course_errors
 def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    course = _open_course(slug)
-    enrollment = _own_enrollment(request, course)
-    progress = selectors.course_progress_for(enrollment=enrollment, with_attempts=False)
+    progress = selectors.module_page_progress(user=request.user, slug=slug)
+    if progress is None:
+        raise Http404("You are not enrolled in this course.")
+    enrollment, course = progress.enrollment, progress.enrollment.course
     step = next((s for s in progress.modules if s.module.order == order), None)
     if step is None:
         raise Http404("No such module.")
@@ -129,13 +131,11 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         return redirect("courses:disclosures", slug=course.slug)
     if not step.is_unlocked:
         raise NotAllowedYet("This module opens when you complete the one before it.")
-    module = selectors.module_for_player(course=course, order=order)
-    knowledge_check = getattr(module, "knowledge_check", None)
     orders = [s.module.order for s in progress.modules]
     index = orders.index(order)
     return render(request, "courses/module.html", {
-        "course": course, "enrollment": enrollment, "progress": progress, "module": module, "step": step,
-        "questions": knowledge_check.questions.all() if knowledge_check else [],
+        "course": course, "enrollment": enrollment, "progress": progress, "module": step.module, "step": step,
+        "content": module_content_html(request=request, course=course, module=step.module),
         "previous_order": orders[index - 1] if index > 0 else None,
         "next_order": orders[index + 1] if index + 1 < len(orders) else None,
     })

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"cached_urls": "lms.template_urls"},
         },
     },
 ]
@@ -85,7 +86,7 @@ AUTH_USER_MODEL = "accounts.User"
 if env.REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.ReusingRedisCache",
             "LOCATION": env.REDIS_URL,
             "KEY_PREFIX": "docere",
         }
@@ -265,6 +266,9 @@ CELERY_TIMEZONE = TIME_ZONE
 POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+# Every signed-in page reads the session: from the shared cache, with the database behind it
+# so a cache flush signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

@@ -252,6 +252,31 @@ def test_time_limit_grades_only_answers_saved_in_time(learner):
     assert graded.score_percent == Decimal("50.00"), "the answer sent after the deadline must not count"
 
 
+def test_submitting_keeps_autosaved_answers_and_records_when_each_was_given(learner):
+    course = build_course(bank=3, passing_score_percent=60)
+    quiz = course.quizzes.get(kind=QuizKind.POST_TEST)
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+    start = timezone.now()
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz, now=start)
+    right, wrong = correct_answers(attempt), wrong_answers(attempt)
+    first, second, third = attempt.question_ids
+    services.attempt_save_answer(attempt=attempt, question_id=first, option_ids=right[first],
+                                 now=start + timedelta(minutes=1))
+    services.attempt_save_answer(attempt=attempt, question_id=second, option_ids=wrong[second],
+                                 now=start + timedelta(minutes=2))
+    # The form sends the second answer changed and the third; the first stays as autosaved.
+    submitted_at = start + timedelta(minutes=3)
+    graded = services.attempt_submit(attempt=attempt, answers={second: right[second], third: wrong[third]},
+                                     now=submitted_at)
+    assert graded.score_percent == Decimal("66.67") and graded.passed
+    saved = {answer.question_id: answer for answer in Answer.objects.filter(attempt=attempt)}
+    assert saved[first].saved_at == start + timedelta(minutes=1) and saved[first].points == 1
+    assert saved[second].saved_at == submitted_at and saved[second].selected_option_ids == right[second]
+    assert saved[second].points == 1
+    assert saved[third].saved_at == submitted_at and saved[third].points == 0
+
+
 def test_time_limit_with_reject_policy_scores_a_late_attempt_zero(learner):
     course = build_course(bank=2, time_limit_minutes=10, late_submission_policy="reject")
     quiz = course.quizzes.get(kind=QuizKind.POST_TEST)
