@@ -28,6 +28,7 @@ from courses.models import (
     Question,
     Quiz,
 )
+from courses.progress import all_modules_complete, course_progress_for
 
 # Network and clock slack before a timed attempt counts as late.
 LATE_GRACE = timedelta(seconds=30)
@@ -56,7 +57,7 @@ def disclosures_acknowledge(*, enrollment: Enrollment) -> Enrollment:
 def module_complete(*, enrollment: Enrollment, module: Module) -> ModuleProgress:
     if module.course_id != enrollment.course_id:
         raise InvalidSubmission("That module is not part of this course.")
-    progress = selectors.course_progress_for(enrollment=enrollment)
+    progress = course_progress_for(enrollment=enrollment)
     step = next(step for step in progress.modules if step.module.id == module.id)
     if not step.is_unlocked:
         raise NotAllowedYet("Finish the modules before this one first.")
@@ -96,7 +97,7 @@ def attempt_start(*, enrollment: Enrollment, quiz: Quiz, now: datetime | None = 
         open_attempt = Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=True).first()
         if open_attempt:
             return open_attempt
-        if not selectors.all_modules_complete(enrollment=enrollment):
+        if not all_modules_complete(enrollment=enrollment):
             raise NotAllowedYet("The post-test opens when every module is complete.")
         if enrollment.post_test_passed_at is not None:
             raise Conflict("You have already passed this post-test.")

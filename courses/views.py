@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import selectors, services
+from courses import module_page, selectors, services
 from courses.errors import CourseError, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
-from courses.module_content import module_content_html
+from courses.progress import course_progress_for, learning_overview_for, module_page_progress
 
 LIKERT_SCALE = [("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"), ("5", "Strongly agree")]
 
@@ -86,7 +86,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Course.DoesNotExist as error:
         raise Http404("No such course.") from error
     enrollment = selectors.enrollment_for(user=request.user, course=course)
-    progress = selectors.course_progress_for(enrollment=enrollment) if enrollment else None
+    progress = course_progress_for(enrollment=enrollment) if enrollment else None
     return render(request, "courses/detail.html", {
         "course": course, "enrollment": enrollment, "progress": progress,
         "post_test": selectors.post_test_for(course),
@@ -120,7 +120,7 @@ def disclosures(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @handles_course_errors
 def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    progress = selectors.module_page_progress(user=request.user, slug=slug)
+    progress = module_page_progress(user=request.user, slug=slug)
     if progress is None:
         raise Http404("You are not enrolled in this course.")
     enrollment, course = progress.enrollment, progress.enrollment.course
@@ -131,14 +131,7 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         return redirect("courses:disclosures", slug=course.slug)
     if not step.is_unlocked:
         raise NotAllowedYet("This module opens when you complete the one before it.")
-    orders = [s.module.order for s in progress.modules]
-    index = orders.index(order)
-    return render(request, "courses/module.html", {
-        "course": course, "enrollment": enrollment, "progress": progress, "module": step.module, "step": step,
-        "content": module_content_html(request=request, course=course, module=step.module),
-        "previous_order": orders[index - 1] if index > 0 else None,
-        "next_order": orders[index + 1] if index + 1 < len(orders) else None,
-    })
+    return HttpResponse(module_page.html_for(request, progress=progress, step=step))
 
 
 @login_required
@@ -188,7 +181,7 @@ def post_test(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
         return redirect("courses:attempt", pk=attempt.pk)
-    progress = selectors.course_progress_for(enrollment=enrollment)
+    progress = course_progress_for(enrollment=enrollment)
     return render(request, "courses/post_test.html", {
         "course": course, "enrollment": enrollment, "quiz": quiz, "progress": progress,
         "question_count": quiz.draw_count or quiz.questions.count(),
@@ -242,7 +235,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.is_open:
         return redirect("courses:attempt", pk=attempt.pk)
     enrollment = attempt.enrollment
-    progress = selectors.course_progress_for(enrollment=enrollment)
+    progress = course_progress_for(enrollment=enrollment)
     return render(request, "courses/attempt_result.html", {
         "attempt": attempt, "course": enrollment.course, "progress": progress,
         "questions": selectors.attempt_questions(attempt=attempt),
@@ -278,5 +271,5 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def learning(request: HttpRequest) -> HttpResponse:
-    in_progress, completed = selectors.learning_overview_for(user=request.user)
+    in_progress, completed = learning_overview_for(user=request.user)
     return render(request, "courses/learning.html", {"in_progress": in_progress, "completed": completed})

@@ -11,7 +11,7 @@ from accounts.selectors import profile_is_complete_for_credit
 from accounts.services import DEMO_ADMIN_EMAIL, DEMO_LEARNER_EMAIL
 from certificates.models import Certificate, CertificateEvent
 from courses.models import Course, Enrollment, ModuleProgress, Question
-from courses.selectors import course_progress_for
+from courses.progress import course_progress_for
 from library.models import Resource
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""The module page keeps its content cached; every change an author makes shows at once,
-and each learner's forms still carry their own CSRF token."""
+"""The module page is rendered once and served to many learners: every change an author
+makes still shows at once, each learner sees their own progress, and each learner's forms
+carry their own CSRF token."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from courses import services
 from courses.models import Option, Question
 from tests.courses.conftest import add_single_question
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,55 @@ def test_every_form_carries_the_learners_own_token_and_posts_without_javascript(
     response = client.post(action, {"csrfmiddlewaretoken": token, field: option})
     assert response.status_code == 200
     assert re.search(r'class="feedback-(correct|incorrect)" role="status"', response.content.decode())
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', r"\1TOKEN", page)
+
+
+def _tokens(page: str) -> set[str]:
+    return set(re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', page))
+
+
+def _learner_reading(course, email: str, *, complete_first: bool) -> Client:
+    user = UserFactory(email=email)
+    enrollment = services.enrollment_create(user=user, course=course)
+    services.disclosures_acknowledge(enrollment=enrollment)
+    if complete_first:
+        services.module_complete(enrollment=enrollment, module=course.modules.get(order=1))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_learners_at_the_same_point_share_a_page_but_never_a_token(course):
+    first = _page(_learner_reading(course, "a@example.org", complete_first=False), course)
+    second = _page(_learner_reading(course, "b@example.org", complete_first=False), course)
+    assert _without_tokens(first) == _without_tokens(second)
+    assert _tokens(first) and _tokens(second) and not _tokens(first) & _tokens(second)
+
+
+def test_learners_at_different_points_see_their_own_progress(course):
+    behind = _learner_reading(course, "behind@example.org", complete_first=False)
+    ahead = _learner_reading(course, "ahead@example.org", complete_first=True)
+    assert "Mark complete and continue" in _page(behind, course)
+    page = _page(ahead, course)
+    assert "You completed this module" in page and "Mark complete and continue" not in page
+    assert "(complete)" in page
+    assert "Mark complete and continue" in _page(behind, course)
+
+
+def test_staff_see_their_own_navigation_on_a_page_learners_share(course):
+    _page(_learner_reading(course, "learner2@example.org", complete_first=False), course)
+    staff = UserFactory(email="staff@example.org", is_staff=True)
+    services.disclosures_acknowledge(enrollment=services.enrollment_create(user=staff, course=course))
+    client = Client()
+    client.force_login(staff)
+    assert ">Admin</a>" in _page(client, course)
+
+
+def test_a_renamed_course_shows_its_new_title(client, reading, course):
+    _page(client, course)
+    course.title = "Teaching on inclusive rounds"
+    course.save()
+    assert "<strong>Teaching on inclusive rounds</strong>" in _page(client, course)

@@ -1,0 +1,108 @@
+"""The module page, the most visited page of the site, rendered once and served to many.
+
+Its content — the module's Markdown and knowledge-check forms — is the same for every
+learner: it is rendered once per course revision and kept in the shared cache, so one
+process renders it for all, and in each process. The whole page is the same for every
+learner at the same point of the same course: it is kept in each process under a key of
+everything it shows. Both hold CSRF_PLACEHOLDER where the learner's token goes
+(lms/rendered.py).
+"""
+
+import hashlib
+from functools import cache as once
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from courses import markdown, selectors
+from courses.models import Course, Module
+from courses.progress import CourseProgress, ModuleStep
+from lms.rendered import CSRF_PLACEHOLDER, RenderedOnce, with_csrf_token
+
+TEMPLATE = "courses/partials/module_content.html"
+# Keys change with every revision; the timeout only clears out keys no longer asked for.
+SHARED_CACHE_SECONDS = 24 * 60 * 60
+_local = RenderedOnce(entries=500)
+# About 11 KB a page: a few MB per process at most.
+pages = RenderedOnce(entries=500)
+
+
+@once
+def _code_version() -> str:
+    """The shared cache outlives a release, which may render the same content differently."""
+    template_source = get_template(TEMPLATE).template.source.encode()
+    with open(markdown.__file__, "rb") as markdown_code:
+        return hashlib.sha256(template_source + markdown_code.read()).hexdigest()[:12]
+
+
+def module_content_key(*, course: Course, module: Module) -> str:
+    # The slug and the order are in the forms' URLs; the revision covers everything else.
+    return f"module-content:{_code_version()}:{module.id}:{course.content_revision}:{course.slug}:{module.order}"
+
+
+def _render(*, course: Course, module: Module) -> str:
+    full = selectors.module_for_player(course=course, order=module.order)
+    knowledge_check = getattr(full, "knowledge_check", None)
+    return get_template(TEMPLATE).render({
+        "course": course, "module": full, "csrf_token": CSRF_PLACEHOLDER,
+        "questions": knowledge_check.questions.all() if knowledge_check else [],
+    })
+
+
+def _shared(key: str, *, course: Course, module: Module) -> str:
+    html = cache.get(key)
+    if html is None:
+        html = _render(course=course, module=module)
+        cache.set(key, html, SHARED_CACHE_SECONDS)
+    return html
+
+
+def module_content_html(*, course: Course, module: Module) -> str:
+    """The content's HTML, with CSRF_PLACEHOLDER where the learner's token goes."""
+    key = module_content_key(course=course, module=module)
+    # The local copy goes by the shared cache's full key, prefix included, so it is
+    # dropped whenever the shared one would be (a new prefix, a cleared test cache).
+    return _local.get_or_render(cache.make_key(key), lambda: _shared(key, course=course, module=module))
+
+
+def html_for(request, *, progress: CourseProgress, step: ModuleStep) -> SafeString:
+    """The page of `step`'s module for the learner whose progress this is."""
+    orders = [s.module.order for s in progress.modules]
+    index = orders.index(step.module.order)
+    course = progress.enrollment.course
+    context = {
+        "course": course, "enrollment": progress.enrollment, "progress": progress, "module": step.module,
+        "step": step, "csrf_token": CSRF_PLACEHOLDER,
+        "content": mark_safe(module_content_html(course=course, module=step.module)),  # noqa: S308 — our template
+        "previous_order": orders[index - 1] if index > 0 else None,
+        "next_order": orders[index + 1] if index + 1 < len(orders) else None,
+    }
+
+    def render() -> str:
+        return render_to_string("courses/module.html", context, request)
+
+    if page_is_shared(request):
+        html = pages.get_or_render(page_key(progress=progress, module=step.module), render)
+    else:
+        html = render()
+    return with_csrf_token(request, html)
+
+
+def page_is_shared(request) -> bool:
+    """Staff see more in the navigation, and a pending message is for one learner alone."""
+    user = request.user
+    return not (user.is_staff or user.is_superuser) and not len(messages.get_messages(request))
+
+
+def page_key(*, progress: CourseProgress, module: Module) -> tuple:
+    """Everything the page shows, beyond what every signed-in learner's page shows."""
+    enrollment, course = progress.enrollment, progress.enrollment.course
+    return (
+        cache.make_key(module_content_key(course=course, module=module)), course.id, course.title, module.order,
+        enrollment.disclosures_acknowledged_at is not None, enrollment.post_test_passed_at is not None,
+        enrollment.evaluation_submitted_at is not None, enrollment.completed_at is not None,
+        tuple((step.module.id, step.module.order, step.module.title, step.module.estimated_minutes,
+               step.is_complete, step.is_unlocked) for step in progress.modules),
+    )
