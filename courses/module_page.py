@@ -10,13 +10,14 @@ everything it shows. Both hold CSRF_PLACEHOLDER where the learner's token goes
 
 import hashlib
 from functools import cache as once
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courses import markdown, selectors
+from courses import selectors
 from courses.models import Course, Module
 from courses.progress import CourseProgress, ModuleStep
 from lms.rendered import CSRF_PLACEHOLDER, RenderedOnce, with_csrf_token
@@ -31,10 +32,12 @@ pages = RenderedOnce(entries=500)
 
 @once
 def _code_version() -> str:
-    """The shared cache outlives a release, which may render the same content differently."""
-    template_source = get_template(TEMPLATE).template.source.encode()
-    with open(markdown.__file__, "rb") as markdown_code:
-        return hashlib.sha256(template_source + markdown_code.read()).hexdigest()[:12]
+    """The shared cache outlives a release, which may render the same content differently:
+    another template, other Markdown rules, other URLs for the forms."""
+    digest = hashlib.sha256(get_template(TEMPLATE).template.source.encode())
+    for code in ("markdown.py", "urls.py"):
+        digest.update((Path(__file__).parent / code).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def module_content_key(*, course: Course, module: Module) -> str:
