@@ -6,39 +6,45 @@ is cache coherence, not a business rule, and it has to catch every write — the
 its inlines, the YAML and GIFT importers, the shell — so it hangs on the models' save and
 delete signals rather than on each of those paths. The bump runs inside the writer's
 transaction: a reader sees the new revision only once the new content is committed, so
-no reader can file old content under the new key. The course's slug and the module's
-order, also part of the content (its form URLs), are in the key themselves.
+no reader can file old content under the new key. A row moved to another course (a quiz
+or a question edited in the admin) bumps the course it left as well as the one it joined.
+The course's slug and the module's order, also part of the content (its form URLs), are
+in the key themselves; Course.save never writes the revision back.
 """
 
-from django.db.models import F, Subquery
-from django.db.models.signals import post_delete, post_save
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from courses.models import Course, Module, Option, Question, Quiz
 
-
-def _bump(courses) -> None:
-    courses.update(content_revision=F("content_revision") + 1)
-
-
-def _module_or_quiz_changed(sender, instance: Module | Quiz, **kwargs) -> None:
-    if not kwargs.get("raw"):
-        _bump(Course.objects.filter(pk=instance.course_id))
+# From each model a module page shows to the course it belongs to.
+COURSE_OF = {Module: "course_id", Quiz: "course_id", Question: "quiz__course_id", Option: "question__quiz__course_id"}
 
 
-def _question_changed(sender, instance: Question, **kwargs) -> None:
-    if not kwargs.get("raw"):
-        _bump(Course.objects.filter(pk=Subquery(Quiz.objects.filter(pk=instance.quiz_id).values("course_id"))))
+def _course_in_database(sender, instance) -> int | None:
+    return sender.objects.filter(pk=instance.pk).values_list(COURSE_OF[sender], flat=True).first()
 
 
-def _option_changed(sender, instance: Option, **kwargs) -> None:
-    # While a whole quiz is deleted its options go first; the quiz's own signal then counts.
-    if not kwargs.get("raw"):
-        _bump(Course.objects.filter(
-            pk=Subquery(Quiz.objects.filter(questions__id=instance.question_id).values("course_id")[:1])))
+def _remember_course(sender, instance, **kwargs) -> None:
+    """Before a save or a delete: the course the row belongs to now, while it can be read."""
+    if instance.pk is not None and not kwargs.get("raw"):
+        instance._content_course_before = _course_in_database(sender, instance)
+
+
+def _bump(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    courses = Q(pk=getattr(instance, "_content_course_before", None))
+    if kwargs.get("signal") is post_save:
+        # The course it belongs to after the save, in the statement that bumps it.
+        courses |= Q(pk__in=sender.objects.filter(pk=instance.pk).values(COURSE_OF[sender]))
+    Course.objects.filter(courses).update(content_revision=F("content_revision") + 1)
 
 
 def connect() -> None:
-    for model, receiver in ((Module, _module_or_quiz_changed), (Quiz, _module_or_quiz_changed),
-                            (Question, _question_changed), (Option, _option_changed)):
-        post_save.connect(receiver, sender=model, dispatch_uid=f"content_revision_{model.__name__}_save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"content_revision_{model.__name__}_delete")
+    for model in COURSE_OF:
+        name = model.__name__
+        pre_save.connect(_remember_course, sender=model, dispatch_uid=f"content_revision_{name}_pre_save")
+        pre_delete.connect(_remember_course, sender=model, dispatch_uid=f"content_revision_{name}_pre_delete")
+        post_save.connect(_bump, sender=model, dispatch_uid=f"content_revision_{name}_save")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"content_revision_{name}_delete")

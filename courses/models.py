@@ -114,6 +114,14 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The revision only ever goes up, in the database (courses/content_revision.py): a
+        # save from an instance read before an edit must not write its older number back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "content_revision"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", args=[self.slug])
 

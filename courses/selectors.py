@@ -70,12 +70,12 @@ def post_test_for(course: Course) -> Quiz | None:
     return Quiz.objects.filter(course=course, kind=QuizKind.POST_TEST).first()
 
 
-def module_for_player(*, course: Course, order: int) -> Module:
+def module_for_player(*, module_id: int) -> Module:
     return (
-        Module.objects.select_related("course")
+        Module.objects
         .prefetch_related(Prefetch("knowledge_check__questions", queryset=Question.objects.prefetch_related(
             Prefetch("options", queryset=Option.objects.order_by("order", "id")))))
-        .get(course=course, order=order)
+        .get(pk=module_id)
     )
 
 

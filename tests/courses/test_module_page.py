@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from courses import services
-from courses.models import Option, Question
-from tests.courses.conftest import add_single_question
+from courses.models import Course, Module, Option, Question
+from tests.courses.conftest import add_single_question, build_course
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,51 @@ def test_a_renamed_course_shows_its_new_title(client, reading, course):
     course.title = "Teaching on inclusive rounds"
     course.save()
     assert "<strong>Teaching on inclusive rounds</strong>" in _page(client, course)
+
+
+def test_saving_a_course_read_before_an_edit_does_not_bring_old_content_back(client, reading, course):
+    assert "Body of module 1." in _page(client, course)
+    read_before = Course.objects.get(pk=course.pk)
+    module = course.modules.get(order=1)
+    module.body = "The corrected body."
+    module.save()
+    assert "The corrected body." in _page(client, course)
+    read_before.summary = "A new summary, saved from an older copy."
+    read_before.save()
+    assert "The corrected body." in _page(client, course)
+
+
+def test_a_question_moved_to_another_course_leaves_the_page_it_was_on(client, reading, course):
+    assert "Check for module 1?" in _page(client, course)
+    other = build_course(slug="another-course")
+    question = Question.objects.get(quiz=course.modules.get(order=1).knowledge_check)
+    question.quiz = other.modules.get(order=1).knowledge_check
+    question.save()
+    assert "Check for module 1?" not in _page(client, course)
+
+
+def test_reordered_modules_show_their_own_content_at_their_new_place(client, reading, course):
+    for order in (1, 2):
+        services.module_complete(enrollment=reading, module=course.modules.get(order=order))
+        _page(client, course, order=order)
+    first, second = course.modules.get(order=1), course.modules.get(order=2)
+    # As the admin's reorder does it: park, then move, without saving each module.
+    Module.objects.filter(pk=first.pk).update(order=99)
+    Module.objects.filter(pk=second.pk).update(order=1)
+    Module.objects.filter(pk=first.pk).update(order=2)
+    assert "Body of module 2." in _page(client, course, order=1)
+    page = _page(client, course, order=2)
+    assert "Body of module 1." in page
+    assert f'action="/courses/{course.slug}/modules/2/check/' in page
+
+
+def test_author_text_cannot_pull_a_learners_token_into_a_link(client, reading, course):
+    module = course.modules.get(order=1)
+    module.body = ("[help](https://example.org/?t=csrf-token-placeholder-7d1c) "
+                   "[more](https://example.org/?t=placeholder-csrf)")
+    module.save()
+    page = _page(client, course)
+    links = re.findall(r'href="(https://example\.org/[^"]*)"', page)
+    assert links == ["https://example.org/?t=csrf-token-placeholder-7d1c", "https://example.org/?t=placeholder-csrf"]
+    for token in _tokens(page):
+        assert token not in " ".join(links)
