@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links the site writes into certificates, e-mails and credentials follow the port it runs on,
+# unless SITE_URL is set (a proxy in front, another host name).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # System libraries WeasyPrint needs (Pango, HarfBuzz with its fast subsetter) and the
 # fonts certificates are set in.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
@@ -16,13 +19,16 @@ TEST_VAR_DIR := $(CURDIR)/var/test
 
 .PHONY: run test setup system-packages migrate demo lint check-deploy bench-load clean
 
+# honcho hands each process a PORT of its own (web 8000, worker 8100, …), so the site URL is
+# fixed here, once, for all three.
 run: setup migrate demo
 	@echo
 	@echo "Docere is starting on http://127.0.0.1:$(PORT)  (web + Celery worker + beat; Ctrl-C stops all)"
+	@echo "  links in certificates, e-mails and credentials: $(SITE_URL)"
 	@echo "  demo admin:   admin@docere.local   / docere-admin-demo   (asked to enrol MFA before the admin)"
 	@echo "  demo learner: learner@docere.local / docere-learner-demo"
 	@echo
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PORT=$(PORT) SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile
 
 test: setup $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_TEST_PACKAGES)"

@@ -215,7 +215,9 @@ if env.REDIS_URL:
     }
 else:
     BROKER_DIR = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    # The filesystem transport ignores the host, but kombu warns on every connection when
+    # the URL names none; "localhost" is what it would fall back to.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for in and out, so producer and consumer see the same messages.
         "data_folder_in": str(BROKER_DIR / "queue"),
