@@ -1,6 +1,5 @@
 """Learner-facing certificate pages and the public verification page."""
 
-import csv
 import hashlib
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
-from certificates import rendering, selectors, services
+from certificates import rendering, selectors, services, transcript_export
 from certificates.forms import ClaimForm, VerifyUploadForm
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Course, Enrollment
@@ -86,14 +85,8 @@ def transcript(request: HttpRequest) -> HttpResponse:
     data = selectors.transcript_for(user=request.user)
     export = request.GET.get("format", "")
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(transcript_export.transcript_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["Completed", "Activity", "Provider", "Credit type", "Credits", "Certificate code"])
-        for item in data.claims:
-            writer.writerow([item.enrollment.completed_at.date().isoformat(), _cell(item.enrollment.course.title),
-                             _cell(item.enrollment.course.provider_name), item.get_credit_type_display(),
-                             f"{item.credits_claimed:.2f}", item.certificate.code])
         return response
     context = {"transcript": data, "profile": profile_for(request.user), "user": request.user,
                "generated_at": timezone.now()}
@@ -104,11 +97,6 @@ def transcript(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.pdf"'
         return response
     return render(request, "certificates/transcript.html", context)
-
-
-def _cell(value: str) -> str:
-    # Spreadsheets run cells that start with these as formulas; a leading quote disarms them.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_http_methods(["GET", "POST"])
