@@ -36,51 +36,41 @@ def production_errors(settings):
     settings.ROOT_URLCONF = __name__
 
 
-def _looks_like_docere(html: str) -> None:
+def docere_page(response, status: int) -> str:
+    """The page's HTML, once it is known to be Docere's own page with the expected status."""
+    html = response.content.decode()
+    assert response.status_code == status
     assert "docere.css" in html and "<main" in html and "<footer" in html
     assert 'href="/verify/"' in html
+    return html
 
 
 @pytest.mark.django_db
 def test_an_address_that_does_not_exist_shows_docere_not_found_page(client):
-    response = client.get("/no-such-page/")
-    html = response.content.decode()
-    assert response.status_code == 404
+    html = docere_page(client.get("/no-such-page/"), 404)
     assert "<h1>Page not found</h1>" in html and 'href="/courses/"' in html
-    _looks_like_docere(html)
 
 
 @pytest.mark.django_db
 def test_a_forbidden_page_explains_and_offers_sign_in(client):
-    response = client.get("/test-forbidden/")
-    html = response.content.decode()
-    assert response.status_code == 403
+    html = docere_page(client.get("/test-forbidden/"), 403)
     assert "have access to this page" in html and 'href="/accounts/login/"' in html
-    _looks_like_docere(html)
 
 
 @pytest.mark.django_db
 def test_a_form_sent_without_its_security_token_explains_what_to_do():
-    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@example.org", "password": "x"})
-    html = response.content.decode()
-    assert response.status_code == 403
+    browser = Client(enforce_csrf_checks=True)
+    html = docere_page(browser.post("/accounts/login/", {"login": "a@example.org", "password": "x"}), 403)
     assert "Your form could not be sent" in html and "reload the page" in html
-    _looks_like_docere(html)
 
 
 @pytest.mark.django_db
 def test_a_failing_view_shows_docere_error_page():
-    response = Client(raise_request_exception=False).get("/test-broken/")
-    html = response.content.decode()
-    assert response.status_code == 500
+    html = docere_page(Client(raise_request_exception=False).get("/test-broken/"), 500)
     assert "Something went wrong on our side" in html
-    _looks_like_docere(html)
 
 
 def test_the_error_page_renders_while_the_database_is_unreachable():
     # No django_db mark: every query in this test raises, as when the database is down.
-    response = Client(raise_request_exception=False).get("/test-needs-database/")
-    html = response.content.decode()
-    assert response.status_code == 500
+    html = docere_page(Client(raise_request_exception=False).get("/test-needs-database/"), 500)
     assert "Something went wrong on our side" in html
-    _looks_like_docere(html)
