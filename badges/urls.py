@@ -10,4 +10,5 @@ urlpatterns = [
     path("credentials/status/<int:list_number>", views.status_list, name="status_list"),
     path("credentials/<str:code>/download/", views.credential_download, name="credential_download"),
     path("credentials/<str:code>/", views.credential, name="credential"),
+    path("credentials/<str:code>.jwt", views.credential_jwt, name="credential_jwt"),
 ]

@@ -1,8 +1,11 @@
 """Open Badges endpoints: the learner's download, the public credential linked from the
 verify page, the issuer profile, the signing keys and the revocation status lists."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from badges import credentials, keys, selectors
@@ -33,11 +36,46 @@ def credential_download(request: HttpRequest, code: str) -> HttpResponse:
                          filename=f"docere-credential-{certificate.code}.jwt")
 
 
+def _wants_page(request: HttpRequest) -> bool:
+    # Browsers put text/html first; software asking for */*, application/jwt or nothing at all
+    # keeps receiving the JWT at the credential's id, as it always has.
+    return request.get_preferred_type([JWT_CONTENT_TYPE, "text/html"]) == "text/html"
+
+
 @require_GET
 def credential(request: HttpRequest, code: str) -> HttpResponse:
-    """The credential's own id URL, linked from the public verification page."""
+    """The credential's own id URL, linked from the public verification page: a page of its
+    facts for people who follow the link, the VC-JWT for software."""
+    if _wants_page(request):
+        response = _credential_page(request, code)
+    else:
+        response = _signed_credential_response(request, code, as_download=False)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _credential_page(request: HttpRequest, code: str) -> HttpResponse:
     if not ratelimit.allow(request, scope="credential", limit=PUBLIC_LIMIT_PER_MINUTE, per_seconds=60):
-        return JsonResponse({"message": "Too many requests; try again in a minute."}, status=429)
+        return ratelimit.refusal(request, per_seconds=60)
+    try:
+        certificate = selectors.issued_certificate(code=code)
+    except Certificate.DoesNotExist as error:
+        raise Http404("No issued certificate has this code.") from error
+    return render(request, "badges/credential.html", {
+        "certificate": certificate, "issuer_name": settings.OPEN_BADGES_ISSUER_NAME,
+        "is_revoked": certificate.status == CertificateStatus.REVOKED,
+    })
+
+
+@require_GET
+def credential_jwt(request: HttpRequest, code: str) -> HttpResponse:
+    """The signed credential itself, whatever the client asks for: the page's download link."""
+    return _signed_credential_response(request, code, as_download=True)
+
+
+def _signed_credential_response(request: HttpRequest, code: str, *, as_download: bool) -> HttpResponse:
+    if not ratelimit.allow(request, scope="credential", limit=PUBLIC_LIMIT_PER_MINUTE, per_seconds=60):
+        return ratelimit.refusal(request, per_seconds=60, as_json=True)
     try:
         certificate = selectors.issued_certificate(code=code)
     except Certificate.DoesNotExist as error:
@@ -45,7 +83,8 @@ def credential(request: HttpRequest, code: str) -> HttpResponse:
     if certificate.status == CertificateStatus.REVOKED:
         return JsonResponse({"message": "This certificate was revoked; its credential is no longer issued."},
                             status=410)
-    return _jwt_response(credentials.signed_credential(certificate))
+    filename = f"docere-credential-{certificate.code}.jwt" if as_download else None
+    return _jwt_response(credentials.signed_credential(certificate), filename=filename)
 
 
 @require_GET

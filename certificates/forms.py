@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
+from certificates.models import CODE_PATTERN, normalize_code
+
 
 class ClaimForm(forms.Form):
     """Parses the claim; the rules (range, 0.25 steps, completion, profile) live in the service."""
@@ -24,3 +26,22 @@ class ClaimForm(forms.Form):
 
 class VerifyUploadForm(forms.Form):
     pdf = forms.FileField(label="Certificate PDF to compare", help_text="The file is compared and not kept.")
+
+
+class VerifyCodeForm(forms.Form):
+    """The code printed on a certificate, typed the way people type it (see `normalize_code`)."""
+
+    code = forms.CharField(
+        label="Certificate code", max_length=40,
+        error_messages={"required": "Enter the code printed on the certificate."},
+        help_text="The 10 letters and digits printed on the certificate, for example 7K3QD-9XMPA.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if not CODE_PATTERN.fullmatch(code):
+            raise forms.ValidationError(
+                "A certificate code has 10 letters and digits, for example 7K3QD-9XMPA. "
+                "Check the code printed on the certificate.", code="code_format")
+        return code

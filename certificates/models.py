@@ -6,6 +6,7 @@ course edit never changes an issued certificate; a name correction reaches it on
 through an explicit regeneration.
 """
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from courses.models import Course, Enrollment
 # Crockford's base32: no I, L, O or U, so a code read aloud or retyped is unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 50 bits from `secrets`: unguessable, and short enough to type
+CODE_PATTERN = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 
 
 def new_certificate_code() -> str:
@@ -30,7 +32,8 @@ def new_certificate_code() -> str:
 
 def normalize_code(raw: str) -> str:
     """Accept what people type: lower case, hyphens, spaces, and look-alike letters."""
-    cleaned = raw.upper().replace("-", "").replace(" ", "")
+    # split() also drops tabs, line breaks and non-breaking spaces pasted from a PDF or an email.
+    cleaned = "".join(raw.upper().replace("-", "").split())
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("certificates/transcript/", views.transcript, name="transcript"),
     path("certificates/<str:code>/status/", views.certificate_status, name="status"),
     path("certificates/<str:code>/download/", views.certificate_download, name="download"),
+    path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -1,6 +1,5 @@
 """Learner-facing certificate pages and the public verification page."""
 
-import csv
 import hashlib
 
 from django.contrib import messages
@@ -9,11 +8,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
-from certificates import rendering, selectors, services
-from certificates.forms import ClaimForm, VerifyUploadForm
+from certificates import rendering, selectors, services, transcript_export
+from certificates.forms import ClaimForm, VerifyCodeForm, VerifyUploadForm
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Course, Enrollment
 from lms import ratelimit
@@ -86,14 +85,8 @@ def transcript(request: HttpRequest) -> HttpResponse:
     data = selectors.transcript_for(user=request.user)
     export = request.GET.get("format", "")
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(transcript_export.transcript_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["Completed", "Activity", "Provider", "Credit type", "Credits", "Certificate code"])
-        for item in data.claims:
-            writer.writerow([item.enrollment.completed_at.date().isoformat(), _cell(item.enrollment.course.title),
-                             _cell(item.enrollment.course.provider_name), item.get_credit_type_display(),
-                             f"{item.credits_claimed:.2f}", item.certificate.code])
         return response
     context = {"transcript": data, "profile": profile_for(request.user), "user": request.user,
                "generated_at": timezone.now()}
@@ -106,22 +99,40 @@ def transcript(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/transcript.html", context)
 
 
-def _cell(value: str) -> str:
-    # Spreadsheets run cells that start with these as formulas; a leading quote disarms them.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+@require_GET
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """The form behind "Verify a certificate": a typed code leads to that certificate's page."""
+    if "code" not in request.GET:
+        return render(request, "certificates/verify_lookup.html", {"form": VerifyCodeForm()})
+    # A lookup form must not become a way around the limit on guessing codes.
+    if not ratelimit.allow(request, scope="verify", limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60):
+        return ratelimit.refusal(request, per_seconds=60)
+    form = VerifyCodeForm(request.GET)
+    if form.is_valid():
+        return redirect("certificates:verify", form.cleaned_data["code"])
+    return render(request, "certificates/verify_lookup.html", {"form": form}, status=400)
+
+
+def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
+    """A mistyped code gets the lookup form back with the code in it, to correct in place."""
+    form = VerifyCodeForm({"code": code})
+    if form.is_valid():
+        form.add_error("code", "No certificate with this code has been issued. "
+                               "Check each character against the code printed on the certificate.")
+    return render(request, "certificates/verify_lookup.html", {"form": form}, status=404)
 
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     if not ratelimit.allow(request, scope="verify", limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60):
-        return render(request, "certificates/verify_limited.html", status=429)
+        return ratelimit.refusal(request, per_seconds=60)
     try:
         certificate = selectors.certificate_for_verification(code=code)
-    except Certificate.DoesNotExist as error:
-        raise Http404("No certificate has this code.") from error
+    except Certificate.DoesNotExist:
+        return _unknown_code(request, code)
     # Once issued, a certificate stays verifiable, also while it is being regenerated.
     if certificate.issued_at is None and certificate.status != CertificateStatus.REVOKED:
-        raise Http404("No issued certificate has this code.")
+        return _unknown_code(request, code)
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and form.is_valid():

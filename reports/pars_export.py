@@ -18,8 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from accounts.models import Profession
 from certificates.models import CertificateStatus, CreditType
 from courses.models import Course, Enrollment
+from lms.csv_export import csv_stream
 from reports import pars
-from reports.exports import csv_stream
 from reports.models import ParsExportedCompletion
 from reports.period import Period
 

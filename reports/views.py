@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Course
+from lms.csv_export import csv_stream
 from reports import exports, figures, item_analysis, pars_export, selectors, services
 from reports.access import report_viewer_required
 from reports.forms import ExportFilterForm, ItemAnalysisForm, ParsDownloadForm, ParsForm, PeriodForm
@@ -105,7 +106,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
                       status=400)
     course, period = form.cleaned_data["course"], form.period()
     log = services.export_log_create(user=request.user, kind=export.kind, course=course, period=period)
-    stream = exports.csv_stream(
+    stream = csv_stream(
         header=export.header, rows=export.rows(course=course, period=period),
         on_finish=lambda row_count: services.export_log_finish(log=log, row_count=row_count),
     )

@@ -156,3 +156,43 @@ def test_after_rotation_old_credentials_still_verify_and_new_ones_use_the_new_ke
 def test_issuer_profile_is_public(client):
     profile = client.get("/credentials/issuer").json()
     assert profile["type"] == ["Profile"] and profile["name"] == settings.OPEN_BADGES_ISSUER_NAME
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_a_person_following_the_credential_link_sees_its_facts_and_a_download(client, ready):
+    page = client.get(f"/credentials/{ready.code}/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    for fact in (settings.OPEN_BADGES_ISSUER_NAME, "Amara Fenwick-Oduya, MD", "Feedback that lands",
+                 "AMA PRA Category 1 Credit™", ready.issued_at.strftime("%B"), "Valid"):
+        assert fact in html
+    assert f'href="/credentials/{ready.code}.jwt"' in html and "Download credential (.jwt)" in html
+    assert f'href="/verify/{ready.code}/"' in html
+    assert "Accept" in page["Vary"]
+
+
+def test_software_still_gets_the_signed_credential_at_its_id_and_at_the_jwt_address(client, ready):
+    for accept in ({}, {"HTTP_ACCEPT": "*/*"}, {"HTTP_ACCEPT": "application/jwt"}):
+        at_id = client.get(f"/credentials/{ready.code}/", **accept)
+        assert at_id["Content-Type"] == "application/jwt"
+        verify_with_published_key(client, at_id.content.decode())
+    # The download address gives the JWT even to a browser, as a file to keep.
+    download = client.get(f"/credentials/{ready.code}.jwt", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert download["Content-Type"] == "application/jwt"
+    assert download["Content-Disposition"] == f'attachment; filename="docere-credential-{ready.code}.jwt"'
+    payload = verify_with_published_key(client, download.content.decode())
+    assert payload["jti"] == f"{settings.SITE_URL}/credentials/{ready.code}/"
+
+
+def test_a_revoked_credential_page_says_revoked_and_offers_no_download(client, ready):
+    certificate_revoke(certificate=ready, actor=UserFactory(is_staff=True), reason="Duplicate.")
+    html = client.get(f"/credentials/{ready.code}/", HTTP_ACCEPT=BROWSER_ACCEPT).content.decode()
+    assert "Revoked" in html and "Download credential" not in html
+    assert client.get(f"/credentials/{ready.code}.jwt").status_code == 410
+
+
+def test_unknown_credential_codes_are_not_found_for_people_and_software(client):
+    assert client.get("/credentials/ZZZZZZZZZZ/", HTTP_ACCEPT=BROWSER_ACCEPT).status_code == 404
+    assert client.get("/credentials/ZZZZZZZZZZ.jwt").status_code == 404

@@ -127,7 +127,8 @@ def test_transcript_totals_and_exports(client, physician, certificate):
     client.force_login(physician)
     page = client.get(reverse("certificates:transcript")).content.decode()
     assert "2.50" in page, "1.75 + 0.75 totalled per type"
-    rows = list(csv.reader(io.StringIO(client.get(reverse("certificates:transcript") + "?format=csv").content.decode())))
+    csv_body = client.get(reverse("certificates:transcript") + "?format=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_body)))
     assert rows[0][:2] == ["Completed", "Activity"] and len(rows) == 3
     assert {row[4] for row in rows[1:]} == {"1.75", "0.75"}
     response = client.get(reverse("certificates:transcript") + "?format=pdf")
@@ -145,6 +146,16 @@ def test_transcript_csv_neutralises_formula_cells(client):
     client.force_login(learner)
     body = client.get(reverse("certificates:transcript") + "?format=csv").content.decode()
     assert "'=HYPERLINK" in body
+
+
+def test_transcript_csv_opens_in_excel_with_the_trademark_sign_intact(client, physician, certificate):
+    client.force_login(physician)
+    body = client.get(reverse("certificates:transcript") + "?format=csv").content
+    # Excel reads a CSV as UTF-8 only when it starts with the byte-order mark.
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][0] == "Completed"
+    assert rows[1][3] == "AMA PRA Category 1 Credit™"
 
 
 def test_the_stored_hash_is_of_the_stored_bytes(certificate):
