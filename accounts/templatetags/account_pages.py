@@ -30,3 +30,10 @@ def sentence_case(value) -> str:
     lowered = first + head + _CAPITALISED.sub(_lower_capitalised, rest[len(head):])
     # Already-safe text with no markup, only letters changed case: it stays safe.
     return mark_safe(lowered) if isinstance(value, SafeString) else lowered  # noqa: S308
+
+
+@register.filter(name="without_placeholder")
+def without_placeholder(bound_field) -> str:
+    """The control without allauth's placeholder, which only repeats the label (in Title Case)
+    and looks like a value already typed. Django leaves out an attribute set to False."""
+    return bound_field.as_widget(attrs={"placeholder": False})

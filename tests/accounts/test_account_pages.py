@@ -32,6 +32,7 @@ def _texts_a_user_reads_as_names(page) -> list[str]:
     names += [heading.text for tag in ("h1", "h2") for heading in document.iter(tag)]
     names += [button.text for button in document.iter("button") if button.text]
     names += [link.text for link in document.iter("a") if "button" in (link.get("class") or "").split()]
+    names += [control.get("placeholder") for control in document.iter("input") if control.get("placeholder")]
     for label in document.iter("label"):
         # An email address's status badges ("Verified", "Primary") are words of their own.
         badges = [badge.text for badge in label.iter("span") if "tag" in (badge.get("class") or "").split()]

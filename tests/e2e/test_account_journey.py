@@ -19,6 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 def assert_fits_the_width(page):
     """No sideways scrolling: the page is no wider than the window."""
+    page.wait_for_load_state("load")  # measured before the stylesheet applies, any page is too wide
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
