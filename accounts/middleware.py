@@ -9,10 +9,11 @@ def has_totp(user) -> bool:
 
 
 def mfa_enrolment_redirect(request):
+    # The enrolment page explains the QR code itself; this message may also land on the
+    # "Confirm access" page first, which has no code, so it says only why they are here.
     messages.warning(
         request,
-        "Administrators must turn on two-factor authentication before using the admin or the reports. "
-        "Scan the code below with an authenticator app.",
+        "Administrators must turn on two-factor authentication before using the admin or the reports.",
     )
     return redirect("mfa_activate_totp")
 

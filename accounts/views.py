@@ -20,5 +20,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         services.profile_update(profile=profile, changes=changes)
         messages.success(request, "Your CME profile was saved.")
         return redirect("accounts:profile")
-    readiness = selectors.profile_is_complete_for_credit(request.user)
+    if form.is_bound:
+        # Nothing was saved, yet the notice must speak of what is on screen now, not of the
+        # stored profile: the fields just filled in are no longer missing. Validation copied the
+        # input onto the instance, wrong values included, so start again from what is stored.
+        profile.refresh_from_db()
+        readiness = selectors.credit_readiness_with(profile=profile, changes=form.cleaned_data)
+    else:
+        readiness = selectors.credit_readiness_of(profile)
     return render(request, "accounts/profile.html", {"form": form, "readiness": readiness, "profile": profile})

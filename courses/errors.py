@@ -15,6 +15,16 @@ class InvalidSubmission(CourseError):
     status_code = 400
 
 
+class EvaluationIncomplete(InvalidSubmission):
+    """Some evaluation questions were left unanswered or answered out of range; `problems`
+    maps each such item's id to what is wrong with it, so the page can say it by the question."""
+
+    def __init__(self, problems: dict[int, str]):
+        count = len(problems)
+        super().__init__(f"{count} question{'' if count == 1 else 's'} of the evaluation need{'s' if count == 1 else ''} an answer.")
+        self.problems = problems
+
+
 class NotAllowedYet(CourseError):
     """A step taken out of order: a locked module, the post-test before the modules, …"""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from courses import grading, selectors
-from courses.errors import Conflict, CoursePublishError, InvalidSubmission, NotAllowedYet
+from courses.errors import Conflict, CoursePublishError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
 from courses.models import (
     Answer,
     Attempt,
@@ -222,26 +222,26 @@ def _complete_if_ready(enrollment: Enrollment, now: datetime) -> None:
 def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -> Enrollment:
     """Record the learner's evaluation; with the post-test passed, the course is complete."""
     items = list(EvaluationItem.objects.filter(course_id=enrollment.course_id))
-    errors = []
+    problems: dict[int, str] = {}
     rows = []
     for item in items:
         raw = (responses.get(item.id) or "").strip()
         if item.kind == EvaluationKind.LIKERT:
             if not raw:
                 if item.is_required:
-                    errors.append(f"Please answer: {item.prompt}")
+                    problems[item.id] = "Please answer: choose how far you agree."
                 continue
             if raw not in {"1", "2", "3", "4", "5"}:
-                errors.append(f"Choose a value from 1 to 5 for: {item.prompt}")
+                problems[item.id] = "Choose a value from 1 to 5."
                 continue
             rows.append(EvaluationResponse(enrollment=enrollment, item=item, likert_value=int(raw)))
         else:
             if not raw and item.is_required:
-                errors.append(f"Please answer: {item.prompt}")
+                problems[item.id] = "Please answer this question."
                 continue
             rows.append(EvaluationResponse(enrollment=enrollment, item=item, text=raw[:5000]))
-    if errors:
-        raise InvalidSubmission(" ".join(errors))
+    if problems:
+        raise EvaluationIncomplete(problems)
     now = timezone.now()
     with transaction.atomic():
         # Checked on the locked row, not the caller's copy, which may predate passing.

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courses import module_page, selectors, services
-from courses.errors import CourseError, InvalidSubmission, NotAllowedYet
+from courses.errors import CourseError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
 from courses.progress import course_progress_for, learning_overview_for, module_page_progress
 
@@ -249,24 +249,27 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     course = _open_course(slug)
     enrollment = _own_enrollment(request, course)
     items = list(course.evaluation_items.all())
-    error = None
+    problems: dict[int, str] = {}
     if request.method == "POST":
         responses = {item.id: request.POST.get(f"item{item.id}", "") for item in items}
         try:
             services.evaluation_submit(enrollment=enrollment, responses=responses)
-        except InvalidSubmission as invalid:
-            error = invalid.message
+        except EvaluationIncomplete as incomplete:
+            problems = incomplete.problems
         else:
             messages.success(request, f"Thank you. “{course.title}” is complete.")
             return redirect("learning")
     elif enrollment.post_test_passed_at is None:
         raise NotAllowedYet("The evaluation opens after you pass the post-test.")
     for item in items:
-        # A refused form comes back with what the learner already chose.
+        # A refused form comes back with what the learner already chose, and each question
+        # with its own error beside it.
         item.previous = request.POST.get(f"item{item.id}", "")
+        item.error = problems.get(item.id, "")
     return render(request, "courses/evaluation.html", {
-        "course": course, "enrollment": enrollment, "items": items, "error": error, "likert_scale": LIKERT_SCALE,
-    }, status=400 if error else 200)
+        "course": course, "enrollment": enrollment, "items": items, "likert_scale": LIKERT_SCALE,
+        "unanswered": [item for item in items if item.error],
+    }, status=400 if problems else 200)
 
 
 @login_required

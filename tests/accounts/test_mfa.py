@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
+from tests.markup import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +18,7 @@ def _log_in(client, email):
 
 
 def _enrol_totp(client) -> str:
-    # Turning on MFA is a sensitive change: allauth first asks for the password again.
-    page = client.get(reverse("mfa_activate_totp"))
-    assert page.status_code == 302 and page.url.startswith(reverse("account_reauthenticate"))
-    client.post(page.url, {"password": PASSWORD})
+    # Signed in a moment ago, so the password just typed is proof enough: no second prompt.
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     secret = re.search(rb'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page.content).group(1).decode()
@@ -77,6 +75,49 @@ def test_staff_without_mfa_are_sent_to_enrol_before_the_admin():
 
     _enrol_totp(client)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def _qr_codes(page) -> list:
+    return [img for img in parse(page.content).iter("img") if img.get("src", "").startswith("data:image/svg+xml;base64,")]
+
+
+def test_staff_who_just_signed_in_see_the_qr_code_at_once_without_a_second_password_prompt():
+    staff = UserFactory(email="new.admin@example.org", is_staff=True, is_superuser=True)
+    client = Client()
+    _log_in(client, staff.email)
+    page = client.get(reverse("admin:index"), follow=True)
+    assert page.redirect_chain == [(reverse("mfa_activate_totp"), 302)]
+    text = page.content.decode()
+    assert "Confirm access" not in text
+    assert "Administrators must turn on two-factor authentication" in text
+    assert len(_qr_codes(page)) == 1
+    assert "scan the QR code below" in text
+
+
+def test_a_sign_in_older_than_the_reauthentication_timeout_asks_for_the_password_first(settings):
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # every sign-in is already too old
+    staff = UserFactory(email="old.session@example.org", is_staff=True, is_superuser=True)
+    client = Client()
+    _log_in(client, staff.email)
+    page = client.get(reverse("admin:index"), follow=True)
+    assert page.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    text = page.content.decode()
+    assert "<h1>Confirm access</h1>" in text
+    # The banner that sent them here must not promise a code this page does not show.
+    assert "Administrators must turn on two-factor authentication" in text
+    assert "code below" not in text and not _qr_codes(page)
+
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+    page = client.post(page.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert len(_qr_codes(page)) == 1
+
+
+def test_a_session_not_born_of_a_sign_in_form_still_confirms_the_password_before_enrolling(user):
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 302 and page.url.startswith(reverse("account_reauthenticate"))
 
 
 def test_admin_login_goes_through_allauth_not_the_bare_django_form(client):

@@ -7,6 +7,7 @@ from accounts.models import Profile
 from accounts.selectors import profile_is_complete_for_credit
 from accounts.validators import npi_has_valid_check_digit
 from tests.factories import PASSWORD, ProfileFactory, UserFactory
+from tests.markup import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,41 @@ def test_profile_requires_login(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def _still_missing(page) -> list[str]:
+    notes = [element for element in parse(page.content).iter("div") if element.get("role") == "note"]
+    return [item.text for note in notes for item in note.iter("li")]
+
+
+def test_a_refused_save_lists_what_is_still_missing_not_the_fields_just_filled_in(user):
+    submitted = {**COMPLETE, "certificate_name": "", "npi": "1234567890", "licence_state": "", "licence_number": ""}
+    page = _client_for(user).post(reverse("accounts:profile"), submitted)
+    assert page.status_code == 200
+    # Names, credentials and profession were typed in: only what is still absent or wrong is asked for.
+    assert _still_missing(page) == ["full name on certificates", "NPI or state licence"]
+    alerts = [element for element in parse(page.content).iter("div") if element.get("role") == "alert"]
+    assert len(alerts) == 1 and "not saved" in alerts[0].text
+    assert [link.get("href") for link in alerts[0].iter("a")] == ["#id_npi"]
+    assert Profile.objects.get(user=user).first_name == "", "a refused save stores nothing"
+
+
+def test_a_refused_save_that_would_be_complete_says_so_only_once_saved(user):
+    page = _client_for(user).post(reverse("accounts:profile"), {**COMPLETE, "npi": "1234567890"})
+    assert _still_missing(page) == []
+    assert "Once saved, your profile will have everything a certificate needs." in page.content.decode()
+
+
+def test_each_profile_error_sits_in_its_field_tied_to_the_control_with_its_help_text(user):
+    page = _client_for(user).post(reverse("accounts:profile"), {**COMPLETE, "npi": "1234567890",
+                                                                "birth_month": "2", "birth_day": "30"})
+    document = parse(page.content)
+    for control_id, message in [("id_npi", "fails its check digit"), ("id_birth_day", "February has only 29 days")]:
+        control = document.by_id(control_id)
+        assert control.get("aria-invalid") == "true"
+        described = control.described_by(document)
+        assert None not in described, f"{control_id} points at a missing id"
+        assert [element.get("id") for element in described] == [f"{control_id}_helptext", f"{control_id}_error"]
+        error = described[1]
+        assert message in error.text and error.parent is control.parent
+    assert document.by_id("id_first_name").get("aria-invalid") is None

@@ -46,7 +46,7 @@ def administrator_logs_in(page):
     page.get_by_label("Email").fill(administrator.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code:").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/admin/$"))
     return administrator

@@ -36,7 +36,7 @@ def author_logs_in(page, author, secret):
     page.get_by_label("Email").fill(author.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code:").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/admin/$"))
 
