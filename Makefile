@@ -86,9 +86,10 @@ bench-load: setup
 
 # Every benchmark's quick form (--smoke), one after the other, on the same PostgreSQL and Redis
 # (scratch databases and Redis indexes of their own, removed afterwards). Each checks that it
-# produced its figures, not their size. The last line is a tally that CI can read.
+# produced its figures, not their size. The last line is a tally that CI can read. The
+# reports benchmark needs PyOTP, a test tool, to play the administrator's authenticator app.
 BENCH_SMOKE := bench.reports bench.certificates bench.load
-bench-smoke: setup
+bench-smoke: setup $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
 	@passed=0; failed=0; \
 	for bench in $(BENCH_SMOKE); do \

@@ -292,6 +292,11 @@ def main() -> None:
     parser.add_argument("--rss-child", nargs=2, metavar=("DATE_FROM", "DATE_TO"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     data_set = SMOKE if arguments.smoke else FULL
+    try:
+        import pyotp  # noqa: F401 — checked first, before minutes of work
+    except ImportError:
+        raise SystemExit("bench.reports plays the administrator's authenticator app with PyOTP, a test tool: "
+                         ".venv/bin/pip install -r requirements-dev.txt (make test does it)") from None
     if arguments.rss_child:
         rss_child(arguments.server, data_set, *arguments.rss_child)
         return
