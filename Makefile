@@ -17,7 +17,7 @@ APT_TEST_PACKAGES := chromium redis-server
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
 
-.PHONY: run test setup system-packages migrate demo lint check-deploy bench-load clean
+.PHONY: run test setup system-packages migrate demo lint check-deploy bench-load bench-smoke clean
 
 # honcho hands each process a PORT of its own (web 8000, worker 8100, …), so the site URL is
 # fixed here, once, for all three.
@@ -83,6 +83,23 @@ check-deploy: setup
 bench-load: setup
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
 	$(BIN)/python -m bench.load
+
+# Every benchmark's quick form (--smoke), one after the other, on the same PostgreSQL and Redis
+# (scratch databases and Redis indexes of their own, removed afterwards). Each checks that it
+# produced its figures, not their size. The last line is a tally that CI can read. The
+# reports benchmark needs PyOTP, a test tool, to play the administrator's authenticator app.
+BENCH_SMOKE := bench.reports bench.certificates bench.load
+bench-smoke: setup $(VENV)/.dev-installed
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
+	@passed=0; failed=0; \
+	for bench in $(BENCH_SMOKE); do \
+	  echo "== $$bench --smoke"; started=$$(date +%s); \
+	  if $(BIN)/python -m $$bench --smoke; then passed=$$((passed + 1)); outcome=done; \
+	  else failed=$$((failed + 1)); outcome=FAILED; fi; \
+	  echo "== $$bench --smoke $$outcome in $$(( $$(date +%s) - started )) s"; \
+	done; \
+	echo "bench-smoke: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -5,11 +5,13 @@ workers, and claim → ready latency on an idle worker. Results go in docs/bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python -m bench.certificates            # PostgreSQL + Redis
     .venv/bin/python -m bench.certificates --count 200    # a quicker batch
+    .venv/bin/python -m bench.certificates --smoke        # CI: a few dozen certificates, every step once
 
 Nothing it uses is shared: a scratch VAR_DIR under var/ (SQLite database, broker folders,
 stored PDFs), a `docere_bench` database on the configured PostgreSQL server (never the
 configured database itself) and an empty Redis database index on the configured Redis
 server. All of it is removed at the end. Every process runs with DEBUG off, as in production.
+It exits non-zero when a certificate fails or a figure is missing; --smoke checks only that.
 """
 
 import argparse
@@ -596,6 +598,10 @@ def report_latencies(latencies: list[float]) -> None:
     print(f"   each, in order (ms): {' '.join(f'{latency * 1000:.0f}' for latency in latencies)}")
 
 
+# --smoke: every part runs, on as few certificates as still give each figure a value.
+SMOKE = {"count": 24, "compare_count": 6, "rounds": 1, "claims": 3, "parallel_count": 2 * WORKER_CONCURRENCY}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="certificates in the worker batch (default 1000)")
@@ -603,8 +609,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="certificates per side in the single-process comparison (default 100)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds in the comparison (default 5)")
     parser.add_argument("--claims", type=int, default=30, help="sequential claims for the latency (default 30)")
+    parser.add_argument("--parallel-count", type=int, default=None,
+                        help="certificates in each bare two-process baseline (default: the larger of 40 and "
+                             "--compare-count)")
     parser.add_argument("--redis-db", type=int, default=15, help="scratch Redis database index, must be empty (15)")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}")
     args = parser.parse_args(argv)
+    if args.smoke:
+        vars(args).update(SMOKE)
+    if args.parallel_count is None:
+        args.parallel_count = max(40, args.compare_count)
+    started = time.perf_counter()
 
     scratch = prepare_scratch(redis_db=args.redis_db)
     worker = None
@@ -632,19 +648,27 @@ def main(argv: list[str] | None = None) -> None:
 
         # The floor for the batch, measured just before and just after it, so that a neighbour's
         # load that comes or goes during the run weighs on both sides alike.
-        parallel_before = bare_rate_on_all_cores(course=course, count=max(40, args.compare_count), tag="before")
+        parallel_before = bare_rate_on_all_cores(course=course, count=args.parallel_count, tag="before")
         celery_app.control.purge()  # the in-process renders queued their "ready" emails
         worker = Worker.start(scratch.var_dir / "worker.log")
         batch = run_batch(worker=worker, course=course, count=args.count)
         wait_for_emails(batch_ids=batch.ids)
         worker.pause()
-        parallel_after = bare_rate_on_all_cores(course=course, count=max(40, args.compare_count), tag="after")
+        parallel_after = bare_rate_on_all_cores(course=course, count=args.parallel_count, tag="after")
         worker.resume()
         report_batch(batch, comparison=comparison, parallel_rates=(parallel_before, parallel_after))
+        if batch.failed:
+            raise SystemExit(f"bench.certificates failed: {batch.failed} of {batch.count} certificates failed to "
+                             f"render; see last_error on their rows.")
 
-        report_latencies(claim_to_ready_latencies(course=course, count=args.claims))
+        latencies = claim_to_ready_latencies(course=course, count=args.claims)
+        report_latencies(latencies)
         load_after = os.getloadavg()
         print(f"\n  load average after: {load_after[0]:.2f} (1 min), {load_after[1]:.2f} (5 min)")
+        if len(latencies) != args.claims or not batch.memory:
+            raise SystemExit("bench.certificates failed: a claim's latency or the workers' memory was not measured.")
+        print(f"bench.certificates{' --smoke' if args.smoke else ''}: every figure produced in "
+              f"{time.perf_counter() - started:.0f} s")
     finally:
         if worker is not None:
             worker.stop()

@@ -5,10 +5,12 @@ into a scratch PostgreSQL database that this script creates, dropping any earlie
     .venv/bin/python -m bench.generate_dataset            # create and fill docere_bench_reports
     .venv/bin/python -m bench.generate_dataset --drop     # remove it again
     .venv/bin/python -m bench.reports                     # then time the reports against it
+    .venv/bin/python -m bench.generate_dataset --smoke    # 200 learners in docere_bench_reports_smoke
 
-The server is --server (default postgres://postgres@127.0.0.1:5432). The database name is
-fixed and checked before anything is dropped, so the script can never touch `test` or the
-site's own database, whatever DATABASE_URL says.
+The server is --server (default: the server DATABASE_URL names, if it is PostgreSQL, else
+postgres://postgres@127.0.0.1:5432). The two database names are fixed and checked before
+anything is dropped, so the script can never touch `test` or the site's own database, and
+the small data set of `--smoke` never replaces the full one.
 
 Answers follow a two-parameter item-response model, so the item analysis has something to
 find: most questions discriminate, one in each course is keyed so that stronger learners
@@ -19,17 +21,36 @@ import argparse
 import math
 import os
 import random
+import shutil
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SCRATCH_DATABASE = "docere_bench_reports"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+FALLBACK_SERVER = "postgres://postgres@127.0.0.1:5432"
 
-LEARNERS, COURSES, ATTEMPTS, CERTIFICATES = 10_000, 20, 100_000, 5_000
+
+@dataclass(frozen=True)
+class DataSet:
+    """A size of the data set and where it lives; nothing else is ever created or dropped."""
+
+    database: str
+    var_dir: Path
+    learners: int
+    attempts: int
+    certificates: int
+
+
+FULL = DataSet(database="docere_bench_reports", var_dir=BASE_DIR / "var" / "bench-reports",
+               learners=10_000, attempts=100_000, certificates=5_000)
+# Small enough to build in seconds in CI, large enough that every report has rows to show
+# (several attempts per course, completions, evaluations, certificates of each status).
+SMOKE = DataSet(database="docere_bench_reports_smoke", var_dir=BASE_DIR / "var" / "bench-reports-smoke",
+                learners=200, attempts=1_500, certificates=100)
+COURSES = 20
 COURSES_PER_LEARNER = 6
 MODULES, QUESTIONS, OPTIONS = 4, 10, 4
 MAX_ATTEMPTS = 5
@@ -42,39 +63,50 @@ BOARDS = ["ABIM", "ABP", "ABS", "ABA", "ABFM", "ABPath", ""]
 STATES = ["OH", "NY", "CA", "TX", "MI", "IL", "PA", "WA"]
 
 
-def scratch_database_url(server: str) -> str:
+def default_server() -> str:
+    """The PostgreSQL server DATABASE_URL names (as CI sets it), else the local one."""
+    configured = os.environ.get("DATABASE_URL", "")
+    return configured if configured.startswith(("postgres://", "postgresql://")) else FALLBACK_SERVER
+
+
+def scratch_database_url(server: str, data_set: DataSet) -> str:
     parts = urlsplit(server)
-    return f"{parts.scheme}://{parts.netloc}/{SCRATCH_DATABASE}"
+    return f"{parts.scheme}://{parts.netloc}/{data_set.database}"
 
 
-def use_scratch_database(server: str = DEFAULT_SERVER) -> None:
+def use_scratch_database(server: str, data_set: DataSet) -> None:
     """Point Django at the scratch database and a scratch VAR_DIR, then start it. The
     environment is the way in: lms/env.py reads it once, when Django starts."""
-    os.environ["DATABASE_URL"] = scratch_database_url(server)
-    os.environ["VAR_DIR"] = str(BASE_DIR / "var" / "bench-reports")
+    os.environ["DATABASE_URL"] = scratch_database_url(server, data_set)
+    os.environ["VAR_DIR"] = str(data_set.var_dir)
+    # Without REDIS_URL the cache is a folder under VAR_DIR: the configured Redis index
+    # (CI's db 0, the site's own) is never written to.
+    os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
-    (BASE_DIR / "var" / "bench-reports").mkdir(parents=True, exist_ok=True)
+    data_set.var_dir.mkdir(parents=True, exist_ok=True)
     import django
 
     django.setup()
     from django.conf import settings
 
     name = settings.DATABASES["default"]["NAME"]
-    if name != SCRATCH_DATABASE:
-        raise SystemExit(f"Refusing to run against database {name!r}: only {SCRATCH_DATABASE!r} is used here.")
+    if name != data_set.database:
+        raise SystemExit(f"Refusing to run against database {name!r}: only {data_set.database!r} is used here.")
 
 
-def recreate_database(server: str, *, create: bool) -> None:
+def recreate_database(server: str, data_set: DataSet, *, create: bool) -> None:
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(server)
     with psycopg.connect(host=parts.hostname, port=parts.port, user=parts.username or "postgres",
                          password=parts.password, dbname="postgres", autocommit=True) as admin:
-        # The name is a constant: this statement cannot reach any other database.
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(SCRATCH_DATABASE)))
+        # The name is one of two constants: this statement cannot reach any other database.
+        if data_set not in (FULL, SMOKE):
+            raise ValueError(f"not a benchmark data set: {data_set!r}")
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(data_set.database)))
         if create:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(SCRATCH_DATABASE)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(data_set.database)))
 
 
 class Clock:
@@ -117,7 +149,7 @@ def _courses():
     return courses
 
 
-def _learners(rng):
+def _learners(rng, count: int):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -127,7 +159,7 @@ def _learners(rng):
     no_password = make_password(None)  # generated learners never sign in
     users = User.objects.bulk_create([
         User(username=f"learner{n:05d}@bench.example", email=f"learner{n:05d}@bench.example", password=no_password,
-             first_name="Bench", last_name=f"Learner {n:05d}") for n in range(LEARNERS)], batch_size=BATCH)
+             first_name="Bench", last_name=f"Learner {n:05d}") for n in range(count)], batch_size=BATCH)
     profiles = []
     for n, user in enumerate(users):
         physician = rng.random() < 0.7
@@ -149,7 +181,7 @@ def _learners(rng):
     return [(user, profile.profession == "physician") for user, profile in zip(users, profiles, strict=True)]
 
 
-def _plan(rng, users, courses) -> list[dict]:
+def _plan(rng, users, courses, *, attempts: int) -> list[dict]:
     """Every enrollment's path, decided up front: how far it gets and each attempt's answers."""
     plans = []
     for user, is_physician in users:
@@ -167,16 +199,16 @@ def _plan(rng, users, courses) -> list[dict]:
     rng.shuffle(plans)
     total = 0
     for plan in plans:
-        if not plan["takes_test"] or total >= ATTEMPTS:
+        if not plan["takes_test"] or total >= attempts:
             continue
         for number in range(MAX_ATTEMPTS):
             theta = plan["ability"] + 0.35 * number  # each retake after feedback helps a little
             marks = [int(rng.random() < 1 / (1 + math.exp(-a * (theta - b)))) for _, a, b, _ in plan["items"]]
             plan["tries"].append(marks)
             total += 1
-            if sum(marks) * 100 >= 80 * QUESTIONS or total >= ATTEMPTS:
+            if sum(marks) * 100 >= 80 * QUESTIONS or total >= attempts:
                 break
-    if total < ATTEMPTS:
+    if total < attempts:
         raise SystemExit(f"Only {total:,} attempts came out of the plan; raise COURSES_PER_LEARNER.")
     for plan in plans:
         passed_on = next((n for n, marks in enumerate(plan["tries"]) if sum(marks) * 100 >= 80 * QUESTIONS), None)
@@ -189,15 +221,15 @@ def _at(plan, *, days: float) -> datetime:
     return plan["enrolled"] + timedelta(days=days)
 
 
-def generate(clock: Clock) -> None:
+def generate(clock: Clock, data_set: DataSet) -> None:
     from courses.models import Enrollment, ModuleProgress
 
     rng = random.Random(42)
     courses = _courses()
     clock.say(f"{COURSES} courses, {MODULES} modules and {QUESTIONS} questions each")
-    users = _learners(rng)
-    clock.say(f"{LEARNERS:,} learners with profiles")
-    plans = _plan(rng, users, courses)
+    users = _learners(rng, data_set.learners)
+    clock.say(f"{data_set.learners:,} learners with profiles")
+    plans = _plan(rng, users, courses, attempts=data_set.attempts)
     for plan in plans:
         passed = plan["passed_on"] is not None
         plan["enrollment"] = Enrollment(
@@ -217,7 +249,7 @@ def generate(clock: Clock) -> None:
     clock.say("module progress")
     _attempts(rng, plans, clock)
     _evaluations(rng, plans, clock)
-    _certificates(rng, plans, clock)
+    _certificates(rng, plans, clock, count=data_set.certificates)
     from django.db import connection
 
     # Planner statistics, as autovacuum would have gathered on a database that grew slowly.
@@ -282,11 +314,11 @@ def _evaluations(rng, plans, clock: Clock) -> None:
     clock.say(f"{len(responses):,} evaluation answers")
 
 
-def _certificates(rng, plans, clock: Clock) -> None:
+def _certificates(rng, plans, clock: Clock, *, count: int) -> None:
     from certificates.models import Certificate, CertificateStatus, CreditClaim
 
     completed = [plan for plan in plans if plan["evaluated"]]
-    chosen = rng.sample(completed, CERTIFICATES)
+    chosen = rng.sample(completed, count)
     claims = CreditClaim.objects.bulk_create([
         CreditClaim(enrollment=plan["enrollment"], credit_type=_credit_type(plan), attested_at=_claimed(plan),
                     credits_claimed=Decimal(rng.choice(["1.00", "1.25", "1.50"])), claimed_at=_claimed(plan))
@@ -324,22 +356,35 @@ def _claimed(plan) -> datetime:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL (no database name)")
+    parser.add_argument("--server", default=default_server(),
+                        help="PostgreSQL server URL; a database name in it is ignored")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"the small data set ({SMOKE.learners} learners) in {SMOKE.database}")
     parser.add_argument("--drop", action="store_true", help="drop the scratch database and stop")
     arguments = parser.parse_args()
+    data_set = SMOKE if arguments.smoke else FULL
     if arguments.drop:
-        recreate_database(arguments.server, create=False)
-        print(f"Dropped {SCRATCH_DATABASE}.")
+        drop(arguments.server, data_set)
         return
+    create(arguments.server, data_set)
+
+
+def create(server: str, data_set: DataSet) -> None:
     clock = Clock()
-    recreate_database(arguments.server, create=True)
-    use_scratch_database(arguments.server)
+    recreate_database(server, data_set, create=True)
+    use_scratch_database(server, data_set)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    clock.say(f"created and migrated {SCRATCH_DATABASE}")
-    generate(clock)
+    clock.say(f"created and migrated {data_set.database}")
+    generate(clock, data_set)
     clock.say("done")
+
+
+def drop(server: str, data_set: DataSet) -> None:
+    recreate_database(server, data_set, create=False)
+    shutil.rmtree(data_set.var_dir, ignore_errors=True)
+    print(f"Dropped {data_set.database} and removed {data_set.var_dir.relative_to(BASE_DIR)}.")
 
 
 if __name__ == "__main__":

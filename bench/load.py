@@ -4,6 +4,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python -m bench.load [--seconds 60] [--learners 50] [--rounds 3]
+    ... .venv/bin/python -m bench.load --smoke     # CI: 4 learners, 3 s per scenario, one round
 
 The load comes from wrk (Debian package `wrk`), a C client that leaves the two cores to
 the server; bench/load.lua gives each learner its own thread and connection, so a learner
@@ -12,7 +13,9 @@ walks the post-test the way a browser does. The bare view and the module page ta
 pages with whole post-test attempts. It builds a scratch database `docere_bench_load`
 beside the configured one (never the configured database itself) and an unused Redis
 database index, and removes both at the end. Prints req/s, p50/p95/p99 and errors per
-scenario, and checks that every answer the server accepted is in the database.
+scenario, and checks that every answer the server accepted is in the database. It exits
+non-zero on any HTTP or socket error, a lost answer, or a scenario that served no request;
+with --smoke it checks only that, not the figures' size.
 """
 
 import argparse
@@ -39,6 +42,9 @@ SCRATCH_REDIS_DB = 13
 DEMO_COURSE = BASE_DIR / "courses" / "demo" / "inclusive-clinical-teaching.yaml"
 HOST = "127.0.0.1"
 LUA_SCRIPT = BASE_DIR / "bench" / "load.lua"
+# --smoke: every scenario and the lost-answer check, for a few seconds each.
+SMOKE = {"seconds": 3, "learners": 4, "rounds": 1, "gunicorn_workers": 2}
+LEARNER_SCENARIOS = ("module page", "start attempt", "attempt page", "submit answers")
 
 
 def free_port() -> int:
@@ -238,6 +244,16 @@ def print_table(rows: dict[str, dict]) -> None:
         print(f"{name:<16}{row['rate']:>9.0f}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>8}")
 
 
+def missing_figures(bare: Run, module: Run, learners: Run) -> list[str]:
+    """Each scenario must have served requests, or its line and the ratio would mean nothing."""
+    served = [("bare view", bare), ("module page", module)] + [(scenario, learners) for scenario in LEARNER_SCENARIOS]
+    missing = [f"no {scenario} request in the {'mixed' if run is learners else 'alone'} run"
+               for scenario, run in served if not run.latencies_ms.get(scenario)]
+    if not learners.accepted_attempts:
+        missing.append("no post-test attempt accepted, so no answer could be checked")
+    return missing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="per scenario")
@@ -246,7 +262,12 @@ def main() -> None:
                         help="the baseline and the module page take turns this many times, so drift in the "
                              "machine's speed falls on both alike")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}")
     options = parser.parse_args()
+    if options.smoke:
+        vars(options).update(SMOKE)
+    started = time.monotonic()
     if shutil.which("wrk") is None:
         sys.exit("bench.load drives the load with wrk: apt-get install wrk (or make bench-load)")
 
@@ -287,7 +308,18 @@ def main() -> None:
         lost = sum(max(0, count - stored.get(attempt, 0)) for attempt, count in learners.accepted_attempts.items())
         print(f"answers accepted by the server: {sent} in {len(learners.accepted_attempts)} attempts; "
               f"in the database: {sum(stored.values())}; lost: {lost}")
-        print(f"socket errors: {bare.socket_errors + module.socket_errors + learners.socket_errors}")
+        socket_errors = bare.socket_errors + module.socket_errors + learners.socket_errors
+        print(f"socket errors: {socket_errors}")
+        failures = missing_figures(bare, module, learners)
+        http_errors = sum(sum(run.errors.values()) for run in (bare, module, learners))
+        if http_errors or socket_errors:
+            failures.append(f"{http_errors} HTTP errors and {socket_errors} socket errors")
+        if lost:
+            failures.append(f"{lost} accepted answers missing from the database")
+        if failures:
+            sys.exit("bench.load failed: " + "; ".join(failures))
+        print(f"bench.load{' --smoke' if options.smoke else ''}: every figure produced, no errors, no lost answers, "
+              f"in {time.monotonic() - started:.0f} s")
     finally:
         stop(processes)
         recreate_database(env, drop_only=True)
