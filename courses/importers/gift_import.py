@@ -10,7 +10,9 @@ from django.db.models import Max
 from courses.importers.gift import ParsedQuestion, parse_gift
 from courses.models import Course, Option, Question, Quiz, QuizKind
 
-# Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%.
+# Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%. Grading
+# counts weights as shares of the positive ones (courses.grading), so 3 × 33.33 is still the
+# whole point and one of them exactly a third.
 WEIGHT_STEP = Decimal("0.01")
 
 

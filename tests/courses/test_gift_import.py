@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
@@ -12,6 +13,7 @@ from courses.importers.gift import GiftError, GiftImportError
 from courses.importers.gift_import import gift_import
 from courses.models import Option, Question
 from courses.selectors import post_test_for
+from tests.courses.conftest import build_course, complete_modules
 from tests.courses.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +140,46 @@ def test_gift_import_command_refuses_an_unknown_course(tmp_path):
 
     with pytest.raises(CommandError, match="No course has the slug 'no-such-course'"):
         call_command("gift_import", str(path), course="no-such-course")
+
+
+THIRDS = """\
+Which are modifiable risk factors? {
+~%33.33333%Smoking
+~%33.33333%Raised LDL
+~%33.33333%Hypertension
+~%-100%Age
+}
+"""
+
+
+def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_correct(client, learner):
+    course = build_course(bank=0, modules=1, knowledge_checks=False, review_policy="always",
+                          passing_score_percent=100)
+    [question] = gift_import(course=course, text=THIRDS)
+    smoking, ldl, hypertension, age = question.options.order_by("order")
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+    client.force_login(learner)
+
+    attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
+    client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
+                {f"q{question.id}": [smoking.id, ldl.id, hypertension.id]})
+
+    attempt.refresh_from_db()
+    assert attempt.score_percent == 100 and attempt.passed
+    page = client.get(reverse("courses:attempt_result", args=[attempt.pk])).content.decode()
+    assert "Question 1 — correct" in page
+    assert "partly correct" not in page
+
+
+def test_one_of_three_correct_options_earns_exactly_a_third(learner):
+    course = build_course(bank=0, modules=1, knowledge_checks=False)
+    [question] = gift_import(course=course, text=THIRDS)
+    smoking = question.options.get(order=1)
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+
+    attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
+    attempt = services.attempt_submit(attempt=attempt, answers={question.id: [smoking.id]})
+
+    assert attempt.score_percent == Decimal("33.33")
