@@ -220,7 +220,7 @@ class QuestionFormSet(forms.BaseInlineFormSet):
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["quiz", "order", "type", "stem", "explanation"]
+        fields = ["quiz", "order", "title", "type", "stem", "explanation"]
         widgets = {"stem": forms.Textarea(attrs={"rows": 4}), "explanation": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):

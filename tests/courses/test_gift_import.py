@@ -52,7 +52,7 @@ def options_of(question: Question) -> list[tuple[str, Decimal, str]]:
 def test_a_gift_file_is_appended_after_the_existing_bank():
     course = CourseFactory(bank=3)
 
-    created = gift_import(course=course, text=GOOD_GIFT)
+    created = gift_import(course=course, text=GOOD_GIFT).questions
 
     bank = list(post_test_for(course).questions.order_by("order"))
     assert len(bank) == 6
@@ -61,6 +61,8 @@ def test_a_gift_file_is_appended_after_the_existing_bank():
     timing, weighted, true_false = created
     assert (timing.type, timing.stem, timing.explanation) == (
         "single", "When is feedback most useful?", "Feedback given soon can be acted on.")
+    assert [q.title for q in Question.objects.filter(pk__in=[q.pk for q in created]).order_by("order")] == [
+        "Timing", "", ""]
     assert options_of(timing) == [("Within minutes of the event", 100, "Yes: memory is still fresh."),
                                   ("At the end of the rotation", 0, "Too late to act on.")]
     assert weighted.type == "multiple"
@@ -134,6 +136,19 @@ def test_gift_import_command_lists_every_error_on_stderr(tmp_path):
     assert post_test_for(course).questions.count() == 3
 
 
+def test_gift_import_command_imports_a_file_with_warnings_and_lists_them(tmp_path):
+    course = CourseFactory(bank=0, title="Feedback on the Fly")
+    path = tmp_path / "bank.gift"
+    path.write_text("$CATEGORY: $course$/top/Feedback\n\n" + GOOD_GIFT, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+
+    call_command("gift_import", str(path), course=course.slug, stdout=out, stderr=err)
+
+    assert out.getvalue() == "Imported 3 questions into Feedback on the Fly\n"
+    assert err.getvalue() == ("line 1: warning: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
+                              "categories, so every question goes into this course's post-test bank\n")
+
+
 def test_gift_import_command_refuses_an_unknown_course(tmp_path):
     path = tmp_path / "bank.gift"
     path.write_text(GOOD_GIFT, encoding="utf-8")
@@ -155,7 +170,7 @@ Which are modifiable risk factors? {
 def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_correct(client, learner):
     course = build_course(bank=0, modules=1, knowledge_checks=False, review_policy="always",
                           passing_score_percent=100)
-    [question] = gift_import(course=course, text=THIRDS)
+    [question] = gift_import(course=course, text=THIRDS).questions
     smoking, ldl, hypertension, age = question.options.order_by("order")
     enrollment = services.enrollment_create(user=learner, course=course)
     complete_modules(enrollment)
@@ -174,7 +189,7 @@ def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_cor
 
 def test_one_of_three_correct_options_earns_exactly_a_third(learner):
     course = build_course(bank=0, modules=1, knowledge_checks=False)
-    [question] = gift_import(course=course, text=THIRDS)
+    [question] = gift_import(course=course, text=THIRDS).questions
     smoking = question.options.get(order=1)
     enrollment = services.enrollment_create(user=learner, course=course)
     complete_modules(enrollment)
