@@ -373,7 +373,7 @@ class CourseAdmin(admin.ModelAdmin):
                 return redirect(_admin_url(course))
         return self._upload_page(
             request, form=form, errors=errors, title="Import course (YAML)",
-            intro="Upload a course file in the docere-course/1 format. Nothing is imported unless the whole file "
+            intro="Upload a course file in the docere-course/1 or /2 format. Nothing is imported unless the whole file "
                   "is correct.",
         )
 

@@ -269,7 +269,7 @@ class _UploadForm(forms.Form):
 
 
 class CourseYamlUploadForm(_UploadForm):
-    upload = forms.FileField(label="Course file (YAML)", help_text="A docere-course/1 file, as course_export writes.")
+    upload = forms.FileField(label="Course file (YAML)", help_text="A docere-course/1 or docere-course/2 file, as course_export writes.")
     replace = forms.BooleanField(
         label="Replace existing", required=False,
         help_text="If a course with the same slug exists, replace its content with the file's.",

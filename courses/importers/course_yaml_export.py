@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from django.db.models import Prefetch
 
-from courses.importers.course_yaml_checks import FORMAT
+from courses.importers.course_yaml_checks import FORMAT, FORMAT_WITH_TITLES
 from courses.models import (
     Course,
     Option,
@@ -58,7 +58,8 @@ def _number(value: Decimal) -> int | float:
 
 
 def _question_out(question: Question) -> dict:
-    out: dict[str, Any] = {"type": question.type, "stem": question.stem}
+    out: dict[str, Any] = {"title": question.title} if question.title else {}
+    out.update({"type": question.type, "stem": question.stem})
     if question.explanation:
         out["explanation"] = question.explanation
     out["options"] = []
@@ -97,8 +98,9 @@ def course_export_yaml(*, course: Course) -> str:
         if module.id in checks:
             entry["knowledge_check"] = {"questions": [_question_out(q) for q in checks[module.id].questions.all()]}
         modules.append(entry)
+    has_titles = any(question.title for quiz in quizzes for question in quiz.questions.all())
     document = {
-        "format": FORMAT,
+        "format": FORMAT_WITH_TITLES if has_titles else FORMAT,
         "course": {
             "slug": course.slug, "title": course.title, "summary": course.summary,
             "description": course.description, "topics": _Flow(topic.name for topic in course.topics.all()),

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from courses.markdown import ALLOWED_TAGS, html_to_text, markdown_to_html, sanitize_html
+from courses.models import Question
 
-TITLE_MAX_LENGTH = 255  # Question.title; Moodle's question names have the same limit
+TITLE_MAX_LENGTH = Question._meta.get_field("title").max_length  # as long as Moodle's question names
 SUPPORTED = "(Docere grades single-answer, multiple-answer and true/false questions)"
 BLANK = "_____"
 
