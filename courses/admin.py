@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from courses.errors import CoursePublishError, GradedContentLocked
@@ -36,6 +37,7 @@ from courses.forms_admin import (
     quiz_is_locked,
     refuse_graded_edits,
 )
+from courses.markdown import html_to_text, render_markdown
 from courses.models import (
     Answer,
     Attempt,
@@ -508,7 +510,7 @@ class OptionInline(admin.StackedInline):
 @admin.register(Question)
 class QuestionAdmin(GradedContentGuard, admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = ["__str__", "title", "quiz", "type", "order"]
+    list_display = ["stem_text", "title", "quiz", "type", "order"]
     list_filter = ["type", "quiz__kind"]
     list_select_related = ["quiz__course", "quiz__module"]
     search_fields = ["title", "stem", "quiz__course__title"]
@@ -520,6 +522,11 @@ class QuestionAdmin(GradedContentGuard, admin.ModelAdmin):
         if db_field.name == "quiz":
             kwargs["queryset"] = Quiz.objects.select_related("course", "module")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Question", ordering="stem")
+    def stem_text(self, question) -> str:
+        # The words a learner reads, not the Markdown or HTML (an imported GIFT stem) behind them.
+        return Truncator(" ".join(html_to_text(render_markdown(question.stem)).split())).chars(80)
 
     @admin.display(description="Before publishing")
     def problems(self, question) -> str:

@@ -117,12 +117,12 @@ _MOODLE_INLINE_RE = re.compile(r"[\\`*_\[\]|~]")  # HTML and its entities are al
 _PLAIN_LINE_START_RE = re.compile(r"^([ \t]*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
 _TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
 # CommonMark passes an HTML block through untouched up to the next blank line only if it
-# opens with one of its block-level tags (of those the sanitizer keeps); any other HTML
-# is wrapped in a <div> (which the sanitizer then drops) so that it is a block too.
-_HTML_BLOCK_START_RE = re.compile(
-    r"<(?:p|hr|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|table|caption|thead|tbody|tfoot|tr|th|td)(?:[\s/>]|$)",
-    re.IGNORECASE,
-)
+# opens with one of its block-level tags (of those the sanitizer keeps). Other HTML is
+# wrapped so that it is a block too: in <p> when it is inline text (the paragraph Markdown
+# would have made of it), else in a <div>, which the sanitizer then drops.
+_BLOCK_TAGS = r"(?:p|pre|hr|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|table|caption|thead|tbody|tfoot|tr|th|td)"
+_HTML_BLOCK_START_RE = re.compile(rf"<{_BLOCK_TAGS}(?:[\s/>]|$)", re.IGNORECASE)
+_HTML_BLOCK_TAG_RE = re.compile(rf"</?{_BLOCK_TAGS}(?:[\s/>]|$)", re.IGNORECASE)
 
 
 class _Notes:
@@ -173,9 +173,11 @@ def _html_block(html: str, notes: _Notes) -> str:
     # A blank line would end the HTML block; between HTML elements it means nothing.
     lines = [line for line in sanitize_html(html).split("\n") if line.strip()]
     cleaned = "\n".join(lines)
-    if cleaned and not _HTML_BLOCK_START_RE.match(cleaned):
-        cleaned = f"<div>\n{cleaned}\n</div>"
-    return cleaned
+    if not cleaned or (_HTML_BLOCK_START_RE.match(cleaned) and not cleaned.lower().startswith("<pre")):
+        return cleaned
+    if _HTML_BLOCK_TAG_RE.search(cleaned):
+        return f"<div>\n{cleaned}\n</div>"
+    return f"<p>{cleaned}</p>"
 
 
 def _has_html(text: str) -> bool:

@@ -826,12 +826,14 @@ def test_gift_upload_with_errors_lists_warnings_apart_from_the_errors(author_cli
 def test_authors_see_question_titles_in_the_question_list_and_the_bank(author_client):
     course = publishable_course()
     question = Question.objects.filter(quiz__course=course).first()
-    Question.objects.filter(pk=question.pk).update(title="Timing of feedback")
+    Question.objects.filter(pk=question.pk).update(title="Timing of feedback",
+                                                   stem="<p>When is <em>feedback</em> useful?</p>")
 
     listing = author_client.get(reverse("admin:courses_question_changelist")).content.decode()
     bank = author_client.get(reverse("admin:courses_quiz_change", args=[question.quiz_id])).content.decode()
 
     assert "Timing of feedback" in listing
+    assert ">When is feedback useful?</a>" in listing  # the words, not the HTML behind them
     assert 'value="Timing of feedback"' in bank
 
 
