@@ -1,4 +1,4 @@
-"""Import and export a whole course as one YAML file (`docere-course/1`, docs/course-format.md).
+"""Import and export a whole course as one YAML file (`docere-course/1` or `/2`, docs/course-format.md).
 
 The import checks the whole document first (course_yaml_checks) and reports every problem
 with its line, so an author fixes a file in one pass. The rows are written in one
@@ -85,7 +85,7 @@ def _course_create(document: dict) -> Course:
 
 
 def course_import_yaml(*, text: str, replace: bool = False) -> Course:
-    """Create a course from a `docere-course/1` file, or raise CourseImportError listing every problem.
+    """Create a course from a `docere-course/1` or `/2` file, or raise CourseImportError listing every problem.
 
     With replace, an existing course with the same slug is deleted and recreated, unless
     learners have enrolled in it. A file saying status: published must pass the publication

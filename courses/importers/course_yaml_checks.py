@@ -1,4 +1,4 @@
-"""Checking a `docere-course/1` document before anything is written: every problem, with its line.
+"""Checking a `docere-course/1` or `/2` document before anything is written: every problem, with its line.
 
 The file is read with PyYAML's safe loader only; each value is checked against the
 format (docs/course-format.md), so an author can fix a whole file in one pass.

@@ -1,4 +1,4 @@
-"""Writing a course as a `docere-course/1` file: deterministic, so export → import → export is byte-identical."""
+"""Writing a course as a `docere-course/1` (or, with question titles, `/2`) file: deterministic, so export → import → export is byte-identical."""
 
 import re
 from decimal import Decimal
@@ -85,7 +85,7 @@ def _post_test_out(quiz: Quiz | None) -> dict | None:
 
 
 def course_export_yaml(*, course: Course) -> str:
-    """The course as a `docere-course/1` file: keys in the documented order, deterministic text."""
+    """The course as a `docere-course/1` file (`/2` when a question has a title): keys in the documented order, deterministic text."""
     course = Course.objects.prefetch_related("topics", "faculty__disclosures", "evaluation_items").get(pk=course.pk)
     quizzes = list(Quiz.objects.filter(course=course).prefetch_related(
         Prefetch("questions", queryset=Question.objects.order_by("order", "id").prefetch_related(
