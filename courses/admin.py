@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from courses.errors import CoursePublishError, GradedContentLocked
@@ -36,6 +37,7 @@ from courses.forms_admin import (
     quiz_is_locked,
     refuse_graded_edits,
 )
+from courses.markdown import html_to_text, render_markdown
 from courses.models import (
     Answer,
     Attempt,
@@ -345,10 +347,11 @@ class CourseAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/courses/course_preview.html", context)
 
-    def _upload_page(self, request, *, form, errors, title, intro, course=None):
+    def _upload_page(self, request, *, form, errors, title, intro, course=None, warnings=()):
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": title, "intro": intro, "form": form, "errors": errors, "course": course,
+            "opts": self.opts, "title": title, "intro": intro, "form": form, "errors": errors,
+            "warnings": warnings, "course": course,
         }
         return TemplateResponse(request, "admin/courses/course/upload.html", context)
 
@@ -372,7 +375,7 @@ class CourseAdmin(admin.ModelAdmin):
                 return redirect(_admin_url(course))
         return self._upload_page(
             request, form=form, errors=errors, title="Import course (YAML)",
-            intro="Upload a course file in the docere-course/1 format. Nothing is imported unless the whole file "
+            intro="Upload a course file in the docere-course/1 or /2 format. Nothing is imported unless the whole file "
                   "is correct.",
         )
 
@@ -382,20 +385,27 @@ class CourseAdmin(admin.ModelAdmin):
         from courses.importers.gift_import import gift_import
 
         form = GiftUploadForm(request.POST or None, request.FILES or None)
-        errors = []
+        errors, warnings = [], []
         if request.method == "POST" and form.is_valid():
             try:
                 with transaction.atomic():
-                    questions = gift_import(course=course, text=form.cleaned_data["upload"])
+                    imported = gift_import(course=course, text=form.cleaned_data["upload"])
             except GiftImportError as error:
                 errors = [(gift_error.line, gift_error.message) for gift_error in error.errors]
+                warnings = [(warning.line, warning.message) for warning in error.warnings]
             else:
-                self.message_user(request, f"Imported {len(questions)} question(s) into {course.title}.",
+                self.message_user(request, f"Imported {len(imported.questions)} question(s) into {course.title}.",
                                   messages.SUCCESS)
+                # Shown on the course page the import returns to, so a reload cannot import twice.
+                for warning in imported.warnings:
+                    self.message_user(request, f"GIFT file, line {warning.line}: {warning.message}",
+                                      messages.WARNING)
                 return redirect(_admin_url(course))
         return self._upload_page(
-            request, form=form, errors=errors, course=course, title=f"Import GIFT questions: {course.title}",
-            intro="Upload questions in Moodle's GIFT format. Nothing is imported unless every question is correct.",
+            request, form=form, errors=errors, warnings=warnings, course=course,
+            title=f"Import GIFT questions: {course.title}",
+            intro="Upload questions in Moodle's GIFT format. Nothing is imported unless every question is correct; "
+                  "what Docere leaves out (categories, tags, HTML it does not show) is listed as a warning.",
         )
 
 
@@ -438,7 +448,7 @@ class QuestionInline(admin.StackedInline):
     model = Question
     formset = QuestionFormSet
     extra = 0
-    fields = ["order", "type", "stem", "option_count"]
+    fields = ["order", "title", "type", "stem", "option_count"]
     readonly_fields = ["option_count"]
     ordering = ["order", "id"]
     show_change_link = True
@@ -500,11 +510,11 @@ class OptionInline(admin.StackedInline):
 @admin.register(Question)
 class QuestionAdmin(GradedContentGuard, admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = ["__str__", "quiz", "type", "order"]
+    list_display = ["stem_text", "title", "quiz", "type", "order"]
     list_filter = ["type", "quiz__kind"]
     list_select_related = ["quiz__course", "quiz__module"]
-    search_fields = ["stem", "quiz__course__title"]
-    fields = ["quiz", "order", "type", "stem", "explanation", "lock_status", "problems"]
+    search_fields = ["title", "stem", "quiz__course__title"]
+    fields = ["quiz", "order", "title", "type", "stem", "explanation", "lock_status", "problems"]
     readonly_fields = ["lock_status", "problems"]
     inlines = [OptionInline]
 
@@ -512,6 +522,11 @@ class QuestionAdmin(GradedContentGuard, admin.ModelAdmin):
         if db_field.name == "quiz":
             kwargs["queryset"] = Quiz.objects.select_related("course", "module")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Question", ordering="stem")
+    def stem_text(self, question) -> str:
+        # The words a learner reads, not the Markdown or HTML (an imported GIFT stem) behind them.
+        return Truncator(" ".join(html_to_text(render_markdown(question.stem)).split())).chars(80)
 
     @admin.display(description="Before publishing")
     def problems(self, question) -> str:

@@ -220,7 +220,7 @@ class QuestionFormSet(forms.BaseInlineFormSet):
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["quiz", "order", "type", "stem", "explanation"]
+        fields = ["quiz", "order", "title", "type", "stem", "explanation"]
         widgets = {"stem": forms.Textarea(attrs={"rows": 4}), "explanation": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -269,7 +269,7 @@ class _UploadForm(forms.Form):
 
 
 class CourseYamlUploadForm(_UploadForm):
-    upload = forms.FileField(label="Course file (YAML)", help_text="A docere-course/1 file, as course_export writes.")
+    upload = forms.FileField(label="Course file (YAML)", help_text="A docere-course/1 or docere-course/2 file, as course_export writes.")
     replace = forms.BooleanField(
         label="Replace existing", required=False,
         help_text="If a course with the same slug exists, replace its content with the file's.",

@@ -14,7 +14,12 @@ def question_points(*, question_type: str, weights_by_option: dict[int, Decimal]
 
     Single answer and true/false: all or nothing, and only with exactly the correct option.
     Multiple answers: the selected options' weights add up (wrong ones may subtract),
-    clamped to 0–1, as Moodle grades weighted multiple-answer questions.
+    clamped to 0–1, as Moodle grades weighted multiple-answer questions. The weights count
+    as shares of the question's positive weights, not of exactly 100: thirds are stored as
+    33.33 (Moodle files say 33.33333), and all three must still be the whole point, read as
+    "correct" — where Moodle relies on a tolerance (a fraction above 0.9999999 is right),
+    this is exact. A publishable question's positive weights sum to 100 within 0.05, so
+    nothing else moves by more than that rounding.
     """
     chosen = set(selected)
     if question_type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
@@ -22,8 +27,11 @@ def question_points(*, question_type: str, weights_by_option: dict[int, Decimal]
             return ZERO
         (option_id,) = chosen
         return ONE if weights_by_option.get(option_id, ZERO) > 0 else ZERO
+    full = sum((weight for weight in weights_by_option.values() if weight > 0), ZERO)
+    if full <= 0:
+        return ZERO  # a draft question with no right option yet
     # .get: an option removed from a draft bank after the draw simply earns nothing.
-    total = sum((weights_by_option.get(option_id, ZERO) for option_id in chosen), ZERO) / Decimal(100)
+    total = sum((weights_by_option.get(option_id, ZERO) for option_id in chosen), ZERO) / full
     return min(ONE, max(ZERO, total)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 

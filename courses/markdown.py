@@ -6,6 +6,7 @@ browser, whatever it contains.
 """
 
 from functools import lru_cache
+from html import unescape
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -40,8 +41,12 @@ def render_markdown(text: str) -> SafeString:
 # the same HTML, so each process keeps the most recent results (a few MB at most).
 @lru_cache(maxsize=1024)
 def _render_sanitized(text: str) -> str:
-    html = _parser.render(text)
-    cleaned = nh3.clean(
+    return mark_safe(sanitize_html(_parser.render(text)))  # noqa: S308 — sanitized by nh3 with the allow-list above
+
+
+def sanitize_html(html: str) -> str:
+    """HTML cut down to the allow-list: what any author-written HTML becomes before a learner sees it."""
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
@@ -50,4 +55,14 @@ def _render_sanitized(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 with the allow-list above
+
+
+def html_to_text(html: str) -> str:
+    """The text a reader sees in a piece of HTML, with every tag taken away (script and style
+    with their content) and entities such as &amp; turned back into characters."""
+    return unescape(nh3.clean(html, tags=set(), clean_content_tags=REMOVED_WITH_CONTENT, strip_comments=True))
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown as HTML, not yet sanitized (callers sanitize or strip it)."""
+    return _parser.render(text)

@@ -308,6 +308,12 @@ class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
     type = models.CharField(max_length=10, choices=QuestionType.choices, default=QuestionType.SINGLE)
+    # Moodle's question name (GIFT's ::title::): how authors and item analysis tell questions
+    # apart. Learners never see it: a name such as "Statins — trap answer" can give it away.
+    title = models.CharField(
+        max_length=255, blank=True,
+        help_text="Optional short name for authors and reports; learners never see it.",
+    )
     stem = models.TextField(help_text="Markdown.")
     explanation = models.TextField(blank=True, help_text="Shown at review. Markdown.")
 

@@ -1,4 +1,4 @@
-"""Import and export a whole course as one YAML file (`docere-course/1`, docs/course-format.md).
+"""Import and export a whole course as one YAML file (`docere-course/1` or `/2`, docs/course-format.md).
 
 The import checks the whole document first (course_yaml_checks) and reports every problem
 with its line, so an author fixes a file in one pass. The rows are written in one
@@ -13,7 +13,7 @@ from courses import services
 from courses.errors import CoursePublishError
 from courses.importers.course_yaml_checks import (  # noqa: F401 — ImportProblem is part of this module's API
     DOCUMENT,
-    FORMAT,
+    READABLE_FORMATS,
     Checker,
     CourseImportError,
     ImportProblem,
@@ -85,7 +85,7 @@ def _course_create(document: dict) -> Course:
 
 
 def course_import_yaml(*, text: str, replace: bool = False) -> Course:
-    """Create a course from a `docere-course/1` file, or raise CourseImportError listing every problem.
+    """Create a course from a `docere-course/1` or `/2` file, or raise CourseImportError listing every problem.
 
     With replace, an existing course with the same slug is deleted and recreated, unless
     learners have enrolled in it. A file saying status: published must pass the publication
@@ -95,9 +95,10 @@ def course_import_yaml(*, text: str, replace: bool = False) -> Course:
         root, data = load_document(text)
         checker = Checker(root)
         version = data.get("format") if isinstance(data, dict) else None
-        if isinstance(version, str) and version != FORMAT:
+        if isinstance(version, str) and version not in READABLE_FORMATS:
             # Checking another version's file by this version's rules would only bury this message.
-            checker.problem(("format",), f"'{version}' is not a format this version reads ({FORMAT})")
+            checker.problem(("format",), f"'{version}' is not a format this version reads "
+                                         f"({' or '.join(READABLE_FORMATS)})")
             raise CourseImportError(checker.problems)
         report_duplicate_keys(checker, root, (), set())
         document = checker.mapping(data, (), DOCUMENT)

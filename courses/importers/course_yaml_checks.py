@@ -1,4 +1,4 @@
-"""Checking a `docere-course/1` document before anything is written: every problem, with its line.
+"""Checking a `docere-course/1` or `/2` document before anything is written: every problem, with its line.
 
 The file is read with PyYAML's safe loader only; each value is checked against the
 format (docs/course-format.md), so an author can fix a whole file in one pass.
@@ -17,7 +17,7 @@ import yaml
 from django.core.validators import slug_re
 from django.utils.text import slugify
 
-from courses.importers.gift import ParsedOption, ParsedQuestion
+from courses.importers.gift import TITLE_MAX_LENGTH, ParsedOption, ParsedQuestion
 from courses.models import (
     ActivityFormat,
     Course,
@@ -34,6 +34,10 @@ from courses.models import (
 )
 
 FORMAT = "docere-course/1"
+# Version 2 is version 1 plus an optional `title` on questions. An export names version 1
+# whenever no question has a title, so such a file still opens in a Docere that reads only 1.
+FORMAT_WITH_TITLES = "docere-course/2"
+READABLE_FORMATS = (FORMAT, FORMAT_WITH_TITLES)
 MAX_INTEGER = 2_147_483_647  # the largest value a PositiveIntegerField column holds
 WEIGHT_TOLERANCE = Decimal("0.05")  # the same slack as courses.selectors.question_problems
 
@@ -245,6 +249,7 @@ def _option(c: Checker, value: Any, path: Path) -> dict | None:
 
 def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
     question = c.mapping(value, path, {
+        "title": (_text(max_length=TITLE_MAX_LENGTH, blank=True), ""),
         "type": (_choice(QuestionType), _REQUIRED), "stem": (_text(), _REQUIRED),
         "explanation": (_text(blank=True), ""), "options": (_list(_option), _REQUIRED),
     })
@@ -283,7 +288,7 @@ def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
                      else Decimal(100 if option["correct"] else 0), option["feedback"])
         for _, option in good
     )
-    return ParsedQuestion(line=c.line(path), title="", category="", type=kind, stem=question["stem"],
+    return ParsedQuestion(line=c.line(path), title=question["title"], category="", type=kind, stem=question["stem"],
                           explanation=question["explanation"], options=parsed)
 
 

@@ -1,4 +1,4 @@
-"""Writing a course as a `docere-course/1` file: deterministic, so export → import → export is byte-identical."""
+"""Writing a course as a `docere-course/1` (or, with question titles, `/2`) file: deterministic, so export → import → export is byte-identical."""
 
 import re
 from decimal import Decimal
@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from django.db.models import Prefetch
 
-from courses.importers.course_yaml_checks import FORMAT
+from courses.importers.course_yaml_checks import FORMAT, FORMAT_WITH_TITLES
 from courses.models import (
     Course,
     Option,
@@ -58,7 +58,8 @@ def _number(value: Decimal) -> int | float:
 
 
 def _question_out(question: Question) -> dict:
-    out: dict[str, Any] = {"type": question.type, "stem": question.stem}
+    out: dict[str, Any] = {"title": question.title} if question.title else {}
+    out.update({"type": question.type, "stem": question.stem})
     if question.explanation:
         out["explanation"] = question.explanation
     out["options"] = []
@@ -84,7 +85,7 @@ def _post_test_out(quiz: Quiz | None) -> dict | None:
 
 
 def course_export_yaml(*, course: Course) -> str:
-    """The course as a `docere-course/1` file: keys in the documented order, deterministic text."""
+    """The course as a `docere-course/1` file (`/2` when a question has a title): keys in the documented order, deterministic text."""
     course = Course.objects.prefetch_related("topics", "faculty__disclosures", "evaluation_items").get(pk=course.pk)
     quizzes = list(Quiz.objects.filter(course=course).prefetch_related(
         Prefetch("questions", queryset=Question.objects.order_by("order", "id").prefetch_related(
@@ -97,8 +98,9 @@ def course_export_yaml(*, course: Course) -> str:
         if module.id in checks:
             entry["knowledge_check"] = {"questions": [_question_out(q) for q in checks[module.id].questions.all()]}
         modules.append(entry)
+    has_titles = any(question.title for quiz in quizzes for question in quiz.questions.all())
     document = {
-        "format": FORMAT,
+        "format": FORMAT_WITH_TITLES if has_titles else FORMAT,
         "course": {
             "slug": course.slug, "title": course.title, "summary": course.summary,
             "description": course.description, "topics": _Flow(topic.name for topic in course.topics.all()),

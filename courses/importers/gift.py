@@ -7,16 +7,24 @@ across the whole file and raised together, so an author can fix a file in one
 pass instead of one upload per mistake.
 
 The format is documented at https://docs.moodle.org/en/GIFT_format; where the
-documentation is silent, this follows what Moodle's own importer does.
-All text (stems, options, feedback, explanations) is returned as Markdown.
+documentation is silent, this follows what Moodle's own importer does.  Stems, feedback
+and explanations are returned as Markdown, answer options as plain text (which is how
+Docere shows them); see "Text formats" below.  What Docere cannot keep (categories,
+Moodle tags, HTML outside the allow-list, formatting in options) does not stop an import
+but is listed as a warning with its line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from courses.markdown import ALLOWED_TAGS, html_to_text, markdown_to_html, sanitize_html
+from courses.models import Question
+
+TITLE_MAX_LENGTH = Question._meta.get_field("title").max_length  # as long as Moodle's question names
 SUPPORTED = "(Docere grades single-answer, multiple-answer and true/false questions)"
 BLANK = "_____"
 
@@ -41,13 +49,24 @@ class ParsedQuestion:
 
 @dataclass(frozen=True)
 class GiftError:
+    """An error (the file is refused) or a warning (something in it is ignored), with its line."""
+
     line: int
     message: str
 
 
+@dataclass(frozen=True)
+class GiftFile:
+    questions: tuple[ParsedQuestion, ...]
+    # What Docere leaves out or changes (categories, removed HTML, …); an import with
+    # warnings only still succeeds, and they are reported apart from errors.
+    warnings: tuple[GiftError, ...]
+
+
 class GiftImportError(Exception):
-    def __init__(self, errors: list[GiftError]):
+    def __init__(self, errors: list[GiftError], *, warnings: Sequence[GiftError] = ()):
         self.errors = list(errors)
+        self.warnings = list(warnings)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -78,49 +97,127 @@ def _literal(text: str) -> str:
 
 
 # --- Text formats -----------------------------------------------------------
-_FORMAT_RE = re.compile(r"\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
+# What each GIFT format becomes in Docere, where stems, feedback and explanations are
+# Markdown (rendered, then sanitized) and answer options are plain text:
+#   markdown  Markdown, as written;
+#   moodle    (the default) Moodle's auto-format: text shown as typed, line breaks kept,
+#             HTML allowed; Markdown syntax in it is NOT formatting, so it is escaped;
+#   html      HTML, sanitized with the allow-list every page uses, kept as an HTML block
+#             so Markdown never reinterprets it;
+#   plain     text shown exactly as typed: everything Markdown or HTML would read is escaped.
+FORMATS = ("moodle", "html", "markdown", "plain")
+# A format marker is one bracketed word at the very start of a piece of text.  Text in
+# brackets that is not one word ("[see figure] Which…?") is ordinary text, as in Moodle.
+_FORMAT_RE = re.compile(r"\[([A-Za-z][A-Za-z0-9_-]*)\]")
 # Characters that would otherwise turn plain text into Markdown formatting.
 _PLAIN_INLINE_RE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
-# Headings, block quotes, list items and setext underlines only matter at the
-# start of a line; escaping them everywhere would litter ordinary text.
+_MOODLE_INLINE_RE = re.compile(r"[\\`*_\[\]|~]")  # HTML and its entities are allowed there
+# Headings, block quotes, list items and setext underlines only matter at the start of a
+# line; escaping them everywhere would litter ordinary text.
 _PLAIN_LINE_START_RE = re.compile(r"^([ \t]*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
+_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+# CommonMark passes an HTML block through untouched up to the next blank line only if it
+# opens with one of its block-level tags (of those the sanitizer keeps). Other HTML is
+# wrapped so that it is a block too: in <p> when it is inline text (the paragraph Markdown
+# would have made of it), else in a <div>, which the sanitizer then drops.
+_BLOCK_TAGS = r"(?:p|pre|hr|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|table|caption|thead|tbody|tfoot|tr|th|td)"
+_HTML_BLOCK_START_RE = re.compile(rf"<{_BLOCK_TAGS}(?:[\s/>]|$)", re.IGNORECASE)
+_HTML_BLOCK_TAG_RE = re.compile(rf"</?{_BLOCK_TAGS}(?:[\s/>]|$)", re.IGNORECASE)
 
 
-def _split_format(text: str, default: str) -> tuple[str, str]:
+class _Notes:
+    """The errors and warnings of one question, in the order they were found."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+
+def _split_format(text: str, default: str, notes: _Notes) -> tuple[str, str]:
     """Take a leading [format] marker off a piece of text, if it has one."""
     match = _FORMAT_RE.match(text)
-    if match:
-        return match[1].lower(), text[match.end():]
-    return default, text
+    if not match:
+        return default, text
+    name = match[1].lower()
+    if name not in FORMATS:
+        # Moodle would keep "[latex]" as text without a word; an author who wrote it meant a
+        # format, and would only find out from a learner.
+        notes.errors.append(
+            f"[{match[1]}] is not a GIFT text format: use [moodle], [html], [markdown] or [plain]; "
+            f"to show \"[{match[1]}]\" itself, put a format before it, e.g. [moodle][{match[1]}]")
+        return default, text
+    return name, text[match.end():]
 
 
-def _escape_plain(text: str) -> str:
-    text = _PLAIN_INLINE_RE.sub(lambda m: "\\" + m[0], text)
+def _escape_text(text: str, *, allow_html: bool) -> str:
+    inline = _MOODLE_INLINE_RE if allow_html else _PLAIN_INLINE_RE
+    text = inline.sub(lambda m: "\\" + m[0], text)
     text = _PLAIN_LINE_START_RE.sub(
         lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text
     )
-    # Moodle shows the line breaks of plain text; Markdown would join the lines
-    # into one paragraph, so each break becomes an explicit hard break.
+    # Moodle shows the line breaks of plain and auto-formatted text; Markdown would join
+    # the lines into one paragraph, so each break becomes an explicit hard break.
     return text.replace("\n", "\\\n")
 
 
-def _markdown(text: str, fmt: str) -> str:
-    """Turn a piece of (placeholder-protected) GIFT text of format fmt into Markdown."""
+def _removed_tags(html: str, allowed: set[str]) -> list[str]:
+    return sorted({name.lower() for name in _TAG_RE.findall(html)} - allowed)
+
+
+def _html_block(html: str, notes: _Notes) -> str:
+    removed = _removed_tags(html, ALLOWED_TAGS)
+    if removed:
+        notes.warnings.append(
+            f"HTML that Docere does not show was removed: {', '.join(f'<{name}>' for name in removed)} "
+            "(only basic formatting, lists, tables and links are kept)")
+    # A blank line would end the HTML block; between HTML elements it means nothing.
+    lines = [line for line in sanitize_html(html).split("\n") if line.strip()]
+    cleaned = "\n".join(lines)
+    if not cleaned or (_HTML_BLOCK_START_RE.match(cleaned) and not cleaned.lower().startswith("<pre")):
+        return cleaned
+    if _HTML_BLOCK_TAG_RE.search(cleaned):
+        return f"<div>\n{cleaned}\n</div>"
+    return f"<p>{cleaned}</p>"
+
+
+def _has_html(text: str) -> bool:
+    return bool(re.search(r"<[A-Za-z/!]", text))
+
+
+def _markdown(text: str, fmt: str, notes: _Notes) -> str:
+    """Stems, feedback and explanations: a piece of (placeholder-protected) GIFT text of
+    format fmt as the Markdown Docere stores."""
     text = text.strip()
-    if fmt == "plain":
-        text = _escape_plain(_literal(text))
-    else:
-        # markdown and moodle text is already Markdown, and html is Markdown's
-        # inline HTML (sanitised when rendered).  "\\" is also Markdown's
-        # escape for a backslash, so it is kept exactly as written.
+    if fmt == "markdown":
+        # "\\" is also Markdown's escape for a backslash, so it is kept exactly as written.
         text = _literal(text.replace(_PLACEHOLDERS["\\"], "\\\\"))
+    elif fmt == "html" or (fmt == "moodle" and _has_html(text)):
+        if fmt == "moodle":
+            text = text.replace("\n", "<br>\n")
+        text = _html_block(_literal(text), notes)
+    else:
+        text = _escape_text(_literal(text), allow_html=fmt == "moodle")
     return text.replace(_BLANK_MARK, BLANK)
 
 
-def _piece(text: str, default_fmt: str) -> str:
-    """Options and feedback inherit the stem's format unless they name their own."""
-    fmt, text = _split_format(text.strip(), default_fmt)
-    return _markdown(text, fmt)
+def _option_text(text: str, fmt: str, notes: _Notes, number: int) -> str:
+    """Answer options: Docere shows them as plain text, so formatting is taken off (and named)."""
+    text = _literal(text.strip())
+    if fmt == "plain":
+        return text
+    html = markdown_to_html(text) if fmt == "markdown" else text.replace("\n", "<br>\n")
+    dropped = _removed_tags(html, {"p", "br"})
+    if dropped:
+        notes.warnings.append(
+            f"answer {number} loses its formatting ({', '.join(f'<{name}>' for name in dropped)}): "
+            "Docere shows answer options as plain text")
+    return " ".join(html_to_text(html).split())
+
+
+def _piece(text: str, default_fmt: str, notes: _Notes) -> str:
+    """Feedback and explanations inherit the stem's format unless they name their own."""
+    fmt, text = _split_format(text.strip(), default_fmt, notes)
+    return _markdown(text, fmt, notes)
 
 
 def _name(text: str) -> str:
@@ -130,10 +227,12 @@ def _name(text: str) -> str:
 
 # --- Splitting the file into questions --------------------------------------
 _CATEGORY_RE = re.compile(r"[ \t]*\$CATEGORY:(.*)", re.IGNORECASE)
+_ID_OR_TAG_RE = re.compile(r"\[(?:id|tag):", re.IGNORECASE)
 
 
 def _blocks(text: str):
-    """Yield ("category", line, value) and ("question", line, text) in file order.
+    """Yield ("category", line, value), ("id_or_tag", line, comment) and ("question", line,
+    text) in file order.
 
     Questions are separated by blank lines.  A comment line does NOT separate
     questions (Moodle only drops it), so it is skipped without ending the
@@ -155,6 +254,9 @@ def _blocks(text: str):
             if category:
                 yield "category", number, category[1]
         elif stripped.startswith("//"):
+            # Moodle 4 reads a question's ID number and tags from its comments.
+            if _ID_OR_TAG_RE.search(stripped):
+                yield "id_or_tag", number, stripped
             continue
         else:
             if not lines:
@@ -175,7 +277,8 @@ def _unsupported(kind: str, hint: str = "") -> str:
     return f"{kind} questions are not supported {SUPPORTED}" + (f"; {hint}" if hint else "")
 
 
-def _parse_question(raw: str, line: int, category: str, errors: list[str]):
+def _parse_question(raw: str, line: int, category: str, notes: _Notes):
+    errors = notes.errors
     text = _protect(raw).strip()
 
     title = ""
@@ -186,8 +289,13 @@ def _parse_question(raw: str, line: int, category: str, errors: list[str]):
                           "or escape a literal colon as \\:")
             return None
         title, text = _name(text[2:end]), text[end + 2:].lstrip()
+        if len(title) > TITLE_MAX_LENGTH:
+            # Moodle shortens long names too; the author is told, since the end is lost.
+            notes.warnings.append(f"the title is {len(title)} characters long; only its first "
+                                  f"{TITLE_MAX_LENGTH} are kept")
+            title = title[:TITLE_MAX_LENGTH].rstrip()
 
-    fmt, text = _split_format(text, "moodle")
+    fmt, text = _split_format(text, "moodle", notes)
 
     opens, closes = text.count("{"), text.count("}")
     if not opens and not closes:
@@ -212,7 +320,7 @@ def _parse_question(raw: str, line: int, category: str, errors: list[str]):
     body, after = text[start + 1:end], text[end + 1:]
     # Missing-word format: when text follows the answer block, the block marks a
     # blank inside the sentence.  A block at the very end just ends the stem.
-    stem = _markdown(text[:start] + (_BLANK_MARK + after if after.strip() else ""), fmt)
+    stem = _markdown(text[:start] + (_BLANK_MARK + after if after.strip() else ""), fmt, notes)
     if not stem:
         errors.append("the question has no text; write the question before its answer block")
 
@@ -221,7 +329,7 @@ def _parse_question(raw: str, line: int, category: str, errors: list[str]):
     explanation = ""
     general = body.rfind("####")
     if general >= 0:
-        explanation, body = _piece(body[general + 4:], fmt), body[:general]
+        explanation, body = _piece(body[general + 4:], fmt, notes), body[:general]
     body = body.strip()
 
     # The order of these checks is Moodle's: a block containing "~" is a choice
@@ -233,12 +341,12 @@ def _parse_question(raw: str, line: int, category: str, errors: list[str]):
         errors.append(_unsupported("numerical"))
         return None
     if "~" in body:
-        qtype, options = _choice(body, fmt, errors)
+        qtype, options = _choice(body, fmt, notes)
     elif "=" in body and "->" in body:
         errors.append(_unsupported("matching"))
         return None
     elif body.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
-        qtype, options = "true_false", _true_false(body, fmt)
+        qtype, options = "true_false", _true_false(body, fmt, notes)
     elif body.startswith("="):
         errors.append(_unsupported(
             "short-answer", "to make a single-answer question, add wrong options marked with ~"))
@@ -254,13 +362,13 @@ def _parse_question(raw: str, line: int, category: str, errors: list[str]):
                           explanation=explanation, options=options)
 
 
-def _true_false(body: str, fmt: str) -> tuple[ParsedOption, ...]:
+def _true_false(body: str, fmt: str, notes: _Notes) -> tuple[ParsedOption, ...]:
     # {T#first#second}: Moodle shows the FIRST feedback to a student who answers
     # wrongly and the SECOND to one who answers rightly.  Docere attaches
     # feedback to the option chosen, so the wrong option gets the first text.
     head, wrong, right = (body.split("#", 2) + ["", ""])[:3]
     answer_is_true = _TRUE_FALSE[head.strip().upper()]
-    right, wrong = _piece(right, fmt), _piece(wrong, fmt)
+    right, wrong = _piece(right, fmt, notes), _piece(wrong, fmt, notes)
     return (
         ParsedOption("True", _percent(answer_is_true), right if answer_is_true else wrong),
         ParsedOption("False", _percent(not answer_is_true), wrong if answer_is_true else right),
@@ -271,7 +379,8 @@ def _percent(correct: bool) -> Decimal:
     return Decimal(100) if correct else Decimal(0)
 
 
-def _choice(body: str, fmt: str, errors: list[str]):
+def _choice(body: str, fmt: str, notes: _Notes):
+    errors = notes.errors
     # Every unescaped = or ~ starts a new answer (this is why a literal one in
     # text must be escaped); "#" then separates an answer from its feedback.
     parts = re.split(r"([=~])", body)
@@ -290,11 +399,13 @@ def _choice(body: str, fmt: str, errors: list[str]):
                               "not a number; write weights like ~%50% or ~%-33.33333%")
             raw = raw[match.end():]
         text, _, feedback = raw.partition("#")
-        text = _piece(text, fmt)
+        # An answer may name its own format; its feedback then follows the question's.
+        answer_fmt, text = _split_format(text.strip(), fmt, notes)
+        text = _option_text(text, answer_fmt, notes, number)
         if not text:
             errors.append(f"answer {number} is empty; give it text or remove the extra "
                           f"{marker} ({_ESCAPE_HINT})")
-        answers.append((marker, weight, text, _piece(feedback, fmt)))
+        answers.append((marker, weight, text, _piece(feedback, fmt, notes)))
 
     if len(answers) < 2:
         errors.append("the question has only one option; a question needs at least two")
@@ -337,26 +448,42 @@ def _choice(body: str, fmt: str, errors: list[str]):
 
 
 # --- Public entry point -----------------------------------------------------
-def parse_gift(text: str) -> list[ParsedQuestion]:
-    """Parse a whole GIFT file; raise GiftImportError listing EVERY error found (not just the first)."""
+def read_gift(text: str) -> GiftFile:
+    """Parse a whole GIFT file: its questions and what of it Docere ignores, or raise
+    GiftImportError listing EVERY error found (not just the first)."""
     text = text.removeprefix("\ufeff")  # byte-order mark left by some Windows editors
     questions: list[ParsedQuestion] = []
     errors: list[GiftError] = []
+    warnings: list[GiftError] = []
     category = ""
     found_any = False
     for kind, line, payload in _blocks(text):
         if kind == "category":
             category = _name(_protect(payload))
+            warnings.append(GiftError(line, f"$CATEGORY {category} is ignored: Docere has no question "
+                                            "categories, so every question goes into this course's "
+                                            "post-test bank"))
+            continue
+        if kind == "id_or_tag":
+            warnings.append(GiftError(line, "the ID number and tags in this comment are ignored: "
+                                            "Docere questions have neither"))
             continue
         found_any = True
-        problems: list[str] = []
-        question = _parse_question(payload, line, category, problems)
-        errors.extend(GiftError(line, message) for message in problems)
+        notes = _Notes()
+        question = _parse_question(payload, line, category, notes)
+        errors.extend(GiftError(line, message) for message in notes.errors)
+        warnings.extend(GiftError(line, message) for message in notes.warnings)
         if question is not None:
             questions.append(question)
     if not found_any:
         errors.append(GiftError(1, "the file contains no questions; write at least one "
                                    "question such as: What is 2 + 2? {=4 ~3 ~5}"))
+    warnings.sort(key=lambda warning: warning.line)
     if errors:
-        raise GiftImportError(errors)
-    return questions
+        raise GiftImportError(errors, warnings=warnings)
+    return GiftFile(questions=tuple(questions), warnings=tuple(warnings))
+
+
+def parse_gift(text: str) -> list[ParsedQuestion]:
+    """The questions of a GIFT file (see read_gift)."""
+    return list(read_gift(text).questions)

@@ -2,15 +2,18 @@
 (through `quiz_questions_append`) the questions of a YAML course file."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 
-from courses.importers.gift import ParsedQuestion, parse_gift
+from courses.importers.gift import GiftError, ParsedQuestion, read_gift
 from courses.models import Course, Option, Question, Quiz, QuizKind
 
-# Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%.
+# Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%. Grading
+# counts weights as shares of the positive ones (courses.grading), so 3 × 33.33 is still the
+# whole point and one of them exactly a third.
 WEIGHT_STEP = Decimal("0.01")
 
 
@@ -20,7 +23,7 @@ def quiz_questions_append(*, quiz: Quiz, questions: Sequence[ParsedQuestion]) ->
     created = []
     for offset, parsed in enumerate(questions, start=1):
         question = Question.objects.create(
-            quiz=quiz, order=last_order + offset, type=parsed.type, stem=parsed.stem,
+            quiz=quiz, order=last_order + offset, type=parsed.type, title=parsed.title, stem=parsed.stem,
             explanation=parsed.explanation,
         )
         # Rounded here rather than by the database, so the returned rows equal the stored ones.
@@ -33,15 +36,24 @@ def quiz_questions_append(*, quiz: Quiz, questions: Sequence[ParsedQuestion]) ->
     return created
 
 
-def gift_import(*, course: Course, text: str) -> list[Question]:
+@dataclass(frozen=True)
+class GiftImported:
+    questions: list[Question]
+    # What the file had that Docere left out, each with its line (see courses.importers.gift).
+    warnings: tuple[GiftError, ...]
+
+
+def gift_import(*, course: Course, text: str) -> GiftImported:
     """Append every question of a GIFT file to the course's post-test bank, or none of them.
 
     A file with any error raises GiftImportError (every error, with its line) before anything
-    is written. Adding to a bank is allowed even after learners submitted attempts: each
-    attempt froze its draw when it started, so no past result changes.
+    is written; warnings alone do not stop the import. Adding to a bank is allowed even after
+    learners submitted attempts: each attempt froze its draw when it started, so no past
+    result changes.
     """
-    parsed = parse_gift(text)
+    parsed = read_gift(text)
     with transaction.atomic():
         # The lock keeps two imports into the same bank from numbering questions alike.
         post_test, _ = Quiz.objects.select_for_update().get_or_create(course=course, kind=QuizKind.POST_TEST)
-        return quiz_questions_append(quiz=post_test, questions=parsed)
+        questions = quiz_questions_append(quiz=post_test, questions=parsed.questions)
+    return GiftImported(questions=questions, warnings=parsed.warnings)

@@ -783,3 +783,67 @@ def test_gift_upload_of_a_good_file_adds_the_questions_to_the_post_test(author_c
     assert response.status_code == 302
     assert response.url == reverse("admin:courses_course_change", args=[course.pk])
     assert course.quizzes.get(kind=QuizKind.POST_TEST).questions.count() == 4
+
+
+def test_gift_upload_with_only_warnings_imports_and_shows_them_on_the_course_page(author_client):
+    course = publishable_course()
+    gift = "\n".join([
+        "$CATEGORY: $course$/top/Feedback",
+        "",
+        "::Silence::Is silence feedback? {FALSE}",
+        "",
+        "[html]Which is <span>specific</span>? {=You named the risk ~Good job}",
+    ]) + "\n"
+
+    response = author_client.post(reverse("admin:courses_course_import_gift", args=[course.pk]),
+                                  {"upload": upload("questions.gift", gift)}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:courses_course_change", args=[course.pk])
+    assert "Imported 2 question(s) into Feedback that lands." in page
+    assert escape("GIFT file, line 1: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
+                  "categories, so every question goes into this course's post-test bank") in page
+    assert escape("GIFT file, line 5: HTML that Docere does not show was removed: <span>") in page
+    assert course.quizzes.get(kind=QuizKind.POST_TEST).questions.filter(title="Silence").count() == 1
+
+
+def test_gift_upload_with_errors_lists_warnings_apart_from_the_errors(author_client):
+    course = publishable_course()
+    gift = "$CATEGORY: Feedback\n\n[latex]Is $x$ feedback? {T}\n"
+
+    response = author_client.post(reverse("admin:courses_course_import_gift", args=[course.pk]),
+                                  {"upload": upload("questions.gift", gift)})
+
+    page = response.content.decode()
+    errors = page[page.index('id="import-errors"'):page.index("</ul>", page.index('id="import-errors"'))]
+    warnings = page[page.index('id="import-warnings"'):page.index("</ul>", page.index('id="import-warnings"'))]
+    assert "Line 3: [latex] is not a GIFT text format" in errors and "CATEGORY" not in errors
+    assert "Line 1: $CATEGORY Feedback is ignored" in warnings and "latex" not in warnings
+    assert "The file has 1 problem;" in page
+    assert Question.objects.filter(quiz__course=course).count() == 2
+
+
+def test_authors_see_question_titles_in_the_question_list_and_the_bank(author_client):
+    course = publishable_course()
+    question = Question.objects.filter(quiz__course=course).first()
+    Question.objects.filter(pk=question.pk).update(title="Timing of feedback",
+                                                   stem="<p>When is <em>feedback</em> useful?</p>")
+
+    listing = author_client.get(reverse("admin:courses_question_changelist")).content.decode()
+    bank = author_client.get(reverse("admin:courses_quiz_change", args=[question.quiz_id])).content.decode()
+
+    assert "Timing of feedback" in listing
+    assert ">When is feedback useful?</a>" in listing  # the words, not the HTML behind them
+    assert 'value="Timing of feedback"' in bank
+
+
+def test_an_author_can_name_a_question(author_client):
+    course = publishable_course()
+    question = Question.objects.filter(quiz__course=course).first()
+    url, data = question_page(author_client, question)
+    data["title"] = "Wait time"
+
+    response = author_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert Question.objects.get(pk=question.pk).title == "Wait time"

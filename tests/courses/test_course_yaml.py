@@ -186,6 +186,30 @@ def test_export_writes_the_documented_shape():
     assert [exported.index(key) for key in keys] == sorted(exported.index(key) for key in keys)
 
 
+def test_question_titles_are_exported_as_version_2_and_round_trip_byte_for_byte():
+    course = course_import_yaml(text=GOOD)
+    Question.objects.filter(quiz__course=course, type=QuestionType.MULTIPLE).update(title="Parts of feedback: “what”")
+
+    exported = course_export_yaml(course=course)
+    course_import_yaml(text=exported, replace=True)
+
+    assert exported.startswith("format: docere-course/2\n")
+    assert "\n    - title: \"Parts of feedback: “what”\"\n      type: multiple\n" in exported
+    assert course_export_yaml(course=Course.objects.get(slug=course.slug)) == exported
+    assert list(Question.objects.filter(quiz__course__slug=course.slug).exclude(title="")
+                .values_list("title", flat=True)) == ["Parts of feedback: “what”"]
+
+
+def test_a_version_2_file_with_titles_imports_them():
+    text = GOOD.replace("format: docere-course/1", "format: docere-course/2").replace(
+        "    - type: single\n", "    - title: Useful feedback\n      type: single\n")
+
+    course = course_import_yaml(text=text)
+
+    assert post_test_for(course).questions.get(order=1).title == "Useful feedback"
+    assert "\n    - title: Useful feedback\n      type: single\n" in course_export_yaml(course=course)
+
+
 def test_an_evaluation_list_is_imported_as_written():
     text = GOOD.replace("evaluation: null", """\
 evaluation:
@@ -272,8 +296,10 @@ def test_every_problem_in_a_file_is_reported_with_its_line():
     ("no_relevant_relationships: true", "relationship: Speaker fees", "relationship: Speaker",
      "faculty[1].disclosures[1]: needs either no_relevant_relationships: true or the ineligible_company "
      "of the relationship"),
-    ("format: docere-course/1", "format: docere-course/2", "format",
-     "format: 'docere-course/2' is not a format this version reads (docere-course/1)"),
+    ("format: docere-course/1", "format: docere-course/3", "format",
+     "format: 'docere-course/3' is not a format this version reads (docere-course/1 or docere-course/2)"),
+    ("    - type: single\n", "    - title: " + "x" * 256 + "\n      type: single\n", "title: xxx",
+     "post_test.questions[1].title: is 256 characters long; at most 255 fit"),
     ("  title: Feedback on the Fly\n", "", "course:", "course: the required key 'title' is missing"),
     ('            - text: "True"', "            - text: Yes", "text: Yes",
      "modules[1].knowledge_check.questions[1].options[1].text: must be text, not true/false (put it in quotes)"),

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
@@ -12,6 +13,7 @@ from courses.importers.gift import GiftError, GiftImportError
 from courses.importers.gift_import import gift_import
 from courses.models import Option, Question
 from courses.selectors import post_test_for
+from tests.courses.conftest import build_course, complete_modules
 from tests.courses.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,7 @@ def options_of(question: Question) -> list[tuple[str, Decimal, str]]:
 def test_a_gift_file_is_appended_after_the_existing_bank():
     course = CourseFactory(bank=3)
 
-    created = gift_import(course=course, text=GOOD_GIFT)
+    created = gift_import(course=course, text=GOOD_GIFT).questions
 
     bank = list(post_test_for(course).questions.order_by("order"))
     assert len(bank) == 6
@@ -59,6 +61,8 @@ def test_a_gift_file_is_appended_after_the_existing_bank():
     timing, weighted, true_false = created
     assert (timing.type, timing.stem, timing.explanation) == (
         "single", "When is feedback most useful?", "Feedback given soon can be acted on.")
+    assert [q.title for q in Question.objects.filter(pk__in=[q.pk for q in created]).order_by("order")] == [
+        "Timing", "", ""]
     assert options_of(timing) == [("Within minutes of the event", 100, "Yes: memory is still fresh."),
                                   ("At the end of the rotation", 0, "Too late to act on.")]
     assert weighted.type == "multiple"
@@ -132,9 +136,65 @@ def test_gift_import_command_lists_every_error_on_stderr(tmp_path):
     assert post_test_for(course).questions.count() == 3
 
 
+def test_gift_import_command_imports_a_file_with_warnings_and_lists_them(tmp_path):
+    course = CourseFactory(bank=0, title="Feedback on the Fly")
+    path = tmp_path / "bank.gift"
+    path.write_text("$CATEGORY: $course$/top/Feedback\n\n" + GOOD_GIFT, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+
+    call_command("gift_import", str(path), course=course.slug, stdout=out, stderr=err)
+
+    assert out.getvalue() == "Imported 3 questions into Feedback on the Fly\n"
+    assert err.getvalue() == ("line 1: warning: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
+                              "categories, so every question goes into this course's post-test bank\n")
+
+
 def test_gift_import_command_refuses_an_unknown_course(tmp_path):
     path = tmp_path / "bank.gift"
     path.write_text(GOOD_GIFT, encoding="utf-8")
 
     with pytest.raises(CommandError, match="No course has the slug 'no-such-course'"):
         call_command("gift_import", str(path), course="no-such-course")
+
+
+THIRDS = """\
+Which are modifiable risk factors? {
+~%33.33333%Smoking
+~%33.33333%Raised LDL
+~%33.33333%Hypertension
+~%-100%Age
+}
+"""
+
+
+def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_correct(client, learner):
+    course = build_course(bank=0, modules=1, knowledge_checks=False, review_policy="always",
+                          passing_score_percent=100)
+    [question] = gift_import(course=course, text=THIRDS).questions
+    smoking, ldl, hypertension, age = question.options.order_by("order")
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+    client.force_login(learner)
+
+    attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
+    client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
+                {f"q{question.id}": [smoking.id, ldl.id, hypertension.id]})
+
+    attempt.refresh_from_db()
+    assert attempt.score_percent == 100 and attempt.passed
+    page = client.get(reverse("courses:attempt_result", args=[attempt.pk])).content.decode()
+    assert "Question 1 — correct" in page
+    assert "partly correct" not in page
+
+
+def test_one_of_three_correct_options_earns_exactly_a_third(learner):
+    course = build_course(bank=0, modules=1, knowledge_checks=False)
+    [question] = gift_import(course=course, text=THIRDS).questions
+    smoking = question.options.get(order=1)
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+
+    attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
+    attempt = services.attempt_submit(attempt=attempt, answers={question.id: [smoking.id]})
+
+    assert attempt.score_percent == Decimal("33.33")

@@ -11,7 +11,9 @@ from courses.importers.gift import (
     ParsedOption,
     ParsedQuestion,
     parse_gift,
+    read_gift,
 )
+from courses.markdown import render_markdown
 
 SUPPORTED = "(Docere grades single-answer, multiple-answer and true/false questions)"
 
@@ -31,6 +33,17 @@ def errors_of(text: str) -> list[GiftError]:
     with pytest.raises(GiftImportError) as excinfo:
         parse_gift(text)
     return excinfo.value.errors
+
+
+def shown(markdown: str) -> str:
+    """What a learner's page shows for a stored stem, feedback or explanation: its rendered
+    HTML, without the paragraph and the sanitizer's leftovers around it."""
+    html = str(render_markdown(markdown)).strip()
+    return html.removeprefix("<p>").removesuffix("</p>").strip()
+
+
+def warnings_of(text: str) -> list[GiftError]:
+    return list(read_gift(text).warnings)
 
 
 def opt(text: str, weight, feedback: str = "") -> ParsedOption:
@@ -111,13 +124,13 @@ def test_realistic_file_mixing_all_supported_types():
     )
 
     statins = questions[2]
-    assert statins.stem == "Which are <em>known</em> statin adverse effects?"
-    # "\;" is not a GIFT escape, so it is kept; Markdown renders it as ";".
-    assert statins.options == (
-        opt("Myalgia", 50),
-        opt("Raised transaminases", 50, "Usually mild."),
-        opt("Hypokalaemia", -100, "No\\; that is a diuretic effect."),
-    )
+    assert shown(statins.stem) == "Which are <em>known</em> statin adverse effects?"
+    # "\;" is not a GIFT escape, so it is kept and shown, as Moodle shows it in HTML.
+    assert [(o.text, o.weight_percent, shown(o.feedback)) for o in statins.options] == [
+        ("Myalgia", 50, ""),
+        ("Raised transaminases", 50, "Usually mild."),
+        ("Hypokalaemia", -100, "No\\; that is a diuretic effect."),
+    ]
 
     dose = questions[3]
     assert dose.stem == "Atorvastatin's usual starting dose is _____ per day."
@@ -128,7 +141,7 @@ def test_realistic_file_mixing_all_supported_types():
     assert risks.options == (
         opt("Smoking", "33.33333"),
         opt("LDL = 4.9 mmol/L", "33.33333"),
-        opt("Hypertension\nSystolic \\> 140", "33.33333"),
+        opt("Hypertension Systolic \\> 140", "33.33333"),
         opt("Age", -100),
     )
     assert all(isinstance(o.weight_percent, Decimal) for q in questions for o in q.options)
@@ -171,7 +184,8 @@ def test_multi_line_stem_and_answer_block_with_feedback_and_general_feedback():
     question = only(text)
     assert question.line == 1
     assert question.title == "Spectrum"
-    assert question.stem == "What lies between orange\nand green in the spectrum?"
+    # Moodle's default format keeps the author's line breaks.
+    assert shown(question.stem) == "What lies between orange<br>\nand green in the spectrum?"
     assert question.explanation == "Remember ROYGBIV."
     assert question.options == (
         opt("yellow", 100, "right; good!"),
@@ -258,7 +272,7 @@ def test_answer_block_at_the_start_of_the_stem():
 
 def test_text_after_the_closing_brace_is_kept_in_the_stem():
     text = gift("Grant is {~buried =entombed ~living}", "in Grant's tomb,", "in New York City.")
-    assert only(text).stem == "Grant is _____\nin Grant's tomb,\nin New York City."
+    assert shown(only(text).stem) == "Grant is _____<br>\nin Grant's tomb,<br>\nin New York City."
 
 
 def test_comments_are_ignored_anywhere_but_do_not_count_as_the_start_line():
@@ -276,13 +290,13 @@ def test_comments_are_ignored_anywhere_but_do_not_count_as_the_start_line():
     )
     question = only(text)
     assert question.line == 3
-    assert question.stem == "Capital of France?\nSee https://example.org/a//b for a map."
+    assert shown(question.stem) == "Capital of France?<br>\nSee https://example.org/a//b for a map."
     assert question.options == (opt("Paris", 100), opt("Lyon", 0))
 
 
 def test_escaped_slash_lets_a_line_of_text_start_with_two_slashes():
     question = only(gift("Which comment style is C++?", "\\// like this {=yes ~no}"))
-    assert question.stem == "Which comment style is C++?\n// like this"
+    assert shown(question.stem) == "Which comment style is C++?<br>\n// like this"
 
 
 def test_title_is_taken_from_double_colons_and_may_contain_escaped_colons():
@@ -336,13 +350,12 @@ def test_escaped_characters_are_literal():
         "~back\\\\slash"
         "}"
     )
-    assert question.stem == "Which is a set {1}: in math#?"
-    assert question.options == (
-        opt("{1} = {1}", 100, "Right ~ #1"),
-        opt("x ~ y\ny", 0),
-        # "\\" stays a Markdown-escaped backslash, which renders as one "\".
-        opt("back\\\\slash", 0),
-    )
+    assert shown(question.stem) == "Which is a set {1}: in math#?"
+    assert [(o.text, shown(o.feedback)) for o in question.options] == [
+        ("{1} = {1}", "Right ~ #1"),
+        ("x ~ y y", ""),  # an option is one line of plain text
+        ("back\\slash", ""),  # "\\" is one backslash
+    ]
 
 
 def test_escaped_backslash_does_not_escape_the_next_character():
@@ -354,16 +367,32 @@ def test_escaped_backslash_does_not_escape_the_next_character():
 # --- Formats -----------------------------------------------------------------
 
 
-def test_markdown_and_moodle_formats_are_kept_as_is():
+def test_markdown_format_is_kept_as_markdown():
     assert only("[markdown]Is **this** bold? {T}").stem == "Is **this** bold?"
-    assert only("::T::[moodle]Is *this* emphasised? {T}").stem == "Is *this* emphasised?"
-    assert only("No prefix keeps _markdown_? {T}").stem == "No prefix keeps _markdown_?"
 
 
-def test_html_format_is_kept_as_inline_html_and_inherited_by_options():
-    question = only("::H::[html]<p>Which tag is <b>bold</b>?</p>{=<b>b</b> ~<i>i</i>#<em>No</em>}")
-    assert question.stem == "<p>Which tag is <b>bold</b>?</p>"
-    assert question.options == (opt("<b>b</b>", 100), opt("<i>i</i>", 0, "<em>No</em>"))
+def test_moodle_format_and_unmarked_text_show_what_was_typed_with_its_line_breaks():
+    # Moodle's auto-format (GIFT's default) is not Markdown: asterisks and underscores are
+    # characters, a line break is a line break, and HTML is allowed.
+    assert shown(only("::T::[moodle]Is *this* a_b? {T}").stem) == "Is *this* a_b?"
+    assert shown(only(gift("No prefix: *stars*", "# not a heading {T}")).stem) == \
+        "No prefix: *stars*<br>\n# not a heading"
+    assert shown(only("Tom &amp; Jerry use <b>bold</b>? {T}").stem) == "Tom &amp; Jerry use <b>bold</b>?"
+
+
+def test_html_format_is_sanitised_and_shown_as_html():
+    question = only("::H::[html]<p>Which tag is <b>bold</b>?</p><script>alert(1)</script>"
+                    "{=<b>b</b> ~<i>i</i>#<em>No</em> 2*3*4 <a href\\=\"javascript:x()\">link</a>}")
+    assert shown(question.stem) == "Which tag is <b>bold</b>?"
+    assert "script" not in question.stem
+    # Markdown does not reinterpret HTML: 2*3*4 keeps its asterisks; the sanitizer drops the script URL.
+    assert shown(question.options[1].feedback) == '<em>No</em> 2*3*4 <a rel="noopener noreferrer">link</a>'
+
+
+def test_html_and_markdown_options_become_the_plain_text_docere_shows():
+    question = only("[html]Pick {=<b>b</b> &amp; c ~<i>i</i>}")
+    assert [o.text for o in question.options] == ["b & c", "i"]
+    assert [o.text for o in only("Pick {=[markdown]**bold** ~[markdown]a\\_b}").options] == ["bold", "a_b"]
 
 
 def test_plain_format_escapes_markdown_so_it_renders_literally():
@@ -371,11 +400,13 @@ def test_plain_format_escapes_markdown_so_it_renders_literally():
     assert question.stem == (
         "\\# not a heading, \\*not emphasis\\*, \\<b\\>not html\\</b\\>\\\n1\\. not a list"
     )
+    assert shown(question.stem) == \
+        "# not a heading, *not emphasis*, &lt;b&gt;not html&lt;/b&gt;<br>\n1. not a list"
 
 
 def test_plain_format_is_inherited_by_options_feedback_and_explanation():
     question = only("[plain]Pick one {=a_b#x*y ~c[d]####e<f>}")
-    assert question.options == (opt("a\\_b", 100, "x\\*y"), opt("c\\[d\\]", 0))
+    assert question.options == (opt("a_b", 100, "x\\*y"), opt("c[d]", 0))
     assert question.explanation == "e\\<f\\>"
 
 
@@ -386,11 +417,81 @@ def test_plain_missing_word_blank_is_not_escaped():
 def test_an_option_may_name_its_own_format():
     question = only("[plain]Pick *one* {=[markdown]**bold** ~[plain]**literal**}")
     assert question.stem == "Pick \\*one\\*"
-    assert question.options == (opt("**bold**", 100), opt("\\*\\*literal\\*\\*", 0))
+    assert question.options == (opt("bold", 100), opt("**literal**", 0))
 
 
-def test_unknown_bracket_text_is_not_a_format():
-    assert only("[see figure] Which? {=a ~b}").stem == "[see figure] Which?"
+def test_bracketed_words_that_are_not_one_word_are_text():
+    assert shown(only("[see figure] Which? {=a ~b}").stem) == "[see figure] Which?"
+
+
+@pytest.mark.parametrize("where", ["stem", "option", "feedback", "general feedback"])
+def test_an_unknown_format_is_an_error_with_its_line(where):
+    pieces = {"stem": "[latex]x^2? {=a ~b}", "option": "x? {=[latex]a ~b}",
+              "feedback": "x? {=a#[latex]b ~b}", "general feedback": "x? {=a ~b ####[latex]c}"}
+    errors = errors_of(gift("Q1 {T}", "", pieces[where]))
+    assert errors == [GiftError(3, "[latex] is not a GIFT text format: use [moodle], [html], [markdown] or "
+                                   "[plain]; to show \"[latex]\" itself, put a format before it, e.g. "
+                                   "[moodle][latex]")]
+
+
+def test_a_bracketed_word_after_a_format_is_text():
+    assert shown(only("[moodle][latex] is a typesetting system? {T}").stem) == "[latex] is a typesetting system?"
+
+
+def test_an_unknown_format_is_reported_with_the_files_other_errors():
+    errors = errors_of(gift("[tex]Q1 {T}", "", "Q2 {#5}", "", "Q3 {T}", "", "Q4 {=a =b ~c}"))
+    assert [error.line for error in errors] == [1, 3, 7]
+
+
+# --- Warnings: what Docere leaves out ------------------------------------------
+
+
+def test_categories_and_moodle_tags_are_warnings_and_the_questions_still_import():
+    text = gift(
+        "$CATEGORY: $course$/top/Cardiology",  # 1
+        "",
+        "// [id:CARD-1] [tag:heart]",          # 3
+        "::Beta::Beta blockers slow the heart. {T}",
+        "",
+        "$CATEGORY: $course$/top/Renal",       # 6
+        "Q2 {F}",
+    )
+    result = read_gift(text)
+    assert [q.title for q in result.questions] == ["Beta", ""]
+    assert result.warnings == (
+        GiftError(1, "$CATEGORY $course$/top/Cardiology is ignored: Docere has no question categories, so "
+                     "every question goes into this course's post-test bank"),
+        GiftError(3, "the ID number and tags in this comment are ignored: Docere questions have neither"),
+        GiftError(6, "$CATEGORY $course$/top/Renal is ignored: Docere has no question categories, so "
+                     "every question goes into this course's post-test bank"),
+    )
+
+
+def test_removed_html_and_option_formatting_are_warnings_on_the_questions_line():
+    warnings = warnings_of(gift("Q1 {T}", "", "[html]See <img src\\=\"x.png\"> <b>this</b> {=<b>a</b> ~c}"))
+    assert warnings == [
+        GiftError(3, "HTML that Docere does not show was removed: <img> (only basic formatting, lists, "
+                     "tables and links are kept)"),
+        GiftError(3, "answer 1 loses its formatting (<b>): Docere shows answer options as plain text"),
+    ]
+
+
+def test_a_file_without_anything_to_ignore_has_no_warnings():
+    assert warnings_of(gift("::T::[html]<p>Q</p> {=a ~b}", "", "[markdown]**Q** {T}")) == []
+
+
+def test_an_overlong_title_is_shortened_with_a_warning():
+    question = only("::" + "x" * 300 + ":: Q {T}")
+    assert question.title == "x" * 255
+    assert warnings_of("::" + "x" * 300 + ":: Q {T}") == [
+        GiftError(1, "the title is 300 characters long; only its first 255 are kept")]
+
+
+def test_an_error_still_reports_the_warnings_separately():
+    with pytest.raises(GiftImportError) as excinfo:
+        parse_gift(gift("$CATEGORY: A", "", "Q {#1}"))
+    assert [e.line for e in excinfo.value.errors] == [3]
+    assert [w.line for w in excinfo.value.warnings] == [1]
 
 
 # --- Input details -------------------------------------------------------------

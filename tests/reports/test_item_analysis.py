@@ -141,3 +141,16 @@ def test_period_keeps_attempts_submitted_in_it(admin_browser, graded_course):
 
     assert _analysis(admin_browser, course, date_from="2026-02-10", date_to="2026-02-10").attempts == 5
     assert _analysis(admin_browser, course, date_from="2026-02-11").attempts == 0
+
+
+def test_a_question_with_a_title_is_named_by_it_on_the_page(admin_browser, graded_course):
+    course, quiz, questions, enrollments = graded_course
+    questions[1].title = "Wait time"
+    questions[1].save(update_fields=["title"])
+
+    html = admin_browser.get(reverse("reports:items", args=[course.slug])).content.decode()
+
+    assert '<h2 id="question-2-heading">Question 2: Wait time</h2>' in html
+    assert '<h2 id="question-1-heading">Question 1</h2>' in html
+    assert '<a href="#question-2">Question 2 (Wait time)</a>: Too hard' in html
+    assert '<a href="#question-2">2</a> <span class="item-title">Wait time</span></th>' in html

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Import a course from a YAML file (docs/course-format.md). A file with any problem imports nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The course file, format docere-course/1.")
+        parser.add_argument("file", help="The course file, format docere-course/1 or docere-course/2.")
         parser.add_argument(
             "--replace", action="store_true",
             help="Overwrite the course with the same slug (refused once learners have enrolled in it).",

@@ -18,8 +18,14 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No course has the slug {course!r}.")
         try:
-            questions = gift_import(course=target, text=read_text_file(file))
+            imported = gift_import(course=target, text=read_text_file(file))
         except GiftImportError as exc:
             self.stderr.write(str(exc))
+            self._warn(exc.warnings)
             raise CommandError(f"{file}: {len(exc.errors)} error(s) found; nothing was imported.") from exc
-        self.stdout.write(f"Imported {len(questions)} questions into {target.title}")
+        self._warn(imported.warnings)
+        self.stdout.write(f"Imported {len(imported.questions)} questions into {target.title}")
+
+    def _warn(self, warnings) -> None:
+        for warning in warnings:
+            self.stderr.write(f"line {warning.line}: warning: {warning.message}")
