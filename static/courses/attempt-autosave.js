@@ -8,7 +8,7 @@
   const TRY_AGAIN = " Check your connection, then choose the answer again.";
   const REASONS = {
     400: "the server refused this answer.",
-    403: "this attempt is not open to you.",
+    403: "the server refused it. Reload the page, then choose the answer again.",
     404: "this attempt was not found.",
     409: "this attempt can no longer be changed.",
   };

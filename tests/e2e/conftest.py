@@ -8,6 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.factories import PASSWORD
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # No preloading of stylesheets: axe fetched the admin's `@import url('widgets.css')` relative to
 # the page, and that stray request to the admin (a "doesn't exist" message in the messages
@@ -24,6 +26,14 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r".*/$"))
 
 
 def page_overflow(page) -> str:

@@ -10,20 +10,12 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from courses.importers.course_yaml import course_import_yaml
 from courses.models import Option
-from tests.e2e.conftest import assert_fits_viewport
-from tests.factories import PASSWORD, ProfileFactory
+from tests.e2e.conftest import assert_fits_viewport, log_in
+from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 DEMO = Path(__file__).resolve().parents[2] / "courses" / "demo" / "bias-in-assessment-and-feedback.yaml"
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def choose_answers(page, *, correct: bool) -> None:
