@@ -15,7 +15,7 @@ urlpatterns = [
     path("courses/<slug:slug>/post-test/", views.post_test, name="post_test"),
     path("courses/<slug:slug>/evaluation/", views.evaluation, name="evaluation"),
     path("attempts/<int:pk>/", views.attempt_take, name="attempt"),
-    path("attempts/<int:pk>/answer/", views.attempt_answer, name="attempt_answer"),
+    path("attempts/<int:pk>/questions/<int:question_id>/answer/", views.attempt_answer, name="attempt_answer"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
 ]

@@ -210,13 +210,13 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @handles_course_errors
-def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_answer(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """Autosave one question: the URL names it, so unticking every box saves a blank answer."""
     attempt = _learner_attempt(request, pk)
     answers = _selected_options(request)
-    if len(answers) != 1:
+    if set(answers) - {question_id}:
         raise InvalidSubmission("Save one question's answer at a time.")
-    ((question_id, option_ids),) = answers.items()
-    services.attempt_save_answer(attempt=attempt, question_id=question_id, option_ids=option_ids)
+    services.attempt_save_answer(attempt=attempt, question_id=question_id, option_ids=answers.get(question_id, []))
     return render(request, "courses/partials/answer_saved.html", {"question_id": question_id})
 
 

@@ -223,7 +223,7 @@ def test_a_reload_resumes_the_same_frozen_draw_with_saved_answers(client, learne
     assert len(attempt.layout) == 4
     first_question = attempt.layout[0]["question"]
     chosen = attempt.layout[0]["options"][0]
-    client.post(reverse("courses:attempt_answer", args=[attempt.pk]), {f"q{first_question}": chosen},
+    client.post(reverse("courses:attempt_answer", args=[attempt.pk, first_question]), {f"q{first_question}": chosen},
                 HTTP_HX_REQUEST="true")
     again = _start(client, course)
     assert again.pk == attempt.pk

@@ -8,11 +8,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.factories import PASSWORD
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # No preloading of stylesheets: axe fetched the admin's `@import url('widgets.css')` relative to
 # the page, and that stray request to the admin (a "doesn't exist" message in the messages
 # cookie) could land after the journey's own next response and replace its message. Colour
 # contrast is read from computed styles either way.
+# The phone every learner page must fit without sideways scrolling (WCAG 1.4.10 Reflow).
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
               "resultTypes": ["violations"], "preload": False}
 
@@ -24,22 +28,50 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def page_overflow(page) -> str:
+    """Why the page scrolls sideways at its viewport, or "" when it fits."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    document_width, viewport_width = widths
+    return f"{document_width}px wide in a {viewport_width}px viewport" if document_width > viewport_width else ""
+
+
+def assert_fits_viewport(page) -> None:
+    """For a step that changes a page without loading one (an htmx swap); loads are checked by the audit."""
+    overflow = page_overflow(page)
+    assert not overflow, f"{page.url} scrolls sideways: {overflow}"
+
+
+def _journey_moved_on(error: PlaywrightError) -> bool:
+    # The journey moved on while a check ran (a redirect, a click that navigates). An error
+    # raised here, inside Playwright's event dispatch, would derail the journey's own next
+    # step; the page it moved to is checked on its own load.
+    return "Execution context was destroyed" in str(error)
+
+
 class AccessibilityAudit:
-    """Runs axe-core at WCAG 2.2 AA on every page a journey visits; the test asserts zero violations."""
+    """Runs axe-core at WCAG 2.2 AA on every page a journey visits, and checks that the page fits
+    its viewport without sideways scrolling; the test asserts no violation of either."""
 
     def __init__(self):
         self.axe = Axe()
         self.violations: dict[str, list[str]] = {}
+        self.overflowing: dict[str, str] = {}
         self.pages_checked = 0
 
     def check(self, page) -> None:
         try:
             results = self.axe.run(page, options=WCAG_22_AA)
+            overflow = page_overflow(page)
         except PlaywrightError as error:
-            # The journey moved on while axe ran (a redirect, a click that navigates). An
-            # error raised here, inside Playwright's event dispatch, would derail the
-            # journey's own next step; the page it moved to is audited on its own load.
-            if "Execution context was destroyed" not in str(error):
+            if not _journey_moved_on(error):
                 raise
             return
         self.pages_checked += 1
@@ -47,17 +79,22 @@ class AccessibilityAudit:
                  for v in results.response["violations"]]
         if found:
             self.violations[page.url] = found
+        if overflow:
+            self.overflowing[page.url] = overflow
 
     def assert_clean(self) -> None:
         assert not self.violations, "axe-core WCAG 2.2 AA violations:\n" + "\n".join(
             f"{url}\n  " + "\n  ".join(items) for url, items in self.violations.items())
+        assert not self.overflowing, "pages that scroll sideways:\n" + "\n".join(
+            f"{url}: {overflow}" for url, overflow in self.overflowing.items())
 
 
 @pytest.fixture
 def page(browser, live_server, celery_worker, request):
-    """A fresh browser context on the live server; failing journeys leave a screenshot and the HTML."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True)
+    """A fresh browser context on the live server; failing journeys leave a screenshot and the HTML.
+    A desktop window unless the test asks for another of VIEWPORTS (parametrize "page" indirectly)."""
+    viewport = VIEWPORTS[getattr(request, "param", "desktop")]
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     audit = AccessibilityAudit()

@@ -19,8 +19,20 @@ def tab_to(page, predicate_js: str, limit: int = 80) -> None:
     raise AssertionError(f"never reached an element where {predicate_js}")
 
 
+def answer_with_keys(page, entry: dict) -> None:
+    """Tab to the question's first option, arrow down to the right one, select it with Space."""
+    correct = Option.objects.get(id__in=entry["options"], weight_percent__gt=0)
+    tab_to(page, f"el.id === 'a-{entry['question']}-{entry['options'][0]}'")
+    # Arrow keys move within a radio group (each move selects and autosaves); Space selects.
+    while page.evaluate("document.activeElement.id") != f"a-{entry['question']}-{correct.id}":
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.locator(f"#saved-{entry['question']}").get_by_text("Answer saved.").wait_for()
+
+
+@pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
 def test_keyboard_user_completes_a_module_and_the_post_test(page):
-    course = build_course(slug="keyboard-course", modules=1, bank=2, knowledge_checks=False)
+    course = build_course(slug="keyboard-course", modules=1, bank=4, knowledge_checks=False)
     learner = ProfileFactory().user
     enrollment = course_services.enrollment_create(user=learner, course=course)
     course_services.disclosures_acknowledge(enrollment=enrollment)
@@ -49,13 +61,18 @@ def test_keyboard_user_completes_a_module_and_the_post_test(page):
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Submit my answers").wait_for()
     attempt = Attempt.objects.get(enrollment=enrollment)
-    for entry in attempt.layout:
+    first_half, second_half = attempt.layout[:2], attempt.layout[2:]
+    for entry in first_half:
+        answer_with_keys(page, entry)
+    # Every choice is saved by the time the page is left: a reload brings them all back.
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    for entry in first_half:
         correct = Option.objects.get(id__in=entry["options"], weight_percent__gt=0)
-        tab_to(page, f"el.id === 'a-{entry['question']}-{entry['options'][0]}'")
-        # Arrow keys move within a radio group; Space selects.
-        while page.evaluate("document.activeElement.id") != f"a-{entry['question']}-{correct.id}":
-            page.keyboard.press("ArrowDown")
-        page.keyboard.press("Space")
+        assert page.locator(f"#a-{entry['question']}-{correct.id}").is_checked()
+    for entry in second_half:
+        answer_with_keys(page, entry)
+    assert page.locator(".autosave-error").count() == 0
     tab_to(page, "el.textContent.trim() === 'Submit my answers'")
     page.keyboard.press("Enter")
     page.get_by_text("Your score: 100.00%").wait_for()

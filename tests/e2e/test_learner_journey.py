@@ -9,35 +9,49 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from courses.importers.course_yaml import course_import_yaml
-from courses.models import Option, Question
-from tests.factories import PASSWORD, ProfileFactory
+from courses.models import Option
+from tests.e2e.conftest import assert_fits_viewport, log_in
+from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 DEMO = Path(__file__).resolve().parents[2] / "courses" / "demo" / "bias-in-assessment-and-feedback.yaml"
 
 
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r".*/$"))
-
-
 def choose_answers(page, *, correct: bool) -> None:
-    """Tick the right (or a wrong) option of every question shown on the attempt page."""
-    for fieldset in page.locator("fieldset.question").all():
-        question_id = int(fieldset.get_attribute("aria-labelledby").removeprefix("stem-"))
-        question = Question.objects.get(pk=question_id)
-        options = Option.objects.filter(question=question)
-        wanted = [o for o in options if (o.weight_percent > 0) == correct]
-        if not correct:
-            wanted = wanted[:1]
-        for option in wanted:
-            fieldset.locator(f"#a-{question_id}-{option.id}").check()
+    """Click the right (or a wrong) option of every question, as a learner does, reloading the
+    page halfway: every answer chosen before the reload must come back checked."""
+    fieldsets = page.locator("fieldset.question")
+    question_ids = [int(fieldset.get_attribute("aria-labelledby").removeprefix("stem-"))
+                    for fieldset in fieldsets.all()]
+    assert len(question_ids) == 10
+    chosen: dict[int, list[str]] = {}
+    for index, question_id in enumerate(question_ids):
+        if index == len(question_ids) // 2:
+            page.reload()
+            assert_answers_checked(page, chosen)
+        fieldset = page.locator(f"fieldset[aria-labelledby='stem-{question_id}']")
+        options = Option.objects.filter(question_id=question_id)
+        wanted = [option.text for option in options if (option.weight_percent > 0) == correct]
+        chosen[question_id] = wanted if correct else wanted[:1]
+        for text in chosen[question_id]:
+            with page.expect_response(re.compile(r"/answer/$")) as saved:
+                fieldset.get_by_label(text, exact=True).click()
+            assert saved.value.status == 200, saved.value.text()
+            fieldset.get_by_text("Answer saved.").wait_for()
+    assert page.locator(".autosave-error").count() == 0
+    page.reload()
+    assert_answers_checked(page, chosen)
 
 
+def assert_answers_checked(page, chosen: dict[int, list[str]]) -> None:
+    for question_id, texts in chosen.items():
+        fieldset = page.locator(f"fieldset[aria-labelledby='stem-{question_id}']")
+        for text in texts:
+            assert fieldset.get_by_label(text, exact=True).is_checked(), f"question {question_id} lost “{text}”"
+
+
+@pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
 def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page, live_server):
     course = course_import_yaml(text=DEMO.read_text())
     learner = ProfileFactory(certificate_name="Rosa Delgado-Whitfield, MD").user
@@ -70,6 +84,7 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
     page.get_by_role("button", name="Submit my answers").click()
     page.get_by_text("Your score: 100.00%").wait_for()
 
+    assert_fits_viewport(page)
     page.get_by_role("link", name="Continue to the evaluation").click()
     for fieldset in page.locator("form fieldset").all():
         fieldset.get_by_label(re.compile("Agree$")).check()
@@ -90,6 +105,8 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
     download_link.wait_for(timeout=60_000)
     assert navigations == [], "the page must not reload to show the certificate"
 
+    assert_fits_viewport(page)
+
     with page.expect_download() as download_info:
         download_link.click()
     pdf = Path(download_info.value.path()).read_bytes()
@@ -98,10 +115,16 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
     for expected in ("Rosa Delgado-Whitfield, MD", course.title, "1.75", certificate.display_code):
         assert expected in text
 
+    page.get_by_role("link", name="View my transcript").click()
+    page.get_by_role("heading", name="My CME transcript").wait_for()
+    page.get_by_role("cell", name=certificate.display_code).wait_for()
+    page.get_by_role("link", name="Account", exact=True).click()
+    page.get_by_role("heading", name="Your CME profile").wait_for()
+
     verify_url = re.search(r"Verify at (\S+)", text.replace("\n", "")).group(1)
     page.goto(re.sub(r"^https?://[^/]+", "", verify_url))
     page.get_by_text("Valid.").wait_for()
     page.get_by_text("Rosa Delgado-Whitfield, MD").wait_for()
 
     page.audit.assert_clean()
-    assert page.audit.pages_checked >= 10
+    assert page.audit.pages_checked >= 14
