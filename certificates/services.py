@@ -103,7 +103,7 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
                 credit_type=credit_type, credits=credits, completion_date=enrollment.completed_at.date(),
             )
             _event(certificate, CertificateEventKind.CREATED, actor=user,
-                   detail=f"{credits} {claim.get_credit_type_display()} claimed")
+                   detail=f"{claim.credit_text} claimed")
             transaction.on_commit(lambda: queue_render(certificate.pk))
     except IntegrityError as error:
         # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.

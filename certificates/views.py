@@ -89,11 +89,14 @@ def transcript(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
         writer = csv.writer(response)
-        writer.writerow(["Completed", "Activity", "Provider", "Credit type", "Credits", "Certificate code"])
+        # "Credits" stays a bare number for spreadsheets to add up; "Credit" is the amount as
+        # the certificate words it, with its unit.
+        writer.writerow(["Completed", "Activity", "Provider", "Credit type", "Credits", "Certificate code",
+                         "Credit"])
         for item in data.claims:
             writer.writerow([item.enrollment.completed_at.date().isoformat(), _cell(item.enrollment.course.title),
                              _cell(item.enrollment.course.provider_name), item.get_credit_type_display(),
-                             f"{item.credits_claimed:.2f}", item.certificate.code])
+                             f"{item.credits_claimed:.2f}", item.certificate.code, item.credit_text])
         return response
     context = {"transcript": data, "profile": profile_for(request.user), "user": request.user,
                "generated_at": timezone.now()}

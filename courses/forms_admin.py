@@ -9,6 +9,7 @@ skipped its checks (or an attempt submitted meanwhile) cannot slip past.
 """
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -118,7 +119,8 @@ class CourseAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "summary", "description", "topics", "learning_objectives", "target_audience",
             "activity_format", "estimated_minutes", "credits_max", "passing_score_percent", "release_date",
-            "expiry_date", "provider_name", "accme_activity_id", "accreditation_statement", "designation_statement",
+            "expiry_date", "provider_name", "accme_activity_id", "is_reported_to_pars", "accreditation_statement",
+            "designation_statement",
         ]
         # Plain labelled checkboxes: the admin's two-box filter widget fails WCAG checks.
         widgets = {"topics": forms.CheckboxSelectMultiple}
@@ -161,6 +163,20 @@ def _kept_forms(formset) -> list[forms.ModelForm]:
 
 
 class ModuleFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        # A new module goes after the last one: its Order is filled in with the next number
+        # (the blank form the admin copies for "Add another module" has index None).
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            extra_position = 0 if index is None else index - self.initial_form_count()
+            kwargs["initial"] = {"order": self._next_order + extra_position, **kwargs.get("initial", {})}
+        return kwargs
+
+    @cached_property
+    def _next_order(self) -> int:
+        # The formset's own queryset, already read for the existing modules' forms.
+        return max((module.order for module in self.get_queryset()), default=0) + 1
+
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -373,6 +373,7 @@ def _course(c: Checker, value: Any, path: Path) -> dict | None:
         "credits_max": (_credits, _REQUIRED),
         "provider_name": (_text(max_length=200), _default(Course, "provider_name")),
         "accme_activity_id": (_text(nullable=True), ""),
+        "reported_to_pars": (_boolean, True),
         "accreditation_statement": (_text(blank=True, nullable=True), ""),
         "designation_statement": (_text(blank=True, nullable=True), ""),
         "release_date": (_date, None), "expiry_date": (_date, None),

@@ -106,6 +106,7 @@ def course_export_yaml(*, course: Course) -> str:
             "activity_format": course.activity_format, "estimated_minutes": course.estimated_minutes,
             "credits_max": _Quoted(f"{course.credits_max:.2f}"), "provider_name": course.provider_name,
             "accme_activity_id": course.accme_activity_id or None,
+            "reported_to_pars": course.is_reported_to_pars,
             "accreditation_statement": course.accreditation_statement or None,
             "designation_statement": course.designation_statement or None,
             "release_date": course.release_date, "expiry_date": course.expiry_date,
