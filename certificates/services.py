@@ -22,6 +22,7 @@ from certificates.models import (
     CreditClaim,
     CreditType,
 )
+from courses.credit_wording import credit_amount
 from courses.models import Course, Enrollment
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     if (credits * 4) != (credits * 4).to_integral_value():
         raise ClaimError("Credits are claimed in steps of 0.25 (for example 1.25 or 1.75).")
     if credits > course.credits_max:
-        raise ClaimError(f"This activity is designated for at most {course.credits_max.normalize():f} credits.")
+        raise ClaimError(f"This activity is designated for at most {credit_amount(course.credits_max)}.")
     profile = profile_for(user)
     credit_type = CreditType.AMA_PRA_CATEGORY_1 if profile.is_physician else CreditType.PARTICIPATION
     now = timezone.now()
