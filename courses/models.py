@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.credit_wording import credit_amount
+
 
 def validate_quarter_credits(value: Decimal) -> None:
     if value is not None and (value * 4) != (value * 4).to_integral_value():
@@ -172,11 +174,10 @@ class Course(models.Model):
     def designation_statement_text(self) -> str:
         if self.designation_statement:
             return self.designation_statement
-        credits = f"{self.credits_max.normalize():f}" if self.credits_max is not None else "—"
-        plural = "" if self.credits_max == 1 else "s"
+        credits = credit_amount(self.credits_max) if self.credits_max is not None else "— AMA PRA Category 1 Credits™"
         return (
             f"{self.provider_name} designates this {self.get_activity_format_display().lower()} activity "
-            f"for a maximum of {credits} AMA PRA Category 1 Credit{plural}™. Physicians should claim only "
+            f"for a maximum of {credits}. Physicians should claim only "
             "the credit commensurate with the extent of their participation in the activity."
         )
 
