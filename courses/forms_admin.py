@@ -17,7 +17,16 @@ from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from courses.errors import GradedContentLocked
-from courses.models import Course, Disclosure, Option, Question, Quiz, QuizKind
+from courses.models import (
+    ActivityFormat,
+    Course,
+    Disclosure,
+    Option,
+    Question,
+    Quiz,
+    QuizKind,
+    latest_expiry_date,
+)
 from courses.selectors import quiz_has_submitted_attempts
 
 GRADED_FIELDS_LOCKED = (
@@ -124,12 +133,21 @@ class CourseAdminForm(forms.ModelForm):
         ]
         # Plain labelled checkboxes: the admin's two-box filter widget fails WCAG checks.
         widgets = {"topics": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "expiry_date": "An enduring material needs one, at most 3 years after its release date: ACCME expects "
+                           "enduring materials to be reviewed at least every three years.",
+        }
 
     def clean(self):
         cleaned = super().clean()
         release, expiry = cleaned.get("release_date"), cleaned.get("expiry_date")
         if release and expiry and expiry < release:
             self.add_error("expiry_date", "The expiry date is before the release date.")
+        elif (release and expiry and cleaned.get("activity_format") == ActivityFormat.ENDURING_MATERIAL
+              and expiry > latest_expiry_date(release)):
+            # Said while editing, not only at publishing: such a course could never be published.
+            self.add_error("expiry_date", f"An enduring material is reviewed at least every three years: set "
+                                          f"the expiry date to {latest_expiry_date(release):%Y-%m-%d} or earlier.")
         return cleaned
 
 

@@ -336,6 +336,20 @@ def test_an_enduring_material_expiring_more_than_three_years_after_release_is_re
     assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
 
 
+def test_the_course_form_says_at_once_when_an_enduring_materials_expiry_is_too_late(author_client):
+    course = publishable_course()
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = change_form_data(author_client.get(url))
+    data.update({"release_date": "2026-01-15", "expiry_date": "2030-06-30"})
+
+    response = author_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["expiry_date"] == [
+        "An enduring material is reviewed at least every three years: set the expiry date to 2029-01-15 or earlier."]
+    assert Course.objects.get(pk=course.pk).expiry_date == date(2028, 1, 1)
+
+
 def test_an_enduring_material_needs_a_release_date_to_count_its_three_years_from(author_client):
     course = publishable_course()
     Course.objects.filter(pk=course.pk).update(release_date=None)
