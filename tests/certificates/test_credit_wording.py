@@ -79,7 +79,7 @@ def test_the_participation_certificate_never_shows_a_bare_number(client, private
         reverse("certificates:verify", args=[certificate.code])).content.decode()
 
 
-def test_the_claim_page_words_the_designation_like_the_certificate(client):
+def test_the_claim_page_words_the_designation_like_the_certificate_and_asks_for_hours(client):
     learner = ProfileFactory(profession="other_hp").user
     course = build_course(slug="claim-wording")
     course.credits_max = Decimal("1.00")
@@ -90,3 +90,12 @@ def test_the_claim_page_words_the_designation_like_the_certificate(client):
     page = _words(client.get(reverse("certificates:claim", args=[course.slug])).content.decode())
 
     assert "designated for up to 1 AMA PRA Category 1 Credit™." in page
+    assert '<label for="id_credits">Hours of participation to claim' in page
+
+
+def test_a_physician_is_asked_for_credits(client, physician, completed_enrollment):
+    client.force_login(physician)
+
+    page = client.get(reverse("certificates:claim", args=[completed_enrollment.course.slug])).content.decode()
+
+    assert '<label for="id_credits">Credits to claim' in page
