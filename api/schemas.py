@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from ninja import Schema
+from ninja import Field, Schema
 
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Course, Enrollment
@@ -78,6 +78,8 @@ class CertificateOut(Schema):
     credit_type: str
     credit_type_label: str
     credits: float
+    credit_text: str = Field(description="The amount with its unit, as the certificate words it: "
+                                         "\"1.5 AMA PRA Category 1 Credits™\", \"0.5 hours of participation\".")
     completion_date: date
     issued_at: datetime | None
     status_changed_at: datetime
@@ -97,6 +99,7 @@ class TranscriptItemOut(Schema):
     credit_type: str
     credit_type_label: str
     credits: float
+    credit_text: str = Field(description="The amount with its unit, as the certificate words it.")
     completed_at: datetime
     claimed_at: datetime
     certificate_code: str
@@ -107,6 +110,7 @@ class TranscriptItemOut(Schema):
 class CreditTotalOut(Schema):
     credit_type_label: str
     credits: float
+    credit_text: str = Field(description="The total with its unit.")
 
 
 class TranscriptOut(Schema):
@@ -176,6 +180,7 @@ def certificate_out(certificate: Certificate) -> dict:
         "credit_type": certificate.credit_type,
         "credit_type_label": certificate.get_credit_type_display(),
         "credits": float(certificate.credits),
+        "credit_text": certificate.credit_text,
         "completion_date": certificate.completion_date,
         "issued_at": certificate.issued_at,
         "status_changed_at": certificate.status_changed_at,

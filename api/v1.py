@@ -33,7 +33,7 @@ from api.schemas import (
     course_ref_out,
     learner_out,
 )
-from certificates.models import CertificateStatus, normalize_code
+from certificates.models import CertificateStatus, credit_text, normalize_code
 from certificates.selectors import transcript_for
 
 
@@ -193,12 +193,14 @@ def get_transcript(request, learner_id: Id):
         "credit_type": claim.credit_type,
         "credit_type_label": claim.get_credit_type_display(),
         "credits": float(claim.credits_claimed),
+        "credit_text": claim.credit_text,
         "completed_at": claim.enrollment.completed_at,
         "claimed_at": claim.claimed_at,
         "certificate_code": claim.certificate.code,
         "certificate_status": claim.certificate.status,
         "verify_url": claim.certificate.verify_url,
     } for claim in transcript.claims]
-    totals = [{"credit_type_label": label, "credits": float(total)}
-              for label, total in sorted(transcript.totals_by_type.items())]
+    totals = [{"credit_type_label": total.label, "credits": float(total.total),
+               "credit_text": credit_text(total.total, total.credit_type)}
+              for total in sorted(transcript.totals_by_type, key=lambda total: total.label)]
     return {"learner": learner_out(user), "items": items, "totals": totals}

@@ -47,10 +47,9 @@ def status_position(certificate: Certificate) -> tuple[int, int]:
 
 
 def _credits_text(certificate: Certificate) -> str:
-    amount = f"{certificate.credits.normalize():f}"
     if certificate.credit_type == CreditType.AMA_PRA_CATEGORY_1:
-        return f"claimed {amount} AMA PRA Category 1 Credit{'' if certificate.credits == 1 else 's'}™"
-    return f"received a certificate of participation for {amount} hour{'' if certificate.credits == 1 else 's'}"
+        return f"claimed {certificate.credit_text}"
+    return f"received a certificate of participation for {certificate.credit_text}"
 
 
 def credential_for(certificate: Certificate) -> dict:

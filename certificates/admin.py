@@ -249,6 +249,14 @@ class CertificateBatchAdmin(ReadOnlyAdmin):
                            " and download" if batch.is_downloadable else "")
 
 
+SIGNATORY_HELP = {
+    "signatory_name": "Printed above the title on every certificate of this course. Leave blank to use the "
+                      "site-wide signatory (CERTIFICATE_SIGNATORY_NAME); a course cannot be published while "
+                      "neither names someone.",
+    "signatory_title": "Used together with the name above; the site-wide title goes with the site-wide name.",
+}
+
+
 @admin.register(CertificateLook)
 class CertificateLookAdmin(CertificateLookPages, admin.ModelAdmin):
     list_display = ["course", "signatory_name", "signatory_title", "accent_colour"]
@@ -266,6 +274,8 @@ class CertificateLookAdmin(CertificateLookPages, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField) and db_field.name in LOOK_IMAGE_FIELDS:
             kwargs["widget"] = PrivateImageInput
+        if db_field.name in SIGNATORY_HELP:
+            kwargs["help_text"] = SIGNATORY_HELP[db_field.name]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="Logo")

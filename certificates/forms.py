@@ -17,8 +17,11 @@ class ClaimForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, credits_max: Decimal, **kwargs):
+    def __init__(self, *args, credits_max: Decimal, participation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if participation:
+            # A certificate of participation states hours, as it is worded everywhere else.
+            self.fields["credits"].label = "Hours of participation to claim"
         self.fields["credits"].widget.attrs["max"] = f"{credits_max.normalize():f}"
         self.fields["credits"].help_text = f"In steps of 0.25, at most {credits_max.normalize():f}."
         self.fields["credits"].initial = credits_max

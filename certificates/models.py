@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.credit_wording import AMA_PRA_CATEGORY_1_CREDIT, credit_amount
 from courses.models import Course, Enrollment
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or retyped is unambiguous.
@@ -43,8 +44,13 @@ def validate_quarter_step(value: Decimal) -> None:
 
 
 class CreditType(models.TextChoices):
-    AMA_PRA_CATEGORY_1 = "ama_pra_1", "AMA PRA Category 1 Credit™"
+    AMA_PRA_CATEGORY_1 = "ama_pra_1", AMA_PRA_CATEGORY_1_CREDIT
     PARTICIPATION = "participation", "Certificate of participation"
+
+
+def credit_text(amount: Decimal, credit_type: str) -> str:
+    """The amount with its unit, as every page, email, PDF and export writes it."""
+    return credit_amount(amount, participation=credit_type == CreditType.PARTICIPATION)
 
 
 class CreditClaim(models.Model):
@@ -61,7 +67,11 @@ class CreditClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.credits_claimed} {self.get_credit_type_display()} for {self.enrollment}"
+        return f"{self.credit_text} for {self.enrollment}"
+
+    @property
+    def credit_text(self) -> str:
+        return credit_text(self.credits_claimed, self.credit_type)
 
 
 class CertificateStatus(models.TextChoices):
@@ -151,6 +161,10 @@ class Certificate(models.Model):
     @property
     def is_physician_credit(self) -> bool:
         return self.credit_type == CreditType.AMA_PRA_CATEGORY_1
+
+    @property
+    def credit_text(self) -> str:
+        return credit_text(self.credits, self.credit_type)
 
 
 class CertificateEventKind(models.TextChoices):

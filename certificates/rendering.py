@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certificates.models import Certificate, CertificateLook
+from courses.selectors import certificate_signatory
 
 # PDF/A-3b plus a structure tree: archival and accessible (the "a" conformance level in
 # practice); see docs/benchmarks.md for what the variant costs per certificate.
@@ -75,6 +76,7 @@ def certificate_html(certificate: Certificate, *, look: CertificateLook | None =
     return render_to_string("certificates/pdf/certificate.html", {
         "certificate": certificate,
         "look": look,
+        "signatory": certificate_signatory(look),
         "accent": look.accent_colour if look else "#0B5F73",
         "logo_url": Path(look.logo.path).as_uri() if look and look.logo else "",
         "signature_url": Path(look.signature_image.path).as_uri() if look and look.signature_image else "",

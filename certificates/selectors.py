@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from certificates.models import Certificate, CertificateStatus, CreditClaim, normalize_code
+from certificates.models import Certificate, CertificateStatus, CreditClaim, CreditType, normalize_code
 
 
 def certificates_for(*, user) -> QuerySet[Certificate]:
@@ -22,15 +22,31 @@ def certificate_for_verification(*, code: str) -> Certificate:
     return Certificate.objects.get(code=normalize_code(code))
 
 
+@dataclass(frozen=True)
+class CreditTotal:
+    credit_type: str
+    total: Decimal
+
+    @property
+    def label(self) -> str:
+        return CreditType(self.credit_type).label
+
+
 @dataclass
 class Transcript:
     claims: list[CreditClaim]
-    totals_by_year: dict[int, dict[str, Decimal]] = field(default_factory=dict)
-    totals_by_type: dict[str, Decimal] = field(default_factory=dict)
+    totals_by_year: dict[int, list[CreditTotal]] = field(default_factory=dict)
+    totals_by_type: list[CreditTotal] = field(default_factory=list)
 
     @property
-    def years(self) -> list[tuple[int, dict[str, Decimal]]]:
+    def years(self) -> list[tuple[int, list[CreditTotal]]]:
         return sorted(self.totals_by_year.items(), reverse=True)
+
+
+def _totals(amounts: dict[str, Decimal]) -> list[CreditTotal]:
+    # Physician credit first, then participation: the order of CreditType.
+    return [CreditTotal(credit_type, amounts[credit_type]) for credit_type in CreditType.values
+            if credit_type in amounts]
 
 
 def transcript_for(*, user) -> Transcript:
@@ -44,11 +60,10 @@ def transcript_for(*, user) -> Transcript:
     by_year: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     by_type: dict[str, Decimal] = defaultdict(Decimal)
     for claim in claims:
-        label = claim.get_credit_type_display()
-        by_year[claim.claimed_at.year][label] += claim.credits_claimed
-        by_type[label] += claim.credits_claimed
+        by_year[claim.claimed_at.year][claim.credit_type] += claim.credits_claimed
+        by_type[claim.credit_type] += claim.credits_claimed
     return Transcript(
         claims=claims,
-        totals_by_year={year: dict(types) for year, types in by_year.items()},
-        totals_by_type=dict(by_type),
+        totals_by_year={year: _totals(amounts) for year, amounts in by_year.items()},
+        totals_by_type=_totals(by_type),
     )

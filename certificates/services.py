@@ -22,6 +22,7 @@ from certificates.models import (
     CreditClaim,
     CreditType,
 )
+from courses.credit_wording import credit_amount
 from courses.models import Course, Enrollment
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     if (credits * 4) != (credits * 4).to_integral_value():
         raise ClaimError("Credits are claimed in steps of 0.25 (for example 1.25 or 1.75).")
     if credits > course.credits_max:
-        raise ClaimError(f"This activity is designated for at most {course.credits_max.normalize():f} credits.")
+        raise ClaimError(f"This activity is designated for at most {credit_amount(course.credits_max)}.")
     profile = profile_for(user)
     credit_type = CreditType.AMA_PRA_CATEGORY_1 if profile.is_physician else CreditType.PARTICIPATION
     now = timezone.now()
@@ -103,7 +104,7 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
                 credit_type=credit_type, credits=credits, completion_date=enrollment.completed_at.date(),
             )
             _event(certificate, CertificateEventKind.CREATED, actor=user,
-                   detail=f"{credits} {claim.get_credit_type_display()} claimed")
+                   detail=f"{claim.credit_text} claimed")
             transaction.on_commit(lambda: queue_render(certificate.pk))
     except IntegrityError as error:
         # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.

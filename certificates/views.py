@@ -29,7 +29,9 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
     if existing:
         messages.info(request, "You have already claimed credit for this course.")
         return redirect("certificates:list")
-    form = ClaimForm(request.POST or None, credits_max=course.credits_max)
+    profile = profile_for(request.user)
+    is_physician = bool(profile and profile.is_physician)
+    form = ClaimForm(request.POST or None, credits_max=course.credits_max, participation=not is_physician)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,11 +45,10 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("certificates:list")
     elif request.method == "POST":
         status = 400
-    profile = profile_for(request.user)
     return render(request, "certificates/claim.html", {
         "course": course, "enrollment": enrollment, "form": form,
         "readiness": profile_is_complete_for_credit(request.user),
-        "is_physician": bool(profile and profile.is_physician),
+        "is_physician": is_physician,
     }, status=status)
 
 

@@ -166,6 +166,9 @@ class ModuleInline(admin.StackedInline):
     readonly_fields = ["knowledge_check_link"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 14, "cols": 90})}}
 
+    class Media:
+        js = ["courses/module-order.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("knowledge_check")
 
@@ -201,7 +204,7 @@ class CourseAdmin(admin.ModelAdmin):
         ("Learners", {"fields": ["learning_objectives", "target_audience"]}),
         ("CME facts", {"fields": [
             "activity_format", "estimated_minutes", "credits_max", "passing_score_percent",
-            "release_date", "expiry_date", "provider_name", "accme_activity_id",
+            "release_date", "expiry_date", "provider_name", "accme_activity_id", "is_reported_to_pars",
         ]}),
         ("Statements", {
             "fields": ["accreditation_statement", "designation_statement", "standard_statements"],

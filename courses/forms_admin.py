@@ -9,6 +9,7 @@ skipped its checks (or an attempt submitted meanwhile) cannot slip past.
 """
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +17,16 @@ from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from courses.errors import GradedContentLocked
-from courses.models import Course, Disclosure, Option, Question, Quiz, QuizKind
+from courses.models import (
+    ActivityFormat,
+    Course,
+    Disclosure,
+    Option,
+    Question,
+    Quiz,
+    QuizKind,
+    latest_expiry_date,
+)
 from courses.selectors import quiz_has_submitted_attempts
 
 GRADED_FIELDS_LOCKED = (
@@ -118,16 +128,26 @@ class CourseAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "summary", "description", "topics", "learning_objectives", "target_audience",
             "activity_format", "estimated_minutes", "credits_max", "passing_score_percent", "release_date",
-            "expiry_date", "provider_name", "accme_activity_id", "accreditation_statement", "designation_statement",
+            "expiry_date", "provider_name", "accme_activity_id", "is_reported_to_pars", "accreditation_statement",
+            "designation_statement",
         ]
         # Plain labelled checkboxes: the admin's two-box filter widget fails WCAG checks.
         widgets = {"topics": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "expiry_date": "An enduring material needs one, at most 3 years after its release date: ACCME expects "
+                           "enduring materials to be reviewed at least every three years.",
+        }
 
     def clean(self):
         cleaned = super().clean()
         release, expiry = cleaned.get("release_date"), cleaned.get("expiry_date")
         if release and expiry and expiry < release:
             self.add_error("expiry_date", "The expiry date is before the release date.")
+        elif (release and expiry and cleaned.get("activity_format") == ActivityFormat.ENDURING_MATERIAL
+              and expiry > latest_expiry_date(release)):
+            # Said while editing, not only at publishing: such a course could never be published.
+            self.add_error("expiry_date", f"An enduring material is reviewed at least every three years: set "
+                                          f"the expiry date to {latest_expiry_date(release):%Y-%m-%d} or earlier.")
         return cleaned
 
 
@@ -161,6 +181,20 @@ def _kept_forms(formset) -> list[forms.ModelForm]:
 
 
 class ModuleFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        # A new module goes after the last one: its Order is filled in with the next number
+        # (the blank form the admin copies for "Add another module" has index None).
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            extra_position = 0 if index is None else index - self.initial_form_count()
+            kwargs["initial"] = {"order": self._next_order + extra_position, **kwargs.get("initial", {})}
+        return kwargs
+
+    @cached_property
+    def _next_order(self) -> int:
+        # The formset's own queryset, already read for the existing modules' forms.
+        return max((module.order for module in self.get_queryset()), default=0) + 1
+
     def clean(self):
         super().clean()
         if any(self.errors):

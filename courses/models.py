@@ -5,6 +5,7 @@ database constraints; the rules that need several rows at once (a publishable co
 live in `courses.selectors.course_publication_problems`.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,10 +16,26 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.credit_wording import credit_amount
+
 
 def validate_quarter_credits(value: Decimal) -> None:
     if value is not None and (value * 4) != (value * 4).to_integral_value():
         raise ValidationError("Credits are awarded in steps of 0.25 (for example 1.25 or 1.75).", code="credit_step")
+
+
+# ACCME: an enduring material is reviewed at least every three years, so it may be offered
+# for at most three years from its release before a review re-releases it.
+ENDURING_MATERIAL_REVIEW_YEARS = 3
+
+
+def latest_expiry_date(release_date: date) -> date:
+    """The last day an enduring material released on `release_date` may be offered without review."""
+    year = release_date.year + ENDURING_MATERIAL_REVIEW_YEARS
+    try:
+        return release_date.replace(year=year)
+    except ValueError:  # released on 29 February; three years on there is none
+        return release_date.replace(year=year, day=28)
 
 
 class ActivityFormat(models.TextChoices):
@@ -76,6 +93,11 @@ class Course(models.Model):
         "ACCME activity ID", max_length=9, blank=True,
         validators=[RegexValidator(r"^[0-9]{9}$", "An ACCME activity ID is 9 digits.")],
     )
+    is_reported_to_pars = models.BooleanField(
+        "reported to PARS", default=True,
+        help_text="Untick only for an activity that is not reported to ACCME's PARS: it then needs no "
+                  "activity ID, and its completions are left out of PARS learner files.",
+    )
     accreditation_statement = models.TextField(blank=True, help_text="Leave blank for the standard wording.")
     designation_statement = models.TextField(blank=True, help_text="Leave blank for the standard wording.")
     release_date = models.DateField(null=True, blank=True)
@@ -129,6 +151,10 @@ class Course(models.Model):
     def is_published(self) -> bool:
         return self.status == CourseStatus.PUBLISHED
 
+    @property
+    def is_enduring_material(self) -> bool:
+        return self.activity_format == ActivityFormat.ENDURING_MATERIAL
+
     def is_expired(self, today=None) -> bool:
         return self.expiry_date is not None and (today or timezone.localdate()) > self.expiry_date
 
@@ -148,11 +174,10 @@ class Course(models.Model):
     def designation_statement_text(self) -> str:
         if self.designation_statement:
             return self.designation_statement
-        credits = f"{self.credits_max.normalize():f}" if self.credits_max is not None else "—"
-        plural = "" if self.credits_max == 1 else "s"
+        credits = credit_amount(self.credits_max) if self.credits_max is not None else "— AMA PRA Category 1 Credits™"
         return (
             f"{self.provider_name} designates this {self.get_activity_format_display().lower()} activity "
-            f"for a maximum of {credits} AMA PRA Category 1 Credit{plural}™. Physicians should claim only "
+            f"for a maximum of {credits}. Physicians should claim only "
             "the credit commensurate with the extent of their participation in the activity."
         )
 

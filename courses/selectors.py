@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courses import grading
@@ -21,6 +22,7 @@ from courses.models import (
     Quiz,
     QuizKind,
     ReviewPolicy,
+    latest_expiry_date,
 )
 
 if TYPE_CHECKING:
@@ -162,6 +164,7 @@ def course_publication_problems(course: Course) -> list[str]:
         problems.append(f"Passing score {course.passing_score_percent}% is outside 1–100%.")
     if course.release_date and course.expiry_date and course.expiry_date < course.release_date:
         problems.append("The expiry date is before the release date.")
+    problems.extend(_cme_fact_problems(course))
     if not course.accreditation_statement_text.strip():
         problems.append("The accreditation statement is missing.")
     if not course.designation_statement_text.strip():
@@ -198,6 +201,48 @@ def course_publication_problems(course: Course) -> list[str]:
         for index, question in enumerate(bank, start=1):
             problems.extend(question_problems(question, label=f"{quiz_label(quiz)}, question {index}"))
     return problems
+
+
+def _cme_fact_problems(course: Course) -> list[str]:
+    problems = []
+    if course.is_enduring_material:
+        # ACCME: an enduring material is reviewed at least every three years; its expiry
+        # date is when that review is due, so it must be set and fall within the term.
+        if course.release_date is None:
+            problems.append("An enduring material needs a release date: its expiry date is counted from it.")
+        if course.expiry_date is None:
+            problems.append("An enduring material needs an expiry date, at most 3 years after its release "
+                            "(ACCME expects enduring materials to be reviewed at least every three years).")
+        elif course.release_date and course.expiry_date > latest_expiry_date(course.release_date):
+            problems.append(f"The expiry date {course.expiry_date:%Y-%m-%d} is more than 3 years after the release "
+                            f"date {course.release_date:%Y-%m-%d}: an enduring material must be reviewed at least "
+                            f"every three years, so set it to {latest_expiry_date(course.release_date):%Y-%m-%d} "
+                            "or earlier.")
+    if course.is_reported_to_pars and not course.accme_activity_id:
+        problems.append("The course has no ACCME activity ID: enter its 9-digit PARS activity ID, or untick "
+                        "“reported to PARS” if this activity is not reported to PARS.")
+    if not certificate_signatory(getattr(course, "certificate_look", None)).name:
+        problems.append("Nobody signs its certificates: name a signatory on the course's certificate look, "
+                        "or set the site-wide CERTIFICATE_SIGNATORY_NAME.")
+    return problems
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+
+
+def certificate_signatory(look) -> Signatory:
+    """Who signs a course's certificates: the person its certificate look names (`look` is
+    the course's certificates.CertificateLook, or None), else the site-wide signatory.
+
+    Name and title go together, so a course's own signatory never borrows the site's title.
+    The look is passed in rather than imported: the certificates app builds on courses.
+    """
+    if look is not None and look.signatory_name.strip():
+        return Signatory(name=look.signatory_name.strip(), title=look.signatory_title.strip())
+    return Signatory(name=settings.CERTIFICATE_SIGNATORY_NAME, title=settings.CERTIFICATE_SIGNATORY_TITLE)
 
 
 def quiz_label(quiz: Quiz) -> str:

@@ -56,6 +56,15 @@ CELERY_WORKER_CONCURRENCY: int = _env.int("CELERY_WORKER_CONCURRENCY", default=2
 CERTIFICATE_PENDING_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_PENDING_STUCK_AFTER_SECONDS", default=60)
 CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS", default=360)
 CERTIFICATE_RETRY_BASE_SECONDS: int = _env.int("CERTIFICATE_RETRY_BASE_SECONDS", default=2)
+# Who signs certificates for the provider (usually its CME director), unless a course's
+# certificate look names someone else. A course cannot be published while neither gives a
+# name, so production (DEBUG off) must set it or name a signatory on each course; `make run`
+# signs its demo certificates with the demo provider's fictitious director.
+_DEMO_SIGNATORY_NAME = "Dr. Helena Marsh-Okafor"
+CERTIFICATE_SIGNATORY_NAME: str = _env.str("CERTIFICATE_SIGNATORY_NAME",
+                                           default=_DEMO_SIGNATORY_NAME if DEBUG else "").strip()
+CERTIFICATE_SIGNATORY_TITLE: str = _env.str("CERTIFICATE_SIGNATORY_TITLE",
+                                            default="Director of Continuing Medical Education").strip()
 LOG_LEVEL: str = _env.str("LOG_LEVEL", default="INFO")
 
 

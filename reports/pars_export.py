@@ -1,7 +1,8 @@
 """Which completions go into a course's PARS file, what is missing before they can, and the
 file itself (.xlsx or CSV). Formats live in `reports.pars`; writes in `reports.services`.
 
-A completion is reportable when the course was completed in the period by a physician who,
+A course marked "not reported to PARS" has no file: none of its completions are listed.
+Otherwise, a completion is reportable when the course was completed in the period by a physician who,
 today, consents to reporting, and who claimed AMA PRA Category 1 Credit™ on a certificate
 that is not revoked. Learners without consent are counted, never listed or exported.
 """
@@ -42,7 +43,16 @@ class ParsPreview:
     learners: list[pars.ParsLearner] = field(default_factory=list)
 
     @property
+    def not_reported_note(self) -> str:
+        if self.course.is_reported_to_pars:
+            return ""
+        return ("This course is marked “not reported to PARS” in the course admin, so none of its completions "
+                "go into a PARS file. Tick “reported to PARS” and enter its ACCME activity ID to report it.")
+
+    @property
     def course_problems(self) -> list[str]:
+        if self.not_reported_note:
+            return [self.not_reported_note]
         if not self.course.accme_activity_id:
             return ["This course has no ACCME activity ID. Add its 9-digit PARS activity ID in the course admin."]
         return []
@@ -64,6 +74,8 @@ def _completed_in(course: Course, period: Period):
 
 def pars_preview(*, course: Course, period: Period, include_exported: bool) -> ParsPreview:
     """The validation report: counts of who is left out and why, and every reportable learner."""
+    if not course.is_reported_to_pars:
+        return ParsPreview(course=course, period=period, include_exported=include_exported)
     completed = _completed_in(course, period)
     counts = completed.aggregate(
         completions=Count("pk"),

@@ -49,6 +49,7 @@ def _topics(names: list[str]) -> list[Topic]:
 def _course_create(document: dict) -> Course:
     fields = dict(document["course"])
     topics, status = fields.pop("topics"), fields.pop("status")
+    fields["is_reported_to_pars"] = fields.pop("reported_to_pars")
     course = Course.objects.create(**fields)
     course.topics.set(_topics(topics))
     for order, person in enumerate(document["faculty"], start=1):

@@ -34,10 +34,11 @@ from courses.models import (
 )
 
 FORMAT = "docere-course/1"
-# Version 2 is version 1 plus an optional `title` on questions. An export names version 1
-# whenever no question has a title, so such a file still opens in a Docere that reads only 1.
-FORMAT_WITH_TITLES = "docere-course/2"
-READABLE_FORMATS = (FORMAT, FORMAT_WITH_TITLES)
+# Version 2 is version 1 plus an optional `title` on questions and `reported_to_pars` on the
+# course. An export names version 1 whenever it needs neither, so such a file still opens in a
+# Docere that reads only 1.
+FORMAT_2 = "docere-course/2"
+READABLE_FORMATS = (FORMAT, FORMAT_2)
 MAX_INTEGER = 2_147_483_647  # the largest value a PositiveIntegerField column holds
 WEIGHT_TOLERANCE = Decimal("0.05")  # the same slack as courses.selectors.question_problems
 
@@ -378,6 +379,7 @@ def _course(c: Checker, value: Any, path: Path) -> dict | None:
         "credits_max": (_credits, _REQUIRED),
         "provider_name": (_text(max_length=200), _default(Course, "provider_name")),
         "accme_activity_id": (_text(nullable=True), ""),
+        "reported_to_pars": (_boolean, True),
         "accreditation_statement": (_text(blank=True, nullable=True), ""),
         "designation_statement": (_text(blank=True, nullable=True), ""),
         "release_date": (_date, None), "expiry_date": (_date, None),

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from django.db.models import Prefetch
 
-from courses.importers.course_yaml_checks import FORMAT, FORMAT_WITH_TITLES
+from courses.importers.course_yaml_checks import FORMAT, FORMAT_2
 from courses.models import (
     Course,
     Option,
@@ -100,7 +100,7 @@ def course_export_yaml(*, course: Course) -> str:
         modules.append(entry)
     has_titles = any(question.title for quiz in quizzes for question in quiz.questions.all())
     document = {
-        "format": FORMAT_WITH_TITLES if has_titles else FORMAT,
+        "format": FORMAT_2 if has_titles or not course.is_reported_to_pars else FORMAT,
         "course": {
             "slug": course.slug, "title": course.title, "summary": course.summary,
             "description": course.description, "topics": _Flow(topic.name for topic in course.topics.all()),
@@ -108,6 +108,7 @@ def course_export_yaml(*, course: Course) -> str:
             "activity_format": course.activity_format, "estimated_minutes": course.estimated_minutes,
             "credits_max": _Quoted(f"{course.credits_max:.2f}"), "provider_name": course.provider_name,
             "accme_activity_id": course.accme_activity_id or None,
+            "reported_to_pars": course.is_reported_to_pars,
             "accreditation_statement": course.accreditation_statement or None,
             "designation_statement": course.designation_statement or None,
             "release_date": course.release_date, "expiry_date": course.expiry_date,
@@ -127,4 +128,7 @@ def course_export_yaml(*, course: Course) -> str:
         "evaluation": [{"kind": item.kind, "prompt": item.prompt, "code": item.code or None,
                         "required": item.is_required} for item in course.evaluation_items.all()],
     }
+    if course.is_reported_to_pars:
+        # The default, and all version 1 can say: the key is written only when it is false.
+        del document["course"]["reported_to_pars"]
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)

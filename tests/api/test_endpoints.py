@@ -137,7 +137,8 @@ def test_a_learners_transcript_lists_claims_and_totals_without_revoked_ones(api_
     certificate(other, status=CertificateStatus.REVOKED)
     body = api_get(f"/api/v1/learners/{learner.pk}/transcript").json()
     assert [item["course"]["title"] for item in body["items"]] == ["Kept"]
-    assert body["totals"] == [{"credit_type_label": "AMA PRA Category 1 Credit™", "credits": 1.0}]
+    assert body["totals"] == [{"credit_type_label": "AMA PRA Category 1 Credit™", "credits": 1.0,
+                              "credit_text": "1 AMA PRA Category 1 Credit™"}]
     assert api_get("/api/v1/learners/987654/transcript").status_code == 404
 
 

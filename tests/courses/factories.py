@@ -130,6 +130,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     learning_objectives = factory.LazyFunction(lambda: ["Describe one practice.", "Apply it on the next shift."])
     target_audience = "Attending physicians who supervise learners."
     credits_max = Decimal("1.00")
+    accme_activity_id = factory.Sequence(lambda n: f"{900100000 + n:09d}")
     release_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     expiry_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
     status = CourseStatus.PUBLISHED

@@ -86,7 +86,7 @@ def publishable_course(*, slug: str = "feedback-that-lands", title: str = "Feedb
     course = Course.objects.create(
         slug=slug, title=title, summary="Feedback residents act on.", learning_objectives=["Give specific feedback"],
         target_audience="Clinical teachers", credits_max=Decimal("1.25"),
-        release_date=date(2026, 1, 1), expiry_date=date(2028, 1, 1),
+        release_date=date(2026, 1, 1), expiry_date=date(2028, 1, 1), accme_activity_id="004512345",
     )
     person = Faculty.objects.create(course=course, name="Dr. Mara Quist", degrees="MD")
     Disclosure.objects.create(faculty=person, has_no_relevant_relationships=True)
@@ -292,6 +292,8 @@ def test_after_fixing_every_problem_the_publish_button_publishes(author_client):
     Option.objects.filter(question__stem="Pick one", order=2).update(weight_percent=0)
     Option.objects.filter(question__stem="Pick some", order=2).update(weight_percent=50)
     Quiz.objects.filter(course=course).update(draw_count=2)
+    Course.objects.filter(pk=course.pk).update(release_date=date(2026, 3, 1), expiry_date=date(2029, 3, 1),
+                                               accme_activity_id="004567890")
     publish = reverse("admin:courses_course_publish", args=[course.pk])
 
     assert author_client.get(publish).status_code == 405, "publishing changes state: POST only"
@@ -302,6 +304,136 @@ def test_after_fixing_every_problem_the_publish_button_publishes(author_client):
     assert course.status == CourseStatus.PUBLISHED and course.published_at is not None
     page = author_client.get(reverse("admin:courses_course_change", args=[course.pk])).content.decode()
     assert "View on site" in page and ">Publish</button>" not in page
+
+
+def _publish(client, course: Course) -> list[str]:
+    return messages_of(client.post(reverse("admin:courses_course_publish", args=[course.pk]), follow=True))
+
+
+def test_an_enduring_material_without_expiry_or_activity_id_is_refused_with_each_problem(author_client):
+    course = publishable_course()
+    Course.objects.filter(pk=course.pk).update(expiry_date=None, accme_activity_id="")
+
+    shown = _publish(author_client, course)
+
+    assert shown == [
+        "Feedback that lands: An enduring material needs an expiry date, at most 3 years after its release "
+        "(ACCME expects enduring materials to be reviewed at least every three years).",
+        "Feedback that lands: The course has no ACCME activity ID: enter its 9-digit PARS activity ID, or untick "
+        "“reported to PARS” if this activity is not reported to PARS.",
+    ]
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
+
+
+def test_an_enduring_material_expiring_more_than_three_years_after_release_is_refused(author_client):
+    course = publishable_course()
+    Course.objects.filter(pk=course.pk).update(release_date=date(2026, 1, 15), expiry_date=date(2029, 1, 16))
+
+    shown = " ".join(_publish(author_client, course))
+
+    assert ("The expiry date 2029-01-16 is more than 3 years after the release date 2026-01-15" in shown
+            and "set it to 2029-01-15 or earlier" in shown)
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
+
+
+def test_the_course_form_says_at_once_when_an_enduring_materials_expiry_is_too_late(author_client):
+    course = publishable_course()
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = change_form_data(author_client.get(url))
+    data.update({"release_date": "2026-01-15", "expiry_date": "2030-06-30"})
+
+    response = author_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["expiry_date"] == [
+        "An enduring material is reviewed at least every three years: set the expiry date to 2029-01-15 or earlier."]
+    assert Course.objects.get(pk=course.pk).expiry_date == date(2028, 1, 1)
+
+
+def test_an_enduring_material_needs_a_release_date_to_count_its_three_years_from(author_client):
+    course = publishable_course()
+    Course.objects.filter(pk=course.pk).update(release_date=None)
+
+    assert "An enduring material needs a release date" in " ".join(_publish(author_client, course))
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
+
+
+def test_an_enduring_material_reviewed_within_three_years_and_not_reported_to_pars_publishes(author_client):
+    course = publishable_course()
+    Course.objects.filter(pk=course.pk).update(release_date=date(2026, 1, 15), expiry_date=date(2029, 1, 15),
+                                               accme_activity_id="", is_reported_to_pars=False)
+
+    assert _publish(author_client, course) == ["Feedback that lands is published."]
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.PUBLISHED
+
+
+def test_a_live_course_needs_no_expiry_but_still_an_activity_id(author_client):
+    course = publishable_course()
+    Course.objects.filter(pk=course.pk).update(activity_format="live_course", expiry_date=None,
+                                               accme_activity_id="")
+
+    shown = " ".join(_publish(author_client, course))
+
+    assert "has no ACCME activity ID" in shown and "expiry date" not in shown
+
+
+def test_a_course_without_a_signatory_name_is_refused(author_client, settings):
+    from certificates.models import CertificateLook
+
+    settings.CERTIFICATE_SIGNATORY_NAME = ""
+    course = publishable_course()
+    look = CertificateLook.objects.create(course=course, signatory_title="Director of CME")
+
+    assert "Nobody signs its certificates" in " ".join(_publish(author_client, course))
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
+
+    look.signatory_name = "Dr. Nadia Okonkwo-Lindqvist"
+    look.save()
+    assert _publish(author_client, course) == ["Feedback that lands is published."]
+
+
+def test_the_site_wide_signatory_lets_a_course_without_a_look_publish(author_client, settings):
+    settings.CERTIFICATE_SIGNATORY_NAME = "Dr. Odile Brennan-Aziz"
+    course = publishable_course()
+
+    assert _publish(author_client, course) == ["Feedback that lands is published."]
+
+
+def test_the_admin_offers_reported_to_pars_beside_the_activity_id(author_client):
+    course = publishable_course()
+    page = author_client.get(reverse("admin:courses_course_change", args=[course.pk])).content.decode()
+
+    assert 'name="is_reported_to_pars"' in page and "Reported to PARS" in page
+
+
+def test_a_new_module_starts_with_the_next_order_number(author_client):
+    course = publishable_course()
+    Module.objects.create(course=course, order=2, title="Two", body="Text")
+    Module.objects.create(course=course, order=3, title="Three", body="Text")
+
+    response = author_client.get(reverse("admin:courses_course_change", args=[course.pk]))
+
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "modules")
+    assert formset.formset.empty_form["order"].value() == 4
+    assert 'name="modules-__prefix__-order" value="4"' in response.content.decode()
+
+
+def test_the_first_module_of_a_new_course_starts_at_one(author_client):
+    response = author_client.get(reverse("admin:courses_course_add"))
+
+    assert 'name="modules-__prefix__-order" value="1"' in response.content.decode()
+
+
+def test_a_prefilled_but_untouched_module_form_adds_nothing(author_client):
+    course = publishable_course()
+    response = author_client.get(reverse("admin:courses_course_change", args=[course.pk]))
+    data = change_form_data(response)
+    data.update({"modules-TOTAL_FORMS": "2", "modules-1-order": "2", "modules-1-estimated_minutes": "15"})
+
+    saved = author_client.post(reverse("admin:courses_course_change", args=[course.pk]), data)
+
+    assert saved.status_code == 302, form_errors(saved)
+    assert course.modules.count() == 1
 
 
 def test_publish_button_on_a_broken_course_lists_its_problems(author_client):

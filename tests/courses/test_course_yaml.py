@@ -42,6 +42,7 @@ course:
   learning_objectives:
     - Give one piece of specific feedback per clinic session.
   credits_max: "0.50"
+  reported_to_pars: false
   release_date: 2026-01-01
   expiry_date: 2028-12-31
   status: published
@@ -177,8 +178,10 @@ def test_export_writes_the_documented_shape():
 
     exported = course_export_yaml(course=course)
 
-    assert exported.startswith("format: docere-course/1\ncourse:\n  slug: feedback-on-the-fly\n")
-    for line in ['  credits_max: "0.50"', "  accme_activity_id: null", "  accreditation_statement: null",
+    # Not reported to PARS, which only version 2 can say.
+    assert exported.startswith("format: docere-course/2\ncourse:\n  slug: feedback-on-the-fly\n")
+    for line in ['  credits_max: "0.50"', "  accme_activity_id: null", "  reported_to_pars: false",
+                 "  accreditation_statement: null",
                  "  release_date: 2026-01-01", "  topics: [Feedback]", "    body: |", "  draw_count: null",
                  "  time_limit_minutes: null", '            - text: "True"', "    code: objectives_met"]:
         assert f"\n{line}\n" in exported
@@ -225,6 +228,34 @@ evaluation:
 
     assert list(course.evaluation_items.values_list("order", "kind", "code", "is_required")) == [
         (1, "likert", "changed_practice", True), (2, "text", "", False)]
+
+
+def test_a_published_file_needs_an_activity_id_unless_not_reported_and_a_review_within_three_years():
+    text = GOOD.replace("  reported_to_pars: false\n", "").replace("expiry_date: 2028-12-31", "expiry_date: 2029-01-02")
+
+    messages = [problem.message for problem in problems_of(text)]
+
+    assert messages == [
+        "course: status is published, but the expiry date 2029-01-02 is more than 3 years after the release date "
+        "2026-01-01: an enduring material must be reviewed at least every three years, so set it to 2029-01-01 "
+        "or earlier.",
+        "course: status is published, but the course has no ACCME activity ID: enter its 9-digit PARS activity "
+        "ID, or untick “reported to PARS” if this activity is not reported to PARS.",
+    ]
+
+
+def test_reported_to_pars_is_read_written_and_defaults_to_true():
+    reported = course_import_yaml(text=GOOD.replace("  reported_to_pars: false\n",
+                                                    '  accme_activity_id: "004512345"\n'))
+    assert reported.is_reported_to_pars is True
+    # The default is what version 1 means, so the export stays a version 1 file without the key.
+    exported = course_export_yaml(course=reported)
+    assert exported.startswith("format: docere-course/1\n") and "reported_to_pars" not in exported
+
+    not_reported = course_import_yaml(text=GOOD.replace("feedback-on-the-fly", "not-reported"))
+    assert not_reported.is_reported_to_pars is False and not_reported.accme_activity_id == ""
+    exported = course_export_yaml(course=not_reported)
+    assert exported.startswith("format: docere-course/2\n") and "\n  reported_to_pars: false\n" in exported
 
 
 def test_a_draft_needs_no_publication_checks():

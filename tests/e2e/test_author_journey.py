@@ -58,7 +58,7 @@ def test_author_builds_publishes_and_previews_a_course(page, tmp_path):
     page.locator("#id_target_audience").fill("Clinical teachers")
     page.locator("#id_credits_max").fill("1.00")
     page.get_by_text("Add another Module").click()
-    page.locator("[name=modules-0-order]").fill("1")
+    assert page.locator("[name=modules-0-order]").input_value() == "1", "a new module's Order starts filled in"
     page.locator("[name=modules-0-title]").fill("Feedback at the bedside")
     page.locator("[name=modules-0-body]").fill("Name the **behaviour**, its effect, and the next step.")
     page.get_by_text("Add another Faculty").click()
@@ -71,8 +71,25 @@ def test_author_builds_publishes_and_previews_a_course(page, tmp_path):
     page.get_by_role("button", name="Publish").click()
     page.get_by_text(re.compile("has no disclosure record")).wait_for()
     page.get_by_text(re.compile("no post-test")).first.wait_for()
+    page.get_by_text(re.compile("An enduring material needs an expiry date")).wait_for()
+    page.get_by_text(re.compile("has no ACCME activity ID")).wait_for()
     course.refresh_from_db()
     assert course.status == "draft"
+
+    # New modules' Order follows the last one's, also for several added at once; a blank
+    # one left untouched adds nothing.
+    page.get_by_text("Add another Module").click()
+    page.get_by_text("Add another Module").click()
+    assert page.locator("[name=modules-1-order]").input_value() == "2"
+    assert page.locator("[name=modules-2-order]").input_value() == "3"
+    page.locator("[name=modules-1-title]").fill("Feedback in clinic")
+    page.locator("[name=modules-1-body]").fill("Ask first, then **tell**.")
+    page.locator("#id_release_date").fill("2026-01-15")
+    page.locator("#id_expiry_date").fill("2029-01-15")
+    page.locator("#id_accme_activity_id").fill("004512345")
+    page.get_by_role("button", name="Save and continue editing").first.click()
+    page.get_by_text("was changed successfully").wait_for()
+    assert list(course.modules.values_list("order", flat=True)) == [1, 2]
 
     page.get_by_role("link", name="Import GIFT questions").click()
     gift_file = tmp_path / "bank.gift"

@@ -180,6 +180,21 @@ def test_a_course_without_an_accme_activity_id_cannot_be_reported(admin_browser,
     assert not ParsExportedCompletion.objects.exists()
 
 
+def test_a_course_not_reported_to_pars_is_left_out_with_a_note(admin_browser, course, reportable):
+    course.is_reported_to_pars = False
+    course.save()
+
+    page = _preview(admin_browser, course)
+    refused = admin_browser.post(reverse("reports:pars_download"), {"course": course.slug, "file_format": "csv"})
+
+    text = page.content.decode()
+    assert "This course is marked “not reported to PARS”" in text
+    assert page.context["preview"].learners == [] and "Amara Fenwick" not in text
+    assert "Download CSV" not in text
+    assert refused.status_code == 409 and "not reported to PARS" in refused.content.decode()
+    assert not ParsExportedCompletion.objects.exists()
+
+
 def test_completion_date_range_selects_the_completions(admin_browser, course, reportable):
     day = reportable.completed_at.date()
 
