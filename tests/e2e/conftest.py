@@ -49,6 +49,15 @@ def assert_fits_viewport(page) -> None:
     assert not overflow, f"{page.url} scrolls sideways: {overflow}"
 
 
+def assert_in_view_without_scrolling_sideways(page, locator) -> None:
+    """A table that scrolls inside its own region fits the page but can still hide what a learner
+    came for (the download link) past the phone's right edge."""
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, \
+        f"{page.url}: {locator} sits at x={box and box['x']:.0f}..{box and box['x'] + box['width']:.0f} in a {width}px viewport"
+
+
 def _journey_moved_on(error: PlaywrightError) -> bool:
     # The journey moved on while a check ran (a redirect, a click that navigates). An error
     # raised here, inside Playwright's event dispatch, would derail the journey's own next

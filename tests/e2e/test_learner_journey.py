@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from courses.importers.course_yaml import course_import_yaml
 from courses.models import Option
-from tests.e2e.conftest import assert_fits_viewport, log_in
+from tests.e2e.conftest import assert_fits_viewport, assert_in_view_without_scrolling_sideways, log_in
 from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -106,6 +106,7 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
     assert navigations == [], "the page must not reload to show the certificate"
 
     assert_fits_viewport(page)
+    assert_in_view_without_scrolling_sideways(page, download_link)
 
     with page.expect_download() as download_info:
         download_link.click()
@@ -117,7 +118,9 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
 
     page.get_by_role("link", name="View my transcript").click()
     page.get_by_role("heading", name="My CME transcript").wait_for()
-    page.get_by_role("cell", name=certificate.display_code).wait_for()
+    code_cell = page.get_by_role("cell", name=certificate.display_code)
+    code_cell.wait_for()
+    assert_in_view_without_scrolling_sideways(page, code_cell)
     page.get_by_role("link", name="Account", exact=True).click()
     page.get_by_role("heading", name="Your CME profile").wait_for()
 
