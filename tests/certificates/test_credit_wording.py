@@ -53,6 +53,7 @@ def test_every_surface_words_the_credit_the_same_way(client, private_media, prof
 
     listed = client.get(reverse("certificates:list")).content.decode()
     verified = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
+    credential = client.get(reverse("badges:credential", args=[certificate.code]), HTTP_ACCEPT="text/html").content.decode()
     email_certificate_ready(certificate.pk)
     printed = _words(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     transcript = client.get(reverse("certificates:transcript")).content.decode()
@@ -62,6 +63,7 @@ def test_every_surface_words_the_credit_the_same_way(client, private_media, prof
 
     assert f'<td data-label="Credit">{wording}</td>' in listed
     assert f"<dd>{wording}</dd>" in verified
+    assert f"<dd>{wording}</dd>" in credential
     assert f"is ready: {wording}." in mail.outbox[-1].body
     assert wording in printed
     assert transcript.count(f'<td data-label="Credit">{wording}</td>') == 1, "the activity"
