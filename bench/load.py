@@ -66,6 +66,8 @@ def scratch_environment(var_dir: Path) -> dict[str, str]:
         "SITE_URL": f"http://{HOST}", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
         "BEHIND_TLS_PROXY": "0", "DJANGO_SETTINGS_MODULE": "bench.load_settings", "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": str(var_dir / "static"),
+        # Production (DEBUG off) has no demo signatory, and a course without one cannot be published.
+        "CERTIFICATE_SIGNATORY_NAME": "Bench Signatory, MD",
     }
 
 
