@@ -12,8 +12,8 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # fonts certificates are set in.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 # What the test suite adds: Chromium for the browser journeys, Redis for the broker-outage
-# tests (they start a Redis of their own on a free port).
-APT_TEST_PACKAGES := chromium redis-server
+# tests, nginx for the rate limits behind a proxy (each starts its own on a free port).
+APT_TEST_PACKAGES := chromium redis-server nginx
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
 

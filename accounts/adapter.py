@@ -4,8 +4,15 @@ from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 
+from lms import ratelimit
+
 
 class DocereAccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """Login, signup and reset limits count the visitor behind the proxy, exactly as
+        Docere's own limits do (allauth's version fails with a 500 on a short header)."""
+        return ratelimit.client_ip(request)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Sensitive changes (turning on two-factor authentication) ask for the password again
         unless it was typed within ACCOUNT_REAUTHENTICATION_TIMEOUT. allauth counts only a

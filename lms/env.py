@@ -49,6 +49,12 @@ STATIC_ROOT: Path = Path(_env.str("STATIC_ROOT", default=str(BASE_DIR / "staticf
 
 # Behind a TLS-terminating proxy (the compose stack), trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY: bool = _env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+# How many proxies in front of Docere append the address they saw to X-Forwarded-For
+# (the compose stack's nginx: 1). Every rate limit, Docere's and allauth's, counts the
+# address the outermost of them saw; 0 (`make run`, nothing in front) counts the socket's peer.
+TRUSTED_PROXY_COUNT: int = _env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
 SECURE_SSL_REDIRECT: bool = _env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS: int = _env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 

@@ -1,15 +1,47 @@
 """A fixed-window rate limit on the shared cache, for public endpoints allauth does not cover."""
 
+import ipaddress
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
+def _as_ip(value: str) -> str | None:
+    """The address in one X-Forwarded-For entry or REMOTE_ADDR, without port or brackets."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:51234"
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address of the visitor, as the outermost of TRUSTED_PROXY_COUNT proxies saw it.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the Nth entry from the right was written by the outermost one. Entries further left
+    came from the visitor and are ignored: anyone can send "X-Forwarded-For: 1.2.3.4".
+    allauth's adapter calls this too, so login limits and Docere's own count the same visitor.
+    """
+    remote_addr = _as_ip(request.META.get("REMOTE_ADDR", "")) or "unknown"
+    proxy_count = settings.TRUSTED_PROXY_COUNT
+    if proxy_count <= 0:
+        return remote_addr
+    hops = [hop for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    if not hops:
+        # Reached directly, past the proxy (a health probe inside the stack).
+        return remote_addr
+    # Fewer entries than proxies: the request entered at an inner proxy, and every entry
+    # is still one a trusted proxy wrote; the leftmost is the visitor it saw.
+    return _as_ip(hops[-min(proxy_count, len(hops))]) or remote_addr
 
 
 def allow(request: HttpRequest, *, scope: str, limit: int, per_seconds: int) -> bool:

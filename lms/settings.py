@@ -182,6 +182,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env.BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# One number for every rate limit: allauth reads its own setting, and its adapter and
+# Docere's limiter both take the client's address from lms.ratelimit.client_ip.
+TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 # Health probes come from the orchestrator over plain HTTP inside the stack.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
