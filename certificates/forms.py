@@ -30,6 +30,15 @@ class ClaimForm(forms.Form):
 class VerifyUploadForm(forms.Form):
     pdf = forms.FileField(label="Certificate PDF to compare", help_text="The file is compared and not kept.")
 
+    @classmethod
+    def refused(cls, message: str) -> "VerifyUploadForm":
+        """The empty form again, `message` under the file field: for an upload turned away
+        before its body was read, so there is nothing to bind."""
+        form = cls(data={}, files={})
+        form.full_clean()
+        form.errors["pdf"] = form.error_class([message])
+        return form
+
 
 class VerifyCodeForm(forms.Form):
     """The code printed on a certificate, typed the way people type it (see `normalize_code`)."""

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
@@ -18,6 +19,7 @@ from courses.models import Course, Enrollment
 from lms import ratelimit
 
 VERIFY_LIMIT_PER_MINUTE = 30
+VERIFY_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
 @login_required
@@ -123,6 +125,28 @@ def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "certificates/verify_lookup.html", {"form": form}, status=404)
 
 
+def _upload_refusal(request: HttpRequest, certificate: Certificate) -> HttpResponse | None:
+    """A 413 (or 411) for an upload that would be too big, judged by its declared length alone."""
+    try:
+        declared_bytes = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        # No length (a chunked body): Django would read it as empty; say so instead.
+        message, status = "The upload did not state its size. Choose the file again and press Compare.", 411
+    else:
+        if declared_bytes <= VERIFY_UPLOAD_MAX_BYTES:
+            return None
+        message = (f"This file is larger than {VERIFY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB, so it was not read. "
+                   "A Docere certificate is far smaller: check that you chose the certificate PDF.")
+        status = 413
+    form = VerifyUploadForm.refused(message)
+    return render(request, "certificates/verify.html", {"certificate": certificate, "form": form, "match": None},
+                  status=status)
+
+
+# The CSRF middleware would read the whole body (request.POST) before this view runs, so the
+# view checks CSRF itself, after the answers that need no body: over the limit, unknown code,
+# wrong length. Certificates are tens of kilobytes; the proxy refuses more than this too.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     if not ratelimit.allow(request, scope="verify", limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60):
@@ -134,6 +158,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     # Once issued, a certificate stays verifiable, also while it is being regenerated.
     if certificate.issued_at is None and certificate.status != CertificateStatus.REVOKED:
         return _unknown_code(request, code)
+    if request.method == "POST" and (refusal := _upload_refusal(request, certificate)):
+        return refusal
+    return _verify_page(request, certificate)
+
+
+@csrf_protect
+def _verify_page(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and form.is_valid():

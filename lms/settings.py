@@ -159,6 +159,11 @@ MEDIA_ROOT = env.MEDIA_ROOT
 # No URL route serves this prefix (and WhiteNoise serves only STATIC_ROOT): the value only
 # keeps Django's file widgets and test servers working. Private files go through views.
 MEDIA_URL = "/media/"
+# Uploads: a request's form fields are parsed in memory up to this size, and so are files up
+# to this size, so a verification upload (refused over 2 MB before it is read, see
+# certificates/views.py) never touches the disk. Larger staff uploads spill to a temp file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
