@@ -15,11 +15,14 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings as project_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
 
 NGINX = "/usr/sbin/nginx"
+ROOT = Path(project_settings.BASE_DIR)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,3 +177,9 @@ def test_one_visitor_over_the_verification_limit_leaves_others_able_to_verify(pr
     assert status == 404
     assert "No certificate with this code has been issued" in page
 
+
+
+def test_the_compose_stack_trusts_its_one_proxy_and_is_reached_only_through_it():
+    assert "\nTRUSTED_PROXY_COUNT=1\n" in (ROOT / ".env.example").read_text()
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert all(str(port).startswith("127.0.0.1:") for port in web["ports"])
