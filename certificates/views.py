@@ -144,8 +144,9 @@ def _upload_refusal(request: HttpRequest, certificate: Certificate) -> HttpRespo
 
 
 # The CSRF middleware would read the whole body (request.POST) before this view runs, so the
-# view checks CSRF itself, after the answers that need no body: over the limit, unknown code,
-# wrong length. Certificates are tens of kilobytes; the proxy refuses more than this too.
+# view checks CSRF itself, after the answers that need no body: the rate limit, an unknown
+# code, a missing or too large declared length. Certificates are tens of kilobytes; the
+# documented proxy refuses bodies over this size too.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
