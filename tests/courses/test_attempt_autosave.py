@@ -169,3 +169,20 @@ def test_a_save_with_a_value_the_page_did_not_offer_is_refused_and_saves_nothing
     assert response.status_code == 400
     assert f"An answer to question {first} is not one of the options shown in this attempt." in response.content.decode()
     assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_a_page_served_before_the_secret_key_was_rotated_still_saves_its_answers(client, learner, settings):
+    attempt = _open_attempt(learner, bank=2)
+    client.force_login(learner)
+    first = attempt.question_ids[0]
+    right = correct_answers(attempt)
+    ticked = as_posted(client, attempt, right)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 40
+    client.force_login(learner)  # the rotation signed the session out
+
+    assert _save(client, attempt, first, {f"q{first}": ticked[f"q{first}"]}).status_code == 200
+    assert Answer.objects.get(attempt=attempt, question_id=first).selected_option_ids == right[first]
+    settings.SECRET_KEY_FALLBACKS = []
+    response = _save(client, attempt, first, {f"q{first}": ticked[f"q{first}"]})
+    assert response.status_code == 400, "without the old key, its values mean nothing"

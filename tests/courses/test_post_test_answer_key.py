@@ -81,10 +81,13 @@ def test_ticking_the_smallest_value_of_every_question_scores_at_chance_on_each_d
     assert abs(mean - chance) <= TOLERANCE_PERCENT, f"mean {mean:.1f} % against a chance level of {chance:.1f} %"
 
 
-def test_option_values_change_with_each_attempt_and_follow_no_authored_order(client):
+# With shuffling off the options are shown in authored order, as the author chose; their
+# values still must not say which came first.
+@pytest.mark.parametrize("shuffle_options", [True, False], ids=["shuffled", "authored-order"])
+def test_option_values_change_with_each_attempt_and_follow_no_authored_order(client, shuffle_options):
     course = _demo_course(DEMO_FILES[0])
     # Every question in every attempt, so the two attempts can be compared question by question.
-    course.quizzes.filter(kind=QuizKind.POST_TEST).update(draw_count=None)
+    course.quizzes.filter(kind=QuizKind.POST_TEST).update(draw_count=None, shuffle_options=shuffle_options)
     first, second = (attempt_page_choices(client, _start_attempt_as_new_learner(client, course)) for _ in range(2))
     assert sorted(first) == sorted(second)
 
