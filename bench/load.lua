@@ -92,7 +92,7 @@ end
 local function answers_from(body)
   -- The first option of every question: a learner who answers everything.
   local seen, parts, count = {}, {}, 0
-  for question, option in body:gmatch('name="q(%d+)" value="(%d+)"') do
+  for question, option in body:gmatch('name="q(%d+)" value="(%w+)"') do
     if not seen[question] then
       seen[question] = true
       count = count + 1

@@ -24,6 +24,7 @@ from courses.models import (
     ReviewPolicy,
     latest_expiry_date,
 )
+from courses.option_tokens import option_token
 
 if TYPE_CHECKING:
     from courses.progress import CourseProgress
@@ -111,12 +112,24 @@ def attempt_for_learner(*, user, attempt_id: int) -> Attempt:
 
 
 @dataclass(frozen=True)
+class AttemptChoice:
+    """One option as the attempt page offers it: its value is this attempt's token for it
+    (see courses/option_tokens.py), its position the place it is shown at."""
+
+    position: int
+    value: str
+    option: Option
+    is_selected: bool
+
+
+@dataclass(frozen=True)
 class AttemptQuestion:
     number: int
     question: Question
     options: list[Option]
     selected_ids: list[int]
     points: Decimal | None
+    choices: list[AttemptChoice]
 
 
 def attempt_questions(*, attempt: Attempt) -> list[AttemptQuestion]:
@@ -127,12 +140,19 @@ def attempt_questions(*, attempt: Attempt) -> list[AttemptQuestion]:
     rows = []
     for number, entry in enumerate(attempt.layout, start=1):
         answer = answers.get(entry["question"])
+        shown = [options[option_id] for option_id in entry["options"] if option_id in options]
+        selected_ids = list(answer.selected_option_ids) if answer else []
         rows.append(AttemptQuestion(
             number=number,
             question=questions[entry["question"]],
-            options=[options[option_id] for option_id in entry["options"] if option_id in options],
-            selected_ids=list(answer.selected_option_ids) if answer else [],
+            options=shown,
+            selected_ids=selected_ids,
             points=answer.points if answer else None,
+            choices=[
+                AttemptChoice(position=position, value=option_token(attempt_id=attempt.pk, option_id=option.id),
+                              option=option, is_selected=option.id in selected_ids)
+                for position, option in enumerate(shown, start=1)
+            ],
         ))
     return rows
 

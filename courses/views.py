@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import module_page, selectors, services
+from courses import module_page, option_tokens, selectors, services
 from courses.errors import CourseError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
 from courses.progress import course_progress_for, learning_overview_for, module_page_progress
@@ -49,18 +49,34 @@ def _own_enrollment(request: HttpRequest, course: Course) -> Enrollment:
     return enrollment
 
 
-def _selected_options(request: HttpRequest) -> dict[int, list[int]]:
-    """Answers posted as q<question id> = option id(s)."""
-    answers: dict[int, list[int]] = {}
+def _posted_answers(request: HttpRequest) -> dict[int, list[str]]:
+    """Answers posted as q<question id> = option value(s), not yet interpreted."""
+    answers: dict[int, list[str]] = {}
     for key in request.POST:
         if not key.startswith("q"):
             continue
         try:
             question_id = int(key[1:])
-            answers[question_id] = [int(value) for value in request.POST.getlist(key)]
         except ValueError as error:
-            raise InvalidSubmission(f"“{key}” is not a question or option of this quiz.") from error
+            raise InvalidSubmission(f"“{key}” is not a question of this quiz.") from error
+        answers[question_id] = request.POST.getlist(key)
     return answers
+
+
+def _selected_options(request: HttpRequest) -> dict[int, list[int]]:
+    """Knowledge-check answers, posted as q<question id> = option id(s)."""
+    answers: dict[int, list[int]] = {}
+    for question_id, values in _posted_answers(request).items():
+        try:
+            answers[question_id] = [int(value) for value in values]
+        except ValueError as error:
+            raise InvalidSubmission(f"“q{question_id}” is not a question or option of this quiz.") from error
+    return answers
+
+
+def _attempt_answers(request: HttpRequest, attempt: Attempt) -> dict[int, list[int]]:
+    """Post-test answers, posted as q<question id> = this attempt's option token(s)."""
+    return option_tokens.option_ids_from_tokens(attempt=attempt, posted=_posted_answers(request))
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -213,9 +229,9 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 def attempt_answer(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     """Autosave one question: the URL names it, so unticking every box saves a blank answer."""
     attempt = _learner_attempt(request, pk)
-    answers = _selected_options(request)
-    if set(answers) - {question_id}:
+    if set(_posted_answers(request)) - {question_id}:
         raise InvalidSubmission("Save one question's answer at a time.")
+    answers = _attempt_answers(request, attempt)
     services.attempt_save_answer(attempt=attempt, question_id=question_id, option_ids=answers.get(question_id, []))
     return render(request, "courses/partials/answer_saved.html", {"question_id": question_id})
 
@@ -225,7 +241,7 @@ def attempt_answer(request: HttpRequest, pk: int, question_id: int) -> HttpRespo
 @handles_course_errors
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _learner_attempt(request, pk)
-    attempt = services.attempt_submit(attempt=attempt, answers=_selected_options(request))
+    attempt = services.attempt_submit(attempt=attempt, answers=_attempt_answers(request, attempt))
     return redirect("courses:attempt_result", pk=attempt.pk)
 
 

@@ -9,8 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
-from courses.models import Answer, Attempt, QuizKind
-from tests.courses.conftest import add_multiple_question, build_course, complete_modules, correct_answers
+from courses.models import Answer, Attempt, Option, QuizKind
+from tests.courses.conftest import (
+    add_multiple_question,
+    as_posted,
+    attempt_page_choices,
+    build_course,
+    complete_modules,
+    correct_answers,
+)
+from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,22 +56,25 @@ def test_answering_every_question_one_by_one_keeps_all_of_them_for_the_reload_an
     assert sorted(autosaves) == sorted(attempt.question_ids)
 
     right = correct_answers(attempt)
+    ticked = as_posted(client, attempt, right)
     for question_id in attempt.question_ids:
         url, only_field = autosaves[question_id]
         assert only_field == f"q{question_id}", "the autosave must send this question's field alone"
-        response = client.post(url, {only_field: right[question_id]}, **HTMX)
+        response = client.post(url, {only_field: ticked[only_field]}, **HTMX)
         assert response.status_code == 200
         assert "Answer saved." in response.content.decode()
 
     saved = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "selected_option_ids"))
     assert saved == right
-    reloaded = client.get(page_url).content.decode()
+    reloaded = attempt_page_choices(client, attempt)
     for question_id, (option_id,) in right.items():
-        assert f'value="{option_id}" id="a-{question_id}-{option_id}" checked' in reloaded
+        checked = [choice for choice in reloaded[question_id] if choice.is_checked]
+        assert [choice.text for choice in checked] == [Option.objects.get(pk=option_id).text]
 
     # Submitting the form as it stands after the reload grades all ten.
     client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
-                {f"q{question_id}": option_ids for question_id, option_ids in right.items()})
+                {f"q{question_id}": [choice.value for choice in choices if choice.is_checked]
+                 for question_id, choices in reloaded.items()})
     attempt.refresh_from_db()
     assert attempt.score_percent == 100 and attempt.passed
 
@@ -72,8 +83,8 @@ def test_a_save_that_names_several_questions_is_refused_and_saves_nothing(client
     attempt = _open_attempt(learner, bank=3)
     client.force_login(learner)
     first, second, _ = attempt.question_ids
-    right = correct_answers(attempt)
-    response = _save(client, attempt, first, {f"q{first}": right[first], f"q{second}": right[second]})
+    right = as_posted(client, attempt, correct_answers(attempt))
+    response = _save(client, attempt, first, {f"q{first}": right[f"q{first}"], f"q{second}": right[f"q{second}"]})
     assert response.status_code == 400
     assert "Save one question&#x27;s answer at a time." in response.content.decode()
     assert not Answer.objects.filter(attempt=attempt).exists()
@@ -84,8 +95,9 @@ def test_a_save_for_one_question_never_touches_another(client, learner):
     client.force_login(learner)
     first, second, _ = attempt.question_ids
     right = correct_answers(attempt)
-    assert _save(client, attempt, first, {f"q{first}": right[first]}).status_code == 200
-    assert _save(client, attempt, second, {f"q{second}": right[second]}).status_code == 200
+    ticked = as_posted(client, attempt, right)
+    assert _save(client, attempt, first, {f"q{first}": ticked[f"q{first}"]}).status_code == 200
+    assert _save(client, attempt, second, {f"q{second}": ticked[f"q{second}"]}).status_code == 200
     saved = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "selected_option_ids"))
     assert saved == {first: right[first], second: right[second]}
 
@@ -100,7 +112,7 @@ def test_unticking_every_box_of_a_multiple_answer_question_saves_it_blank(client
     client.force_login(learner)
     first_option = question.options.order_by("order").first()
 
-    assert _save(client, attempt, question.id, {f"q{question.id}": [first_option.id]}).status_code == 200
+    assert _save(client, attempt, question.id, as_posted(client, attempt, {question.id: [first_option.id]})).status_code == 200
     # Unticked boxes send nothing: the address alone says which question is now blank.
     assert _save(client, attempt, question.id, {}).status_code == 200
     assert Answer.objects.get(attempt=attempt, question=question).selected_option_ids == []
@@ -113,7 +125,7 @@ def test_a_save_for_a_question_outside_the_attempt_is_refused(client, learner):
     other = _open_attempt(learner, slug="another-course", bank=1)
     client.force_login(learner)
     stranger = other.question_ids[0]
-    response = _save(client, attempt, stranger, {f"q{stranger}": correct_answers(other)[stranger]})
+    response = _save(client, attempt, stranger, as_posted(client, other, {stranger: correct_answers(other)[stranger]}))
     assert response.status_code == 400
     assert f"Question {stranger} is not part of this attempt." in response.content.decode()
     assert not Answer.objects.filter(attempt=attempt).exists()
@@ -124,11 +136,53 @@ def test_a_save_after_the_time_limit_is_a_409_with_the_reason_and_keeps_the_earl
     client.force_login(learner)
     first = attempt.question_ids[0]
     right = correct_answers(attempt)
-    _save(client, attempt, first, {f"q{first}": right[first]})
+    wrong_option = next(option for option in attempt.layout[0]["options"] if option not in right[first])
+    wrong = as_posted(client, attempt, {first: [wrong_option]})
+    assert _save(client, attempt, first, as_posted(client, attempt, {first: right[first]})).status_code == 200
     Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now() - timedelta(hours=1))
 
-    wrong_option = next(option for option in attempt.layout[0]["options"] if option not in right[first])
-    response = _save(client, attempt, first, {f"q{first}": [wrong_option]})
+    response = _save(client, attempt, first, wrong)
     assert response.status_code == 409
     assert "Time is up for this attempt" in response.content.decode()
     assert Answer.objects.get(attempt=attempt, question_id=first).selected_option_ids == right[first]
+
+
+@pytest.mark.parametrize("tamper", ["the option's id", "its value in another learner's attempt", "a made-up value"])
+def test_a_save_with_a_value_the_page_did_not_offer_is_refused_and_saves_nothing(client, learner, tamper):
+    attempt = _open_attempt(learner, bank=2)
+    first = attempt.question_ids[0]
+    right_option = correct_answers(attempt)[first][0]
+    if tamper == "the option's id":
+        value = str(right_option)
+    elif tamper == "its value in another learner's attempt":
+        other_learner = ProfileFactory().user
+        enrollment = services.enrollment_create(user=other_learner, course=attempt.enrollment.course)
+        complete_modules(enrollment)
+        other = services.attempt_start(enrollment=enrollment, quiz=attempt.quiz)
+        client.force_login(other_learner)
+        (value,) = as_posted(client, other, {first: [right_option]})[f"q{first}"]
+    else:
+        value = "aaaaaaaaaaaa"
+    client.force_login(learner)
+
+    response = _save(client, attempt, first, {f"q{first}": [value]})
+    assert response.status_code == 400
+    assert f"An answer to question {first} is not one of the options shown in this attempt." in response.content.decode()
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_a_page_served_before_the_secret_key_was_rotated_still_saves_its_answers(client, learner, settings):
+    attempt = _open_attempt(learner, bank=2)
+    client.force_login(learner)
+    first = attempt.question_ids[0]
+    right = correct_answers(attempt)
+    ticked = as_posted(client, attempt, right)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 40
+    client.force_login(learner)  # the rotation signed the session out
+
+    assert _save(client, attempt, first, {f"q{first}": ticked[f"q{first}"]}).status_code == 200
+    assert Answer.objects.get(attempt=attempt, question_id=first).selected_option_ids == right[first]
+    settings.SECRET_KEY_FALLBACKS = []
+    response = _save(client, attempt, first, {f"q{first}": ticked[f"q{first}"]})
+    assert response.status_code == 400, "without the old key, its values mean nothing"

@@ -13,7 +13,7 @@ from courses.importers.gift import GiftError, GiftImportError
 from courses.importers.gift_import import gift_import
 from courses.models import Option, Question
 from courses.selectors import post_test_for
-from tests.courses.conftest import build_course, complete_modules
+from tests.courses.conftest import as_posted, build_course, complete_modules
 from tests.courses.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +178,7 @@ def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_cor
 
     attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
     client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
-                {f"q{question.id}": [smoking.id, ldl.id, hypertension.id]})
+                as_posted(client, attempt, {question.id: [smoking.id, ldl.id, hypertension.id]}))
 
     attempt.refresh_from_db()
     assert attempt.score_percent == 100 and attempt.passed

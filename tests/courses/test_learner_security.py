@@ -10,7 +10,7 @@ from django.urls import reverse
 from courses import services
 from courses.errors import Conflict
 from courses.models import Answer, Attempt, Enrollment, Module, ModuleProgress, QuizKind
-from tests.courses.conftest import SECRET_FEEDBACK, build_course, complete_modules, correct_answers
+from tests.courses.conftest import SECRET_FEEDBACK, as_posted, build_course, complete_modules, correct_answers
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,10 @@ def test_another_learners_attempt_is_a_404(client, learner, course, name):
 
 def test_submitting_or_saving_into_another_learners_attempt_is_a_404_and_changes_nothing(client, learner, course):
     attempt = _ready_attempt(learner, course)
+    client.force_login(learner)
+    answers = as_posted(client, attempt, correct_answers(attempt))
     before = _row_counts()
     client.force_login(ProfileFactory().user)
-    answers = {f"q{q}": o for q, o in correct_answers(attempt).items()}
     assert client.post(reverse("courses:attempt_submit", args=[attempt.pk]), answers).status_code == 404
     first = attempt.question_ids[0]
     assert client.post(reverse("courses:attempt_answer", args=[attempt.pk, first]),
@@ -75,21 +76,26 @@ def test_another_learners_progress_is_not_reachable(client, learner, course):
     assert course.title not in client.get(reverse("learning")).content.decode()
 
 
-@pytest.mark.parametrize("tamper", ["foreign_question", "foreign_option", "not_a_number"])
+@pytest.mark.parametrize("tamper", ["foreign_question", "foreign_option", "own_option_id", "not_a_value", "not_a_question"])
 def test_bad_submissions_are_400_and_write_nothing(client, learner, course, tamper):
     attempt = _ready_attempt(learner, course)
     other = build_course(slug="other-course")
     foreign_question = other.quizzes.get(kind=QuizKind.POST_TEST).questions.first()
-    answers = {f"q{q}": o for q, o in correct_answers(attempt).items()}
+    client.force_login(learner)
+    right = correct_answers(attempt)
+    answers = as_posted(client, attempt, right)
     first = attempt.question_ids[0]
     if tamper == "foreign_question":
         answers[f"q{foreign_question.id}"] = [foreign_question.options.first().id]
     elif tamper == "foreign_option":
         answers[f"q{first}"] = [foreign_question.options.first().id]
-    else:
+    elif tamper == "own_option_id":
+        answers[f"q{first}"] = right[first]
+    elif tamper == "not_a_value":
         answers[f"q{first}"] = ["DROP TABLE"]
+    else:
+        answers["qDROP"] = answers[f"q{first}"]
     before = _row_counts()
-    client.force_login(learner)
     response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), answers)
     assert response.status_code == 400
     assert "not" in response.content.decode()

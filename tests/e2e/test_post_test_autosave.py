@@ -31,7 +31,8 @@ def _session_ends(page, attempt, first_question):
 
 def _request_names_two_questions(page, attempt, first_question):
     # What the browser sent before the fix: another question's answer along with this one.
-    extra = f"&q{first_question['question']}={first_question['options'][0]}"
+    first_value = page.locator(f"#a-{first_question['question']}-1").get_attribute("value")
+    extra = f"&q{first_question['question']}={first_value}"
     page.route(ANSWER_URL, lambda route: route.continue_(post_data=route.request.post_data + extra))
 
 
