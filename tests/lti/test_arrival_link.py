@@ -114,3 +114,13 @@ def test_the_new_tab_address_alone_signs_nobody_in(db):
     browser = Client()
     refused(browser.get("/lti/resume/"), 403, "cannot sign you in")
     refused(browser.post("/lti/resume/", {}), 403, "cannot sign you in")
+
+
+def test_handoffs_older_than_a_day_are_deleted_at_the_next_launch(client, platform, registration, course):
+    launch(client, platform, registration, custom={"docere_course": course.slug})
+    LaunchHandoff.objects.update(created_at=LaunchHandoff.objects.get().created_at - timedelta(days=1, minutes=1))
+    old = LaunchHandoff.objects.get().pk
+    client.logout()
+    launch(client, platform, registration, custom={"docere_course": course.slug})
+    assert list(LaunchHandoff.objects.values_list("pk", flat=True)) != [old]
+    assert LaunchHandoff.objects.count() == 1
