@@ -131,8 +131,7 @@ def resume(request: HttpRequest, token: str = "") -> HttpResponse:
     signs its learner in. An address alone (a GET, or an old arrival token) signs nobody in."""
     if request.method == "GET":
         handoff = selectors.handoff_for_arrival_token(token=token) if token else None
-        where = (f"go back to your course in {services.platform_name(handoff)} and open Docere again."
-                 if handoff else "go back to your course in your LMS and open Docere again.")
+        where = f"go back to your course in {services.platform_name(handoff)} and open Docere again."
         message = (f"This link was already used or was opened in another browser; {where}" if handoff else
                    f"This link cannot sign you in; {where}")
         return lti_error(request, message, status=403)
