@@ -7,6 +7,7 @@ A grade link is where a learner's post-test score goes back in the LMS gradebook
 records whether it has been sent, so the queue only ever carries hints.
 """
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -96,3 +97,37 @@ class GradeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} → {self.lineitem_url} ({self.get_status_display().lower()})"
+
+
+def handoff_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class LaunchHandoff(models.Model):
+    """The way from a launch into a signed-in page, for a browser that may drop Docere's
+    cookie inside the LMS's frame. The launch redirects to an arrival link; its first use
+    either finds the session cookie (straight to the course) or hands the framed page a
+    resume secret, posted — never put in a URL — to open the course in a new tab. Each is
+    good once, for five minutes; only digests are stored."""
+
+    arrival_key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token in the arrival link.")
+    resume_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                  help_text="SHA-256 of the secret the framed page posts to open a new tab.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    registration = models.ForeignKey(LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="handoff_resumes_after_arrival",
+                                   condition=Q(resumed_at__isnull=True) | Q(arrived_at__isnull=False)),
+            models.CheckConstraint(name="handoff_resumes_with_a_secret",
+                                   condition=Q(resumed_at__isnull=True) | Q(resume_key__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Launch of {self.course} at {self.created_at:%Y-%m-%d %H:%M}"

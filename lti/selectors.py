@@ -4,6 +4,11 @@ from decimal import Decimal
 
 from courses import grading
 from courses.models import Attempt, Enrollment, QuizKind
+from lti.models import LaunchHandoff, handoff_key
+
+
+def handoff_for_arrival_token(*, token: str) -> LaunchHandoff | None:
+    return LaunchHandoff.objects.select_related("registration").filter(arrival_key=handoff_key(token)).first()
 
 
 def post_test_score(*, enrollment: Enrollment) -> Decimal | None:

@@ -3,6 +3,7 @@ records, and the life of a score on its way back to the LMS gradebook."""
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from courses import services as course_services
 from courses.errors import CourseError
 from courses.models import Course, CourseStatus, Enrollment
 from lti import selectors
-from lti.models import CourseLink, GradeLink, GradeStatus, PlatformAccount
+from lti.models import CourseLink, GradeLink, GradeStatus, LaunchHandoff, PlatformAccount, handoff_key
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 COURSE_PARAMETER = "docere_course"  # the custom parameter deep linking puts on each link
 NONCE_LIFETIME = timedelta(hours=1)
 PENDING_STUCK_AFTER = timedelta(minutes=5)
+HANDOFF_LIFETIME = timedelta(minutes=5)
+# Used handoffs stay a day so a late click is told "already used" rather than "unknown".
+HANDOFF_KEPT = timedelta(days=1)
 
 
 class LaunchRefused(Exception):
@@ -133,6 +137,72 @@ def resource_launch_record(*, registration: LtiRegistration, resource_link: LtiR
                 raise LaunchRefused(error.message, status_code=error.status_code) from error
             _grade_link_record(enrollment=enrollment, registration=registration, claims=claims)
     return ResourceLaunch(user=user, course=course, enrollment=enrollment)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    course: Course
+    resume_secret: str  # empty when the session cookie came back and no new tab is needed
+
+
+def platform_name(handoff: LaunchHandoff | None) -> str:
+    return handoff.registration.name if handoff is not None and handoff.registration is not None else "your LMS"
+
+
+def _handoff_refused(handoff: LaunchHandoff, *, now) -> LaunchRefused:
+    where = f"Go back to your course in {platform_name(handoff)} and open Docere again."
+    if handoff.created_at <= now - HANDOFF_LIFETIME:
+        return LaunchRefused(f"This link has expired. {where}", status_code=410)
+    return LaunchRefused(f"This link was already used; {where[0].lower()}{where[1:]}", status_code=410)
+
+
+def launch_handoff_create(*, user, course: Course, registration: LtiRegistration) -> str:
+    """The token for the arrival link a launch redirects to. Only its digest is stored."""
+    now = timezone.now()
+    LaunchHandoff.objects.filter(created_at__lt=now - HANDOFF_KEPT).delete()
+    token = secrets.token_urlsafe(32)
+    LaunchHandoff.objects.create(arrival_key=handoff_key(token), user=user, course=course, registration=registration,
+                                 created_at=now)
+    return token
+
+
+def launch_arrival(*, token: str, user) -> Arrival:
+    """The arrival link's one use. The launching browser follows the launch's redirect at
+    once, so it is the one that gets here first: with its session cookie it goes to the
+    course; without (third-party cookies blocked in the frame) its page gets the resume
+    secret. Anyone later holding the link, from history or a log, gets a refusal."""
+    now = timezone.now()
+    handoff = (LaunchHandoff.objects.select_related("course", "registration")
+               .filter(arrival_key=handoff_key(token)).first())
+    if handoff is None:
+        raise LaunchRefused("Docere does not know this link. Go back to your course in your LMS and open Docere "
+                            "again.", status_code=404)
+    resume_secret = "" if user.pk == handoff.user_id else secrets.token_urlsafe(32)
+    # One UPDATE claims the arrival: of two requests racing, only one sees a row change.
+    claimed = LaunchHandoff.objects.filter(pk=handoff.pk, arrived_at__isnull=True,
+                                           created_at__gt=now - HANDOFF_LIFETIME).update(
+        arrived_at=now, resume_key=handoff_key(resume_secret) if resume_secret else None)
+    if not claimed:
+        raise _handoff_refused(handoff, now=now)
+    return Arrival(course=handoff.course, resume_secret=resume_secret)
+
+
+def launch_resume(*, secret: str) -> LaunchHandoff:
+    """Redeem the secret the framed page posted to a new tab, once: the handoff whose user
+    the new tab signs in."""
+    now = timezone.now()
+    handoff = (LaunchHandoff.objects.select_related("user", "course", "registration")
+               .filter(resume_key=handoff_key(secret)).first() if secret else None)
+    if handoff is None:
+        raise LaunchRefused("This link cannot sign you in. Go back to your course in your LMS and open Docere "
+                            "again.", status_code=403)
+    claimed = LaunchHandoff.objects.filter(pk=handoff.pk, resumed_at__isnull=True,
+                                           created_at__gt=now - HANDOFF_LIFETIME).update(resumed_at=now)
+    if not claimed:
+        raise _handoff_refused(handoff, now=now)
+    if not handoff.user.is_active or handoff.user.is_staff or handoff.user.is_superuser:
+        raise LaunchRefused("This Docere account cannot be opened from an LMS.", status_code=403)
+    return handoff
 
 
 def _grade_link_record(*, enrollment: Enrollment, registration: LtiRegistration, claims: dict) -> None:

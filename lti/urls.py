@@ -8,7 +8,9 @@ urlpatterns = [
     path("login/", views.oidc_login, name="login"),
     path("login/<uuid:registration_uuid>/", views.oidc_login, name="login_for_registration"),
     path("launch/", views.launch, name="launch"),
-    path("arrived/<str:resume>/", views.arrived, name="arrived"),
-    path("resume/<str:resume>/", views.resume, name="resume"),
+    path("arrived/<str:token>/", views.arrived, name="arrived"),
+    path("resume/", views.resume, name="resume"),
+    # No sign-in link exists; an arrival link with "arrived" swapped for "resume" gets a refusal page.
+    path("resume/<str:token>/", views.resume, name="resume_refused"),
     path("deep-link/", views.deep_link, name="deep_link"),
 ]

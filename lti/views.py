@@ -2,21 +2,18 @@
 the cookie fallback. Every refusal is a page that says what happened, never a 500."""
 
 import logging
-import secrets
 
-from django.contrib.auth import get_user_model, login
-from django.core import signing
-from django.core.cache import cache
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key, LtiRegistration
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.models import Course, CourseStatus
-from lti import launches, services
+from lti import launches, selectors, services
 from lti.framing import (
     EMBED_SESSION_KEY,
     allow_form_posts_to,
@@ -26,8 +23,6 @@ from lti.framing import (
 from lti.models import frame_origins_for, origin_of
 
 logger = logging.getLogger(__name__)
-RESUME_SALT = "lti-resume"
-RESUME_MAX_AGE_SECONDS = 300
 # What a malformed launch message raises inside pylti1p3 and django-lti besides LtiException.
 MALFORMED = (LtiException, OIDCException, KeyError, TypeError, ValueError, AttributeError)
 
@@ -107,41 +102,53 @@ def launch(request: HttpRequest) -> HttpResponse:
                                   "Try opening Docere again from your course.")
     login(request, recorded.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[EMBED_SESSION_KEY] = frame_origins_for(registration)
-    resume = signing.dumps({"user": recorded.user.pk, "course": recorded.course.slug, "once": secrets.token_hex(8)},
-                           salt=RESUME_SALT)
-    return redirect("lti:arrived", resume=resume)
+    token = services.launch_handoff_create(user=recorded.user, course=recorded.course, registration=registration)
+    return redirect("lti:arrived", token=token)
 
 
+@never_cache
 @require_GET
-def arrived(request: HttpRequest, resume: str) -> HttpResponse:
-    """First page after a launch. If the session cookie came back, go to the course; if
-    the browser blocked it inside the frame, offer to continue in a new tab."""
+def arrived(request: HttpRequest, token: str) -> HttpResponse:
+    """First page after a launch, good once. If the session cookie came back, go to the
+    course; if the browser blocked it inside the frame, offer to continue in a new tab."""
     try:
-        data = signing.loads(resume, salt=RESUME_SALT, max_age=RESUME_MAX_AGE_SECONDS)
-    except signing.BadSignature:
-        return lti_error(request, "This link has expired. Open Docere again from your course in the LMS.")
-    course_url = reverse("courses:detail", args=[data["course"]])
-    if request.user.is_authenticated and request.user.pk == data["user"]:
-        return redirect(course_url)
-    resume_url = reverse("lti:resume", kwargs={"resume": resume})
-    response = render(request, "lti/new_tab.html", {"resume_url": resume_url})
+        arrival = services.launch_arrival(token=token, user=request.user)
+    except services.LaunchRefused as refusal:
+        return lti_error(request, refusal.message, status=refusal.status_code)
+    if not arrival.resume_secret:
+        return redirect("courses:detail", arrival.course.slug)
+    # The secret goes in a form field, never a URL: it stays out of history, logs and
+    # Referer, so only this framed page — in the browser that launched — can open the tab.
+    response = render(request, "lti/new_tab.html", {"resume_secret": arrival.resume_secret})
     return allow_framing_by(response, registered_platform_origins())
 
 
-@require_GET
-def resume(request: HttpRequest, resume: str) -> HttpResponse:
-    """The new-tab fallback: a short-lived, single-use link that signs the learner in."""
+@never_cache
+@csrf_exempt  # the framed page's CSRF cookie is as blocked as its session cookie; the one-use secret stands in
+@require_http_methods(["GET", "POST"])
+def resume(request: HttpRequest, token: str = "") -> HttpResponse:
+    """The new tab opened by the framed page's form: redeems the posted secret, once, and
+    signs its learner in. An address alone (a GET, or an old arrival token) signs nobody in."""
+    if request.method == "GET":
+        handoff = selectors.handoff_for_arrival_token(token=token) if token else None
+        where = f"go back to your course in {services.platform_name(handoff)} and open Docere again."
+        message = (f"This link was already used or was opened in another browser; {where}" if handoff else
+                   f"This link cannot sign you in; {where}")
+        return lti_error(request, message, status=403)
+    if request.headers.get("Origin", _own_origin(request)) != _own_origin(request):
+        # Another site posting a secret it holds would sign this visitor in as someone else.
+        return lti_error(request, "Docere refused a sign-in sent from another site. Go back to your course in your "
+                                  "LMS and open Docere again.", status=403)
     try:
-        data = signing.loads(resume, salt=RESUME_SALT, max_age=RESUME_MAX_AGE_SECONDS)
-    except signing.BadSignature:
-        return lti_error(request, "This link has expired. Open Docere again from your course in the LMS.")
-    if not cache.add(f"lti-resume-used:{data['once']}", 1, timeout=RESUME_MAX_AGE_SECONDS * 2):
-        return lti_error(request, "This link has already been used. Open Docere again from your course in the LMS.")
-    user = get_user_model().objects.filter(pk=data["user"], is_active=True, is_staff=False).first()
-    if user is None:
-        return lti_error(request, "This Docere account cannot be opened from the LMS.", status=403)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect("courses:detail", data["course"])
+        handoff = services.launch_resume(secret=request.POST.get("secret", ""))
+    except services.LaunchRefused as refusal:
+        return lti_error(request, refusal.message, status=refusal.status_code)
+    login(request, handoff.user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("courses:detail", handoff.course.slug)
+
+
+def _own_origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
