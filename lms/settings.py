@@ -266,6 +266,11 @@ CERTIFICATE_RETRY_BASE_SECONDS = env.CERTIFICATE_RETRY_BASE_SECONDS
 CERTIFICATE_SIGNATORY_NAME = env.CERTIFICATE_SIGNATORY_NAME
 CERTIFICATE_SIGNATORY_TITLE = env.CERTIFICATE_SIGNATORY_TITLE
 CELERY_TIMEZONE = TIME_ZONE
+# Temporary files of renders and exports whose worker was killed mid-write.
+CELERY_BEAT_SCHEDULE["sweep-stale-certificate-temporary-files"] = {
+    "task": "certificates.sweep_temporary_files",
+    "schedule": 600.0,
+}
 
 # Called with enrollment=… inside the transaction that records a passed post-test.
 POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
