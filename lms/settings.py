@@ -50,11 +50,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.SignedInResponsesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionIdleTimeoutMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
@@ -276,6 +278,8 @@ CELERY_BEAT_SCHEDULE["sweep-stale-certificate-temporary-files"] = {
 POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+# Staff sessions also end after this long without a request (accounts.middleware).
+STAFF_SESSION_IDLE_MINUTES = env.STAFF_SESSION_IDLE_MINUTES
 # Every signed-in page reads the session: from the shared cache, with the database behind it
 # so a cache flush signs no one out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
