@@ -49,6 +49,19 @@ STAFF_LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
 STAFF_ACTIVITY_WRITE_INTERVAL_SECONDS = 60
 
 
+def is_staff(user) -> bool:
+    return user.is_staff or user.is_superuser
+
+
+def start_staff_idle_clock(sender, request, user, **kwargs) -> None:
+    """Connected to user_logged_in (accounts.apps). Every sign-in passes through Django's
+    login(): allauth's form, the admin login, an LTI launch, a test's force_login. It saves the
+    session anyway, so the idle clock starts at no cost; otherwise the first page afterwards
+    would pay a session write of its own."""
+    if is_staff(user) and getattr(request, "session", None) is not None:
+        request.session[STAFF_LAST_ACTIVITY_SESSION_KEY] = timezone.now().timestamp()
+
+
 class StaffSessionIdleTimeoutMiddleware:
     """Staff are signed out after STAFF_SESSION_IDLE_MINUTES without a request (ASVS 3.3.2):
     an administrator's unattended browser opens every learner's personal data. Learners keep
@@ -59,11 +72,12 @@ class StaffSessionIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and (user.is_staff or user.is_superuser):
+        if user.is_authenticated and is_staff(user):
             now = timezone.now().timestamp()
             last_activity = request.session.get(STAFF_LAST_ACTIVITY_SESSION_KEY)
             if last_activity is not None and now - last_activity > settings.STAFF_SESSION_IDLE_MINUTES * 60:
                 return self.sign_out(request)
+            # None: a session signed in before the idle timeout existed, or before becoming staff.
             if last_activity is None or now - last_activity >= STAFF_ACTIVITY_WRITE_INTERVAL_SECONDS:
                 request.session[STAFF_LAST_ACTIVITY_SESSION_KEY] = now
         return self.get_response(request)
