@@ -19,6 +19,11 @@ TEST_VAR_DIR := $(CURDIR)/var/test
 
 .PHONY: run test setup system-packages migrate demo lint check-deploy bench-load bench-smoke clean
 
+# Docere runs with DEBUG off unless told otherwise; the development targets turn it on (the
+# development secret key, local hosts, plain HTTP, the demo accounts), for themselves and the
+# processes they start. A DEBUG already in the environment wins: with DEBUG=0, seed_demo refuses.
+run migrate demo: export DEBUG ?= 1
+
 # honcho hands each process a PORT of its own (web 8000, worker 8100, …), so the site URL is
 # fixed here, once, for all three.
 run: setup migrate demo

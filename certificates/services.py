@@ -4,6 +4,7 @@ in one transaction, with its event recorded; the render task is queued on commit
 import logging
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
+from certificates.exports import EXPORT_DIR
 from certificates.models import (
     Certificate,
     CertificateBatch,
@@ -22,6 +24,7 @@ from certificates.models import (
     CreditClaim,
     CreditType,
 )
+from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
 from courses.models import Course, Enrollment
 
@@ -242,6 +245,30 @@ def certificates_sweep(*, now=None) -> int:
         queue_render(certificate_id)
         count += 1
     return count
+
+
+# A worker killed while writing a PDF or a ZIP (out of memory, a redeploy) leaves its
+# temporary file behind; the retry writes a new one. A file still being written is younger
+# than the longest task's hard time limit (30 minutes, exports), so an hour is safely stale.
+TEMPORARY_FILE_STALE_AFTER = timedelta(hours=1)
+
+
+def certificate_temporary_files_sweep(*, now=None) -> int:
+    """Delete the temporary files that killed renders and exports left in private storage."""
+    cutoff = (now or timezone.now()) - TEMPORARY_FILE_STALE_AFTER
+    removed = 0
+    for folder in (CERTIFICATE_DIR, EXPORT_DIR):
+        # Only the names store_pdf and export_build give their temporary files: ".<name>.<random>.tmp".
+        for temporary in (Path(settings.MEDIA_ROOT) / folder).glob(".*.tmp"):
+            try:
+                if temporary.stat().st_mtime < cutoff.timestamp():
+                    temporary.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue  # another sweeper, or the writer's own clean-up, got there first
+    if removed:
+        logger.info("Removed %s stale temporary certificate file(s)", removed)
+    return removed
 
 
 # --- Administration: actions over many certificates, and the batch jobs behind them.

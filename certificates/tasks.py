@@ -58,6 +58,11 @@ def sweep_stuck_certificates() -> int:
     return services.certificates_sweep()
 
 
+@shared_task(name="certificates.sweep_temporary_files")
+def sweep_temporary_files() -> int:
+    return services.certificate_temporary_files_sweep()
+
+
 # Building a ZIP of thousands of PDFs outlasts the default five-minute limit; the hard limit
 # stays under the Redis broker's one-hour visibility timeout, so a running export is never
 # handed to a second worker while the first is still writing.

@@ -1,8 +1,10 @@
 """Every environment variable Docere reads, read once, typed, in one place.
 
-The defaults make `make run` work on a fresh clone with nothing set: SQLite under
-`var/`, Celery's filesystem broker under `var/broker/`, email printed to the console.
-Production sets DEBUG=0 and must then provide SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
+With nothing set, Docere runs as production does (DEBUG off) and must then be given
+SECRET_KEY, ALLOWED_HOSTS and SITE_URL. `make run` (and the test suite) set DEBUG=1, which
+supplies development values for those; either way the rest defaults to what suits a fresh
+clone: SQLite under `var/`, Celery's filesystem broker under `var/broker/`, email printed to
+the console.
 """
 
 from pathlib import Path
@@ -13,7 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 _env = environ.Env()
 
-DEBUG: bool = _env.bool("DEBUG", default=True)
+# Off unless asked for: a deployment that forgets to set it must not show tracebacks,
+# skip HTTPS or sign with the development key. `make run` turns it on.
+DEBUG: bool = _env.bool("DEBUG", default=False)
 
 # VAR_DIR holds everything the running site writes: the SQLite database, the
 # filesystem broker, the file cache and private media. `make test` points it at its
@@ -73,25 +77,46 @@ CERTIFICATE_SIGNATORY_TITLE: str = _env.str("CERTIFICATE_SIGNATORY_TITLE",
                                             default="Director of Continuing Medical Education").strip()
 LOG_LEVEL: str = _env.str("LOG_LEVEL", default="INFO")
 
+# A staff session (the admin, the reports: every learner's personal data) ends after this
+# many minutes without a request; learners' sessions keep SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_MINUTES: int = _env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+if STAFF_SESSION_IDLE_MINUTES < 1:
+    raise environ.ImproperlyConfigured(
+        f"STAFF_SESSION_IDLE_MINUTES must be at least 1 (got {STAFF_SESSION_IDLE_MINUTES})."
+    )
+
+
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+
+
+def _sqlite_options() -> dict:
+    """How every SQLite database is opened, the embedded one or one named by DATABASE_URL."""
+    return {
+        # WAL lets the web process read while the worker writes; IMMEDIATE takes the
+        # write lock up front so two writers queue instead of failing to upgrade.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
 
 def database_config() -> dict:
-    """The default database: PostgreSQL from DATABASE_URL, else SQLite in WAL mode."""
+    """The default database: the one DATABASE_URL names (PostgreSQL in production), else
+    SQLite in WAL mode under VAR_DIR."""
     if DATABASE_URL:
         config = environ.Env.db_url_config(DATABASE_URL)
         # Persistent connections: a one-query view went from ~270 to ~1,900 req/s here.
         config["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"] == SQLITE_ENGINE:
+            # Without these, two learners submitting at once got "database is locked".
+            # Options written in the URL's query string still win.
+            config["OPTIONS"] = {**_sqlite_options(), **config.get("OPTIONS", {})}
         return config
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         "NAME": str(VAR_DIR / "db.sqlite3"),
-        "OPTIONS": {
-            # WAL lets the web process read while the worker writes; IMMEDIATE takes the
-            # write lock up front so two writers queue instead of failing to upgrade.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
+        "OPTIONS": _sqlite_options(),
         "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
     }
 

@@ -50,11 +50,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.SignedInResponsesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionIdleTimeoutMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
@@ -275,11 +277,18 @@ CERTIFICATE_RETRY_BASE_SECONDS = env.CERTIFICATE_RETRY_BASE_SECONDS
 CERTIFICATE_SIGNATORY_NAME = env.CERTIFICATE_SIGNATORY_NAME
 CERTIFICATE_SIGNATORY_TITLE = env.CERTIFICATE_SIGNATORY_TITLE
 CELERY_TIMEZONE = TIME_ZONE
+# Temporary files of renders and exports whose worker was killed mid-write.
+CELERY_BEAT_SCHEDULE["sweep-stale-certificate-temporary-files"] = {
+    "task": "certificates.sweep_temporary_files",
+    "schedule": 600.0,
+}
 
 # Called with enrollment=… inside the transaction that records a passed post-test.
 POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+# Staff sessions also end after this long without a request (accounts.middleware).
+STAFF_SESSION_IDLE_MINUTES = env.STAFF_SESSION_IDLE_MINUTES
 # Every signed-in page reads the session: from the shared cache, with the database behind it
 # so a cache flush signs no one out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

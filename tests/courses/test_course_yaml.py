@@ -434,7 +434,9 @@ def test_course_import_command_exits_non_zero_on_a_broken_file(tmp_path):
 
     result = subprocess.run(  # a real process, to see the exit code a shell script would see
         [sys.executable, "manage.py", "course_import", str(path)], cwd=django_settings.BASE_DIR,
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path)}, timeout=60,
+        capture_output=True, text=True, timeout=60,
+        # A developer's shell: DEBUG=1 stands in for the production secrets (DEBUG is off unless set).
+        env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "DEBUG": "1"},
     )
 
     assert result.returncode == 1

@@ -47,8 +47,9 @@ def make_run(tmp_path):
     port = _free_port()
     environment = {
         name: value for name, value in os.environ.items()
-        # What the test run sets for itself is not what a newcomer's shell has.
-        if name not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        # What the test run sets for itself is not what a newcomer's shell has: no DEBUG
+        # either, so this also shows that `make run` turns DEBUG on by itself.
+        if name not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
         and not name.startswith("MAKE")
     }
     environment["VAR_DIR"] = str(tmp_path / "var")
