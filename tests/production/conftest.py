@@ -69,6 +69,8 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        if self.running:
+            return
         log = open(self.folder / "redis.log", "a")  # noqa: SIM115 — the server writes to it until stopped
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
