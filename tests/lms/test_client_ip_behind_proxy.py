@@ -5,6 +5,7 @@ configuration docs/operations.md prescribes. Visitors connect from different loo
 addresses, so nginx sees each one as a different client, as it would on the internet.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ import yaml
 from django.conf import settings as project_settings
 
 from tests.factories import PASSWORD, UserFactory
-from tests.nginx import Visitor, running_nginx
+from tests.nginx import TEMPLATE, Visitor, running_nginx
 
 ROOT = Path(project_settings.BASE_DIR)
 
@@ -73,8 +74,13 @@ def test_one_visitor_over_the_verification_limit_leaves_others_able_to_verify(pr
     assert "No certificate with this code has been issued" in page
 
 
-
 def test_the_compose_stack_trusts_its_one_proxy_and_is_reached_only_through_it():
     assert "\nTRUSTED_PROXY_COUNT=1\n" in (ROOT / ".env.example").read_text()
     web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
     assert all(str(port).startswith("127.0.0.1:") for port in web["ports"])
+
+
+def test_the_operations_guide_shows_the_nginx_configuration_the_tests_run():
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    shown = re.findall(r"```nginx\n(.*?)```", guide, re.DOTALL)
+    assert shown == [TEMPLATE.read_text()]
