@@ -33,7 +33,8 @@ from tests.nginx import Proxy, free_port, running_nginx, wait_for_port
 ROOT = Path(project_settings.BASE_DIR)
 BIN = Path(sys.executable).parent
 REDIS_SERVER = "/usr/bin/redis-server"
-SCRATCH_DATABASE = "docere_production_check"
+# One per run, so two runs on the same PostgreSQL server (two checkouts) never drop each other's.
+SCRATCH_DATABASE = f"docere_production_check_{os.getpid()}"
 DEMO_COURSE = ROOT / "courses" / "demo" / "bias-in-assessment-and-feedback.yaml"
 SIGNATORY = "Dr. Imani Castellanos-Reyes"
 JOURNEY_LEARNER = "journey@example.org"
