@@ -17,7 +17,7 @@ APT_TEST_PACKAGES := chromium redis-server nginx
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
 
-.PHONY: run test setup system-packages migrate demo lint check-deploy bench-load bench-smoke clean
+.PHONY: run test test-production setup system-packages migrate demo lint check-deploy bench-load bench-smoke clean
 
 # Docere runs with DEBUG off unless told otherwise; the development targets turn it on (the
 # development secret key, local hosts, plain HTTP, the demo accounts), for themselves and the
@@ -38,7 +38,16 @@ run: setup migrate demo
 test: setup $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_TEST_PACKAGES)"
 	$(BIN)/ruff check .
-	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/pytest
+	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/pytest -m "not production"
+
+# The production stack (tests/production): gunicorn behind Debian's nginx configured by
+# deploy/nginx/docere.conf.template (TLS with a throw-away certificate), DEBUG off, PostgreSQL,
+# a Redis server of its own, a Celery worker and beat; then the learner journey in Chromium, the
+# rate and body limits through the proxy, and the Redis outage drill. It needs the PostgreSQL
+# server DATABASE_URL names (it works in a scratch database, dropped afterwards). .ci/run runs it.
+test-production: setup $(VENV)/.dev-installed
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_TEST_PACKAGES)"
+	VAR_DIR=$(CURDIR)/var/production $(BIN)/pytest tests/production -m production
 
 setup: system-packages $(VENV)/.installed
 
