@@ -92,3 +92,17 @@ def test_learners_keep_working_and_claiming_while_redis_is_down_and_the_certific
     certificate = reliability.wait_for_status(certificate, {CertificateStatus.READY}, timeout=60)
     reliability.assert_stored_pdf_matches(certificate)
     assert learner.get(reverse("certificates:download", args=[certificate.code])).status_code == 200
+
+
+def test_sign_in_attempts_are_still_limited_while_redis_is_down(private_redis, cache_is_private_redis):
+    learner = ProfileFactory().user
+    private_redis.stop()
+    browser = Client()
+    pages = [browser.post(reverse("account_login"), {"login": learner.email, "password": "not-the-password"}
+                          ).content.decode() for _ in range(6)]
+    # Five wrong passwords for one address lock it (ACCOUNT_RATE_LIMITS), counted in this
+    # process while the shared counter is unreachable.
+    assert not any("Too many failed login attempts" in page for page in pages[:5])
+    assert "Too many failed login attempts" in pages[5]
+    locked = browser.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
+    assert locked.status_code == 200 and "Too many failed login attempts" in locked.content.decode()
