@@ -62,7 +62,8 @@ class DegradingRedisCache(ReusingRedisCache):
             "TIMEOUT": params.get("TIMEOUT", 300),
             "KEY_PREFIX": self.key_prefix,
             "VERSION": self.version,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            # Module pages are tens of kilobytes: this bounds the stand-in to a few megabytes.
+            "OPTIONS": {"MAX_ENTRIES": 500},
         })
 
     def ping(self) -> None:
