@@ -72,6 +72,7 @@ class DegradingRedisCache(ReusingRedisCache):
             self._cache.get_client(write=True).ping()
         except UNAVAILABLE as error:
             raise ConnectionError(f"Redis (the shared cache) does not answer: {error}") from error
+        self._note_recovery()
 
     def _call(self, name: str, *args, **kwargs):
         if time.monotonic() >= _retry_redis_at.get(self._outage_key, 0.0):
