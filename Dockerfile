@@ -15,11 +15,18 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 
-# collectstatic needs settings that load; these values exist only during the build.
-RUN DEBUG=0 SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=build SITE_URL=https://build python manage.py collectstatic --noinput
+# collectstatic needs settings that load; these values, and the throw-away signing key,
+# exist only during the build.
+RUN python -m badges.keygen /tmp/build-only-key.pem \
+ && DEBUG=0 SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=build SITE_URL=https://build OPEN_BADGES_SIGNING_KEY_FILES=/tmp/build-only-key.pem \
+    python manage.py collectstatic --noinput \
+ && rm /tmp/build-only-key.pem
 
-RUN useradd --system --home /app docere && mkdir -p /var/lib/docere && chown docere /var/lib/docere
+# The folders the named volumes are mounted on exist, owned by docere: a new volume takes
+# their owner, so the `keys` service can write the key and the worker its PDFs.
+RUN useradd --system --home /app docere && mkdir -p /var/lib/docere/keys /var/lib/docere/media \
+ && chown -R docere /var/lib/docere
 USER docere
 EXPOSE 8000
 CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -87,10 +87,13 @@ demo: migrate
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
+# Production settings need a signing key file: a throw-away one, in a folder removed afterwards.
 check-deploy: setup
+	@key_dir=$$(mktemp -d) && $(BIN)/python -m badges.keygen $$key_dir/open-badges.pem >/dev/null && \
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-value-for-the-check \
 	  ALLOWED_HOSTS=docere.example.org SITE_URL=https://docere.example.org \
-	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  OPEN_BADGES_SIGNING_KEY_FILES=$$key_dir/open-badges.pem \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING; status=$$?; rm -rf "$$key_dir"; exit $$status
 
 # The load benchmark of docs/benchmarks.md, on the PostgreSQL and Redis that DATABASE_URL and
 # REDIS_URL name (it works in a scratch database and Redis index of its own).

@@ -1,12 +1,12 @@
 """Docere's Open Badges signing keys.
 
 Keys come from the environment (OPEN_BADGES_SIGNING_KEY_FILES, first one signs) or, for
-`make run`, from files Docere generates under VAR_DIR (newest signs). Every key stays
-published at its `kid` URL, so a credential signed before a rotation keeps verifying.
+`make run` only, from files Docere generates under VAR_DIR (newest signs): production
+refuses to start without key files (lms/env.py). Every key stays published at its `kid`
+URL, so a credential signed before a rotation keeps verifying.
 """
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jwcrypto.jwk import JWK
 
-RSA_KEY_BITS = 2048
+from badges import keygen
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,7 @@ def generate_key_file(directory: Path) -> Path:
     """Write a new RSA key where the generated keys live; its name sorts after every older one."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / (timezone.now().strftime("%Y%m%dT%H%M%S%fZ") + ".pem")
-    pem = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    temporary = path.with_suffix(".tmp")
-    # Private from the first byte (0600), and renamed into place whole.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    temporary.replace(path)
+    keygen.write_new_key(path)
     return path
 
 

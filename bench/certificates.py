@@ -32,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from badges.keygen import ensure_key_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCRATCH_DATABASE = "docere_bench"
 WORKER_CONCURRENCY = 2
@@ -93,7 +95,10 @@ def prepare_scratch(*, redis_db: int) -> Scratch:
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
+        # Production (DEBUG off) signs credentials only with a key file it is given.
+        "OPEN_BADGES_SIGNING_KEY_FILES": str(scratch.var_dir / "keys" / "open-badges.pem"),
     })
+    ensure_key_file(Path(os.environ["OPEN_BADGES_SIGNING_KEY_FILES"]))
     if redis_url:
         scratch.redis_url = urlsplit(redis_url)._replace(path=f"/{redis_db}").geturl()
         if redis.Redis.from_url(scratch.redis_url).dbsize():

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from badges.keygen import ensure_key_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCRATCH_DATABASE = "docere_bench_load"
 SCRATCH_REDIS_DB = 13
@@ -68,7 +70,15 @@ def scratch_environment(var_dir: Path) -> dict[str, str]:
         "STATIC_ROOT": str(var_dir / "static"),
         # Production (DEBUG off) has no demo signatory, and a course without one cannot be published.
         "CERTIFICATE_SIGNATORY_NAME": "Bench Signatory, MD",
+        # Nor does it generate credential signing keys: it is given one.
+        "OPEN_BADGES_SIGNING_KEY_FILES": str(bench_signing_key(var_dir)),
     }
+
+
+def bench_signing_key(var_dir: Path) -> Path:
+    path = var_dir / "keys" / "open-badges.pem"
+    ensure_key_file(path)
+    return path
 
 
 def recreate_database(env: dict[str, str], *, drop_only: bool = False) -> None:

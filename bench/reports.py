@@ -30,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+from badges.keygen import ensure_key_file
 from bench.generate_dataset import BASE_DIR, FULL, SMOKE, DataSet, create, default_server, drop, use_scratch_database
 
 TARGET_SECONDS = 1.0
@@ -54,7 +55,10 @@ def prepare_environment(data_set: DataSet) -> None:
         "SITE_URL": "https://bench.example", "SECURE_SSL_REDIRECT": "0", "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING", "STATIC_ROOT": str(data_set.var_dir / "static"),
         "MEDIA_ROOT": str(data_set.var_dir / "media"),
+        # Production (DEBUG off) signs credentials only with a key file it is given.
+        "OPEN_BADGES_SIGNING_KEY_FILES": str(data_set.var_dir / "keys" / "open-badges.pem"),
     })
+    ensure_key_file(Path(os.environ["OPEN_BADGES_SIGNING_KEY_FILES"]))
 
 
 def start_django(server: str, data_set: DataSet) -> None:

@@ -1,12 +1,13 @@
 """Every environment variable Docere reads, read once, typed, in one place.
 
 With nothing set, Docere runs as production does (DEBUG off) and must then be given
-SECRET_KEY, ALLOWED_HOSTS and SITE_URL. `make run` (and the test suite) set DEBUG=1, which
-supplies development values for those; either way the rest defaults to what suits a fresh
-clone: SQLite under `var/`, Celery's filesystem broker under `var/broker/`, email printed to
-the console.
+SECRET_KEY, ALLOWED_HOSTS, SITE_URL and OPEN_BADGES_SIGNING_KEY_FILES. `make run` (and the test
+suite) set DEBUG=1, which supplies development values for those; either way the rest defaults
+to what suits a fresh clone: SQLite under `var/`, Celery's filesystem broker under `var/broker/`,
+email printed to the console.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -135,6 +136,23 @@ def email_config() -> dict:
 OPEN_BADGES_SIGNING_KEY_FILES: list[Path] = [
     Path(path).resolve() for path in _env.list("OPEN_BADGES_SIGNING_KEY_FILES", default=[])
 ]
+# Production must not generate keys: a container's VAR_DIR is lost at every redeploy (and
+# web, worker and beat would each make their own), and every credential issued until then
+# would stop verifying. So every process refuses to start without a key file it can read.
+if not DEBUG and not OPEN_BADGES_SIGNING_KEY_FILES:
+    raise environ.ImproperlyConfigured(
+        "OPEN_BADGES_SIGNING_KEY_FILES must be set when DEBUG is off (production): the path of a private key "
+        "kept across redeploys and shared by web, worker and beat. Create one once with: "
+        "python -m badges.keygen /var/lib/docere/keys/open-badges.pem"
+    )
+if not DEBUG:
+    for _key_file in OPEN_BADGES_SIGNING_KEY_FILES:
+        if not _key_file.is_file() or not os.access(_key_file, os.R_OK):
+            raise environ.ImproperlyConfigured(
+                f"OPEN_BADGES_SIGNING_KEY_FILES names {_key_file}, which is not a file this process can read. "
+                "Mount the volume or secret that holds it (the compose stack's `keys` volume), or create it "
+                f"once with: python -m badges.keygen {_key_file}"
+            )
 OPEN_BADGES_GENERATED_KEY_DIR: Path = VAR_DIR / "keys" / "open-badges"
 OPEN_BADGES_ISSUER_NAME: str = _env.str("OPEN_BADGES_ISSUER_NAME", default="Docere Faculty Development")
 

@@ -19,6 +19,9 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    # The shared cache carries on in process memory while Redis is away; readiness asks Redis.
+    if hasattr(cache, "ping"):
+        cache.ping()
     cache.set("readyz", "ok", timeout=10)
     if cache.get("readyz") != "ok":
         raise RuntimeError("cache did not return what was written")
@@ -31,8 +34,12 @@ def _check_broker() -> None:
         transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         connect_timeout=2,
     ) as broker:
-        broker.ensure_connection(max_retries=1, timeout=2)
-        broker.default_channel  # noqa: B018 — opening a channel proves the transport answers
+        try:
+            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.default_channel  # noqa: B018 — opening a channel proves the transport answers
+        except Exception as error:
+            # Say which transport: on the compose stack the broker and the cache are one Redis.
+            raise ConnectionError(f"the Celery broker ({broker.transport_cls}) does not answer: {error}") from error
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}

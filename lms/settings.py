@@ -84,13 +84,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # One cache for every process: allauth's rate limits live here, so a per-process
-# memory cache would let each gunicorn worker count failures on its own.
+# memory cache would let each gunicorn worker count failures on its own. While Redis is
+# away the cache degrades to each process's memory instead of failing the page (lms/cache.py).
 if env.REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "lms.cache.ReusingRedisCache",
+            "BACKEND": "lms.cache.DegradingRedisCache",
             "LOCATION": env.REDIS_URL,
             "KEY_PREFIX": "docere",
+            # A Redis that stopped answering costs a page at most this, then is skipped for a while.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -289,9 +292,10 @@ POST_TEST_PASSED_HANDLERS = ["lti.services.post_test_passed"]
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 # Staff sessions also end after this long without a request (accounts.middleware).
 STAFF_SESSION_IDLE_MINUTES = env.STAFF_SESSION_IDLE_MINUTES
-# Every signed-in page reads the session: from the shared cache, with the database behind it
-# so a cache flush signs no one out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone (one primary-key read per signed-in page). Kept in
+# Redis as well (`cached_db`), a sign-out or a new session key written while Redis was away
+# would leave the old session in the cache, valid again once Redis returned.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from badges.keygen import ensure_key_file
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,8 +29,12 @@ PRODUCTION_ENV = {
 }
 
 
-def test_deploy_check_is_clean_under_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+def test_deploy_check_is_clean_under_production_settings(tmp_path):
+    # Production signs credentials only with a key file it is given (tests/badges/test_keys_production.py).
+    key_file = tmp_path / "open-badges.pem"
+    ensure_key_file(key_file)
+    env = {**PRODUCTION_ENV, "OPEN_BADGES_SIGNING_KEY_FILES": str(key_file)}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
