@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from badges.keygen import ensure_key_file
+
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION_HOST = {
     "SECRET_KEY": "y" * 20 + "-a-production-like-secret-key-with-enough-entropy-9876543210",
@@ -39,8 +41,10 @@ def _last_line(output: str) -> str:
 
 
 def test_without_debug_set_docere_passes_the_deployment_checklist(tmp_path):
+    key_file = tmp_path / "open-badges.pem"
+    ensure_key_file(key_file)
     result = _manage("check", "--deploy", "--fail-level", "WARNING",
-                     environment=_environment(tmp_path, **PRODUCTION_HOST))
+                     environment=_environment(tmp_path, **PRODUCTION_HOST, OPEN_BADGES_SIGNING_KEY_FILES=str(key_file)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
