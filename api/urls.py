@@ -7,12 +7,16 @@ app_name = "api"
 
 _patterns, _app_name, _namespace = api.urls
 for _pattern in _patterns:
+    if _pattern.name == "api-root":
+        # django-ninja's root only names the prefix and raises an HTML 404; API clients get JSON.
+        _pattern.callback = views.not_found
     # The OpenAPI document is public and fetched often; only endpoint calls are logged.
-    if _pattern.name != "openapi-json":
+    elif _pattern.name != "openapi-json":
         _pattern.callback = views.logs_calls(_pattern.callback)
 
 urlpatterns = [
     path("v1/docs/", views.docs, name="docs"),
     path("v1/", (_patterns, _app_name, _namespace)),
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
+    # Any character, line breaks included: an encoded newline in the address still gets JSON.
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]

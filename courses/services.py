@@ -29,6 +29,7 @@ from courses.models import (
     Quiz,
 )
 from courses.progress import all_modules_complete, course_progress_for
+from lms.nul import has_nul
 
 # Network and clock slack before a timed attempt counts as late.
 LATE_GRACE = timedelta(seconds=30)
@@ -238,6 +239,9 @@ def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -
         else:
             if not raw and item.is_required:
                 problems[item.id] = "Please answer this question."
+                continue
+            if has_nul(raw):
+                problems[item.id] = "This answer contains a character that is not allowed (a NUL byte); remove it."
                 continue
             rows.append(EvaluationResponse(enrollment=enrollment, item=item, text=raw[:5000]))
     if problems:

@@ -13,6 +13,7 @@ from lti_tool.models import Key, LtiRegistration
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.models import Course, CourseStatus
+from lms.nul import params_have_nul
 from lti import launches, selectors, services
 from lti.framing import (
     EMBED_SESSION_KEY,
@@ -44,6 +45,9 @@ def jwks(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
+    if params_have_nul(params):
+        return lti_error(request, "The LMS sent a value Docere cannot read (it contains a NUL byte). "
+                                  "Try opening Docere again.")
     missing = [name for name in ("iss", "login_hint", "target_link_uri") if not params.get(name)]
     if missing:
         return lti_error(request, "The LMS did not send " + ", ".join(missing) + ". Try opening Docere again.")

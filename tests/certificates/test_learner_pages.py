@@ -109,6 +109,21 @@ def test_revoked_certificate_verifies_as_revoked_with_its_date(client, certifica
     assert "Revoked" in page and timezone.now().strftime("%B") in page
 
 
+def test_a_revoked_certificate_is_no_longer_offered_or_served_to_its_owner(client, physician, certificate,
+                                                                          admin_user):
+    _ready(certificate)
+    client.force_login(physician)
+    download = reverse("certificates:download", args=[certificate.code])
+    assert client.get(download).status_code == 200
+
+    services.certificate_revoke(certificate=certificate, actor=admin_user, reason="Issued in error")
+    assert client.get(download).status_code in (404, 410)
+    page = client.get(reverse("certificates:list")).content.decode()
+    assert "Revoked" in page
+    assert download not in page and "Download PDF" not in page
+    assert reverse("badges:credential_download", args=[certificate.code]) not in page
+
+
 def test_unknown_or_unissued_codes_are_404(client, certificate):
     assert client.get("/verify/ZZZZZZZZZZ/").status_code == 404
     assert client.get(reverse("certificates:verify", args=[certificate.code])).status_code == 404  # still pending

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from courses import services
-from courses.models import Course, Module, Option, Question
-from tests.courses.conftest import add_single_question, build_course
+from courses.models import Course, Module, Option, Question, QuizKind
+from tests.courses.conftest import add_single_question, build_course, complete_modules, correct_answers, wrong_answers
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,27 @@ def test_learners_at_different_points_see_their_own_progress(course):
     assert "You completed this module" in page and "Mark complete and continue" not in page
     assert "(complete)" in page
     assert "Mark complete and continue" in _page(behind, course)
+
+
+def _learner_after_the_post_test(course, email: str, *, passed: bool) -> Client:
+    user = UserFactory(email=email)
+    enrollment = services.enrollment_create(user=user, course=course)
+    complete_modules(enrollment)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=course.quizzes.get(kind=QuizKind.POST_TEST))
+    services.attempt_submit(attempt=attempt, answers=(correct_answers if passed else wrong_answers)(attempt))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_learner_who_passed_is_never_shown_to_one_who_did_not(course):
+    passed = _learner_after_the_post_test(course, "passed@example.org", passed=True)
+    failed = _learner_after_the_post_test(course, "failed@example.org", passed=False)
+    page = _page(passed, course)
+    assert "(passed)" in page and 'href="/courses/inclusive-rounds/evaluation/"' in page
+    # Same modules complete, same module open: only the post-test outcome differs.
+    page = _page(failed, course)
+    assert "(passed)" not in page and "(locked)" in page
 
 
 def test_staff_see_their_own_navigation_on_a_page_learners_share(course):

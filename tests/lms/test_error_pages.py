@@ -74,3 +74,16 @@ def test_the_error_page_renders_while_the_database_is_unreachable():
     # No django_db mark: every query in this test raises, as when the database is down.
     html = docere_page(Client(raise_request_exception=False).get("/test-needs-database/"), 500)
     assert "Something went wrong on our side" in html
+
+
+@pytest.mark.django_db
+def test_an_address_with_a_nul_byte_shows_docere_page_saying_why(client):
+    html = docere_page(client.get("/verify/A%00B/"), 400)
+    assert "<h1>Address not accepted</h1>" in html and "contains a character that is not allowed" in html
+
+
+@pytest.mark.django_db
+def test_a_request_django_refuses_as_suspicious_shows_docere_page(client, settings):
+    settings.ALLOWED_HOSTS = ["docere.example.org"]
+    html = docere_page(client.get("/", headers={"Host": "attacker.example"}), 400)
+    assert "<h1>Address not accepted</h1>" in html
