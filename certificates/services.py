@@ -160,7 +160,10 @@ def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
-            if generation != certificate.render_generation and path != certificate.pdf_path:
+            # A superseded generation's file is nobody's; a file of the current generation may
+            # be rewritten by the render that holds the lease now, so it stays.
+            is_orphan = generation != certificate.render_generation or certificate.status == CertificateStatus.REVOKED
+            if is_orphan and path != certificate.pdf_path:
                 transaction.on_commit(lambda: rendering.discard_pdf(path))
             return None
         previous_path = certificate.pdf_path

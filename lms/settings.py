@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from lms import env
 
@@ -281,6 +282,11 @@ CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS = 30
 CERTIFICATE_RENDER_TIME_LIMIT_SECONDS = 45
 CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = env.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS
 CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS = env.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS
+if CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS <= CERTIFICATE_RENDER_TIME_LIMIT_SECONDS:
+    # A shorter threshold would hand a render still running to a second worker.
+    raise ImproperlyConfigured(
+        f"CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS must exceed the render task's hard time limit "
+        f"({CERTIFICATE_RENDER_TIME_LIMIT_SECONDS} s); it is {CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS}.")
 CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS = env.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS
 # Certificates ready longer ago than this are never emailed by the sweeper: the learner has
 # long since found them, and rows from before the email was tracked are left alone.
