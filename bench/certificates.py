@@ -312,16 +312,16 @@ def compare_bare_and_pipeline(*, course, count: int, rounds: int) -> Comparison:
     sample = make_pending_certificates(min(20, count), course=course, tag="steps")
     for certificate_id in sample:
         started = time.perf_counter()
-        certificate = services.certificate_mark_rendering(certificate_id=certificate_id)
+        certificate = services.certificate_mark_rendering(certificate_id=certificate_id, generation=1, task_id="bench")
         taken = time.perf_counter()
         html = rendering.certificate_html(certificate)
         templated = time.perf_counter()
         pdf = rendering.html_to_pdf(html)
         converted = time.perf_counter()
-        stored = rendering.store_pdf(code=certificate.code, pdf=pdf)
+        stored = rendering.store_pdf(code=certificate.code, generation=1, pdf=pdf)
         written = time.perf_counter()
-        services.certificate_mark_ready(certificate_id=certificate_id, path=stored.path, size=stored.size,
-                                        sha256=stored.sha256)
+        services.certificate_mark_ready(certificate_id=certificate_id, generation=1, task_id="bench",
+                                        path=stored.path, size=stored.size, sha256=stored.sha256)
         finished = time.perf_counter()
         for step, seconds in zip(steps, (taken - started, templated - taken, converted - templated,
                                          written - converted, finished - written), strict=True):
@@ -465,7 +465,7 @@ def run_batch(*, worker: Worker, course, count: int) -> Batch:
 
     warm_up = make_pending_certificates(2 * WORKER_CONCURRENCY, course=course, tag="warm")
     for certificate_id in warm_up:
-        queue_render(certificate_id)
+        queue_render(certificate_id, 1)
     wait_until(lambda: count_with_status(warm_up, CertificateStatus.READY) == len(warm_up), timeout=180,
                what="the worker to render its warm-up certificates")
 
@@ -476,7 +476,7 @@ def run_batch(*, worker: Worker, course, count: int) -> Batch:
     busy_started, idle_started = machine_cpu_seconds()
     started = time.perf_counter()
     for certificate_id in ids:
-        queue_render(certificate_id)  # what each claim does on commit
+        queue_render(certificate_id, 1)  # what each claim does on commit
     queue_seconds = time.perf_counter() - started
     while True:
         ready = count_with_status(ids, CertificateStatus.READY)

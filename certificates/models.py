@@ -110,7 +110,21 @@ class Certificate(models.Model):
     pdf_size = models.PositiveIntegerField(null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     render_tries = models.PositiveIntegerField(default=0)
+    # Every regeneration starts a new generation. A render may only complete the generation it
+    # started, and each generation has a file of its own, so a late render of an older snapshot
+    # (the name before a correction) can neither mark the row ready nor replace a newer file.
+    render_generation = models.PositiveIntegerField(default=1)
+    # The lease of the render in progress: which task holds it and since when. A redelivery of
+    # that same task (its worker died) takes it over at once; any other message waits until the
+    # lease has outlived the render task's hard time limit, so one generation is never rendered
+    # twice at the same time.
+    rendering_started_at = models.DateTimeField(null=True, blank=True)
+    rendering_task_id = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
+    # The "certificate ready" email owed for the latest rendering: sent, or re-queued by the
+    # sweeper (when it last was, so it asks again only after a pause).
+    ready_email_sent_at = models.DateTimeField(null=True, blank=True)
+    ready_email_queued_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(

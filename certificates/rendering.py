@@ -101,13 +101,21 @@ class StoredPdf:
     sha256: str
 
 
-def store_pdf(*, code: str, pdf: bytes) -> StoredPdf:
+def pdf_relative_path(*, code: str, generation: int) -> str:
+    """Where a generation's PDF is kept, relative to MEDIA_ROOT.
+
+    One file per generation: a late render of an older snapshot writes beside the newer
+    file instead of over it, and the row names the file that is current.
+    """
+    return f"{CERTIFICATE_DIR}/{code}-{generation}.pdf"
+
+
+def store_pdf(*, code: str, generation: int, pdf: bytes) -> StoredPdf:
     """Write the PDF atomically: a reader sees the old file or the new one, never half of one.
 
-    The name is fixed per code, so a retried or regenerated render replaces the file
-    instead of leaving an orphan beside it.
+    A retried render of the same generation replaces its file instead of leaving an orphan.
     """
-    relative = f"{CERTIFICATE_DIR}/{code}.pdf"
+    relative = pdf_relative_path(code=code, generation=generation)
     final = Path(settings.MEDIA_ROOT) / relative
     final.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=f".{code}.", suffix=".tmp")
@@ -121,6 +129,12 @@ def store_pdf(*, code: str, pdf: bytes) -> StoredPdf:
         Path(temporary).unlink(missing_ok=True)
         raise
     return StoredPdf(path=relative, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
+
+
+def discard_pdf(relative: str) -> None:
+    """Remove a file no row points to any more (an older generation's, or a stale render's)."""
+    if relative:
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
 
 
 def stored_pdf_path(certificate: Certificate) -> Path:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
+from certificates import rendering
 from certificates.exports import EXPORT_DIR
 from certificates.models import (
     Certificate,
@@ -58,13 +59,13 @@ def _event(certificate: Certificate, kind: str, *, actor=None, detail: str = "")
     CertificateEvent.objects.create(certificate=certificate, kind=kind, actor=actor, detail=detail)
 
 
-def queue_render(certificate_id: int) -> None:
-    """Hand the render to the worker. If the broker is away, the claim still stands:
-    the row stays pending and the sweeper queues it again once the broker is back."""
+def queue_render(certificate_id: int, generation: int) -> None:
+    """Hand the render of one generation to the worker. If the broker is away, the claim
+    still stands: the row stays pending and the sweeper queues it again once the broker is back."""
     from certificates.tasks import render_certificate
 
     try:
-        render_certificate.apply_async(args=[certificate_id], retry=True,
+        render_certificate.apply_async(args=[certificate_id, generation], retry=True,
                                        retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
     except Exception:  # noqa: BLE001 — the database row is the truth; the sweeper re-queues
         logger.warning("Could not queue certificate %s; the sweeper will retry", certificate_id, exc_info=True)
@@ -108,44 +109,81 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
             )
             _event(certificate, CertificateEventKind.CREATED, actor=user,
                    detail=f"{claim.credit_text} claimed")
-            transaction.on_commit(lambda: queue_render(certificate.pk))
+            transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
     except IntegrityError as error:
         # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.
         raise ClaimError("Credit has already been claimed for this course.", status_code=409) from error
     return certificate
 
 
-def certificate_mark_rendering(*, certificate_id: int) -> Certificate | None:
-    """Take the certificate for rendering, under a row lock. None when there is nothing to do."""
+def _render_lease_is_live(certificate: Certificate, now) -> bool:
+    return certificate.rendering_started_at is not None and (
+        now - certificate.rendering_started_at < timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS))
+
+
+def certificate_mark_rendering(*, certificate_id: int, generation: int | None, task_id: str) -> Certificate | None:
+    """Take the certificate's current generation for rendering, under a row lock, and return
+    it with the snapshot to print. None when there is nothing to do: already ready, revoked or
+    gone; the generation was superseded by a regeneration (its own message renders it); or
+    another worker holds a live lease on it."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None or certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
             return None
+        # A message queued before generations existed renders whatever is current.
+        if generation is not None and generation != certificate.render_generation:
+            return None
+        now = timezone.now()
         kind = CertificateEventKind.RENDERING
         if certificate.status == CertificateStatus.RENDERING:
+            # The same task coming back means its worker died (acks_late redelivers it): take over
+            # at once. Any other message waits for the lease to outlive the task's time limit.
+            if _render_lease_is_live(certificate, now) and certificate.rendering_task_id != task_id:
+                return None
             kind = CertificateEventKind.REDELIVERED
         certificate.status = CertificateStatus.RENDERING
-        certificate.status_changed_at = timezone.now()
+        certificate.status_changed_at = certificate.rendering_started_at = now
+        certificate.rendering_task_id = task_id
         certificate.render_tries += 1
-        certificate.save(update_fields=["status", "status_changed_at", "render_tries"])
+        certificate.save(update_fields=["status", "status_changed_at", "rendering_started_at", "rendering_task_id",
+                                        "render_tries"])
         _event(certificate, kind, detail=f"try {certificate.render_tries}")
     return certificate
 
 
-def certificate_mark_ready(*, certificate_id: int, path: str, size: int, sha256: str) -> Certificate | None:
+def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: str) -> bool:
+    return (certificate.status == CertificateStatus.RENDERING and certificate.render_generation == generation
+            and certificate.rendering_task_id == task_id)
+
+
+def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str, path: str, size: int,
+                           sha256: str) -> Certificate | None:
+    """Record the rendered file, only if this render still holds the lease on the current
+    generation. A late render of a superseded generation changes nothing and its file goes."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.status == CertificateStatus.REVOKED:
+        if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
+            # A superseded generation's file is nobody's; a file of the current generation may
+            # be rewritten by the render that holds the lease now, so it stays.
+            is_orphan = generation != certificate.render_generation or certificate.status == CertificateStatus.REVOKED
+            if is_orphan and path != certificate.pdf_path:
+                transaction.on_commit(lambda: rendering.discard_pdf(path))
             return None
+        previous_path = certificate.pdf_path
         certificate.status = CertificateStatus.READY
         certificate.status_changed_at = timezone.now()
         certificate.issued_at = certificate.issued_at or timezone.now()
         certificate.pdf_path, certificate.pdf_size, certificate.pdf_sha256 = path, size, sha256
+        certificate.rendering_started_at, certificate.rendering_task_id = None, ""
         certificate.last_error = ""
+        # Each rendering that becomes ready owes the learner one "ready" email.
+        certificate.ready_email_sent_at = certificate.ready_email_queued_at = None
         certificate.save()
         _event(certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…")
         from certificates.tasks import email_certificate_ready
 
+        if previous_path and previous_path != path:
+            transaction.on_commit(lambda: rendering.discard_pdf(previous_path))
         transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate_id))
     return certificate
 
@@ -157,21 +195,35 @@ def _queue_quietly(task, *args) -> None:
         logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
 
 
-def certificate_mark_failed(*, certificate_id: int, error: str, final: bool) -> None:
+def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: str, error: str, final: bool) -> bool:
+    """Record a failed try. False when this render no longer owns the certificate (superseded
+    or taken over), so the caller must not retry it."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
-            return
+        if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
+            return False
         certificate.last_error = error[:2000]
         # Between tries the row goes back to pending, so the sweeper can pick it up if the retry is lost.
         certificate.status = CertificateStatus.FAILED if final else CertificateStatus.PENDING
         certificate.status_changed_at = timezone.now()
-        certificate.save(update_fields=["last_error", "status", "status_changed_at"])
+        certificate.rendering_started_at, certificate.rendering_task_id = None, ""
+        certificate.save(update_fields=["last_error", "status", "status_changed_at", "rendering_started_at",
+                                        "rendering_task_id"])
         _event(certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500])
+    return True
+
+
+def certificate_email_due(*, certificate_id: int) -> Certificate | None:
+    """The certificate whose "ready" email is still owed, or None (not ready, already sent, gone)."""
+    with transaction.atomic():
+        return (Certificate.objects.select_for_update().select_related("user")
+                .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True).first())
 
 
 def certificate_email_sent(*, certificate: Certificate) -> None:
-    _event(certificate, CertificateEventKind.EMAILED, detail=certificate.user.email)
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(ready_email_sent_at=timezone.now())
+        _event(certificate, CertificateEventKind.EMAILED, detail=certificate.user.email)
 
 
 def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
@@ -184,7 +236,7 @@ def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
         certificate.status_changed_at = timezone.now()
         certificate.save(update_fields=["status", "status_changed_at"])
         _event(certificate, CertificateEventKind.RETRIED, actor=actor)
-        transaction.on_commit(lambda: queue_render(certificate.pk))
+        transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
     return certificate
 
 
@@ -201,10 +253,13 @@ def certificate_regenerate(*, certificate: Certificate, actor) -> Certificate:
             certificate.learner_credentials = profile.credentials
         certificate.status = CertificateStatus.PENDING
         certificate.status_changed_at = timezone.now()
+        # A render still running prints the old snapshot: the new generation makes it stale.
+        certificate.render_generation += 1
+        certificate.rendering_started_at, certificate.rendering_task_id = None, ""
         certificate.save()
         _event(certificate, CertificateEventKind.REGENERATED, actor=actor,
                detail=f"name “{old_name}” → “{certificate.learner_name}”" if old_name != certificate.learner_name else "")
-        transaction.on_commit(lambda: queue_render(certificate.pk))
+        transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
     return certificate
 
 
@@ -242,7 +297,7 @@ def certificates_sweep(*, now=None) -> int:
             certificate.status_changed_at = now
             certificate.save(update_fields=["status_changed_at"])
             _event(certificate, CertificateEventKind.REQUEUED, detail=f"was {certificate.status}")
-        queue_render(certificate_id)
+        queue_render(certificate_id, certificate.render_generation)
         count += 1
     return count
 
@@ -271,6 +326,29 @@ def certificate_temporary_files_sweep(*, now=None) -> int:
     return removed
 
 
+def certificate_emails_sweep(*, now=None) -> int:
+    """Re-queue "ready" emails still unsent a while after the certificate became ready (the
+    worker died mid-send, or the broker lost the message). Each is asked for again only after
+    the same pause, and the email task sends only while the row says it is unsent."""
+    now = now or timezone.now()
+    pause = timedelta(seconds=settings.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS)
+    owed = Certificate.objects.filter(
+        Q(ready_email_queued_at__isnull=True) | Q(ready_email_queued_at__lt=now - pause),
+        status=CertificateStatus.READY, ready_email_sent_at__isnull=True,
+        status_changed_at__lt=now - pause,
+        status_changed_at__gte=now - timedelta(seconds=settings.CERTIFICATE_EMAIL_SWEEP_WINDOW_SECONDS),
+    )
+    from certificates.tasks import email_certificate_ready
+
+    count = 0
+    for certificate_id in list(owed.values_list("pk", flat=True)):
+        # The conditional update claims the row: two sweeps running at once queue it once.
+        if owed.filter(pk=certificate_id).update(ready_email_queued_at=now):
+            _queue_quietly(email_certificate_ready, certificate_id)
+            count += 1
+    return count
+
+
 # --- Administration: actions over many certificates, and the batch jobs behind them.
 
 # An export still running after this long has outlived its worker (the task's hard limit is
@@ -285,7 +363,10 @@ def certificate_email_resend(*, certificate: Certificate) -> None:
                                     "only a ready certificate is emailed.")
     from certificates.tasks import email_certificate_ready
 
-    transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate.pk))
+    with transaction.atomic():
+        # An explicit request owes the learner one more email.
+        Certificate.objects.filter(pk=certificate.pk).update(ready_email_sent_at=None, ready_email_queued_at=None)
+        transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate.pk))
 
 
 def certificate_export_create(*, certificates: list[Certificate], actor) -> CertificateBatch:

@@ -6,43 +6,72 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 
 from certificates import exports, rendering, services
-from certificates.models import Certificate, CertificateStatus
 
 logger = logging.getLogger(__name__)
 
 MAX_RENDER_RETRIES = 4  # five tries in all
+MAX_EMAIL_RETRIES = 5  # after 1, 2, 4, 8 and 16 s; then the sweeper asks again
+
+
+def _backoff_seconds(retries: int) -> int:
+    # Exponential backoff: 2, 4, 8, 16 s by default.
+    return settings.CERTIFICATE_RETRY_BASE_SECONDS * 2 ** retries
 
 
 @shared_task(bind=True, name="certificates.render_certificate", acks_late=True, reject_on_worker_lost=True,
-             max_retries=MAX_RENDER_RETRIES)
-def render_certificate(self, certificate_id: int) -> None:
-    certificate = services.certificate_mark_rendering(certificate_id=certificate_id)
+             max_retries=MAX_RENDER_RETRIES, soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
+             time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS)
+def render_certificate(self, certificate_id: int, generation: int | None = None) -> None:
+    try:
+        _render(self, certificate_id, generation)
+    except DatabaseError as error:
+        # The database cannot record its own outage on the row: retry the whole render with the
+        # same backoff. A render that completed in the meantime makes the retry a no-op.
+        if self.request.retries >= self.max_retries:
+            logger.error("Certificate %s: database unavailable after %s tries; the sweeper will queue it again",
+                         certificate_id, self.request.retries + 1)
+            raise
+        raise self.retry(exc=error, countdown=_backoff_seconds(self.request.retries)) from error
+
+
+def _render(task, certificate_id: int, generation: int | None) -> None:
+    task_id = task.request.id
+    certificate = services.certificate_mark_rendering(certificate_id=certificate_id, generation=generation,
+                                                      task_id=task_id)
     if certificate is None:
-        return  # already ready, revoked or gone: nothing to do
+        return  # ready, revoked, gone, superseded by a regeneration, or in another worker's hands
+    # The snapshot printed is the one read under the lease, for exactly this generation.
+    generation = certificate.render_generation
     try:
         pdf = rendering.render_certificate_pdf(certificate)
-        stored = rendering.store_pdf(code=certificate.code, pdf=pdf)
+        stored = rendering.store_pdf(code=certificate.code, generation=generation, pdf=pdf)
     except Exception as error:  # noqa: BLE001 — every failure is recorded on the row, then retried
-        final = self.request.retries >= self.max_retries
-        services.certificate_mark_failed(certificate_id=certificate_id, error=f"{type(error).__name__}: {error}",
-                                         final=final)
-        if final:
-            logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
+        final = task.request.retries >= task.max_retries
+        still_ours = services.certificate_mark_failed(
+            certificate_id=certificate_id, generation=generation, task_id=task_id,
+            error=f"{type(error).__name__}: {error}", final=final)
+        if final or not still_ours:
+            if final:
+                logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
             return
-        # Exponential backoff: 2, 4, 8, 16 s by default.
-        raise self.retry(exc=error, countdown=settings.CERTIFICATE_RETRY_BASE_SECONDS * 2 ** self.request.retries) from error
-    services.certificate_mark_ready(certificate_id=certificate_id, path=stored.path, size=stored.size,
-                                    sha256=stored.sha256)
+        raise task.retry(exc=error, countdown=_backoff_seconds(task.request.retries)) from error
+    services.certificate_mark_ready(certificate_id=certificate_id, generation=generation, task_id=task_id,
+                                    path=stored.path, size=stored.size, sha256=stored.sha256)
 
 
-@shared_task(name="certificates.email_certificate_ready", acks_late=True)
+# A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the
+# database is retried with backoff; the sweeper covers a worker that died mid-send.
+@shared_task(name="certificates.email_certificate_ready", acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(OSError, DatabaseError), max_retries=MAX_EMAIL_RETRIES, retry_backoff=True,
+             retry_jitter=False)
 def email_certificate_ready(certificate_id: int) -> None:
-    certificate = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
-    if certificate is None or certificate.status != CertificateStatus.READY:
-        return
+    certificate = services.certificate_email_due(certificate_id=certificate_id)
+    if certificate is None:
+        return  # not ready, or its email already went out
     context = {"certificate": certificate, "site_url": settings.SITE_URL}
     send_mail(
         subject=f"[Docere] Your certificate for “{certificate.course_title}” is ready",
@@ -50,7 +79,14 @@ def email_certificate_ready(certificate_id: int) -> None:
         from_email=None,
         recipient_list=[certificate.user.email],
     )
+    # A worker killed between the send and this line sends one more email later: better a
+    # duplicate than a learner never told.
     services.certificate_email_sent(certificate=certificate)
+
+
+@shared_task(name="certificates.sweep_unsent_certificate_emails")
+def sweep_unsent_certificate_emails() -> int:
+    return services.certificate_emails_sweep()
 
 
 @shared_task(name="certificates.sweep_stuck_certificates")

@@ -65,7 +65,12 @@ SECURE_HSTS_SECONDS: int = _env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG el
 
 CELERY_WORKER_CONCURRENCY: int = _env.int("CELERY_WORKER_CONCURRENCY", default=2)
 CERTIFICATE_PENDING_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_PENDING_STUCK_AFTER_SECONDS", default=60)
-CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS", default=360)
+# Just above the render task's hard time limit (45 s): a render still marked "rendering" after
+# this long has lost its worker, so the sweeper hands it to another.
+CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS", default=60)
+# A "certificate ready" email still unsent this long after the certificate became ready (the
+# task's own retries span about a minute) is queued again by the sweeper.
+CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS: int = _env.int("CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS", default=300)
 CERTIFICATE_RETRY_BASE_SECONDS: int = _env.int("CERTIFICATE_RETRY_BASE_SECONDS", default=2)
 # Who signs certificates for the provider (usually its CME director), unless a course's
 # certificate look names someone else. A course cannot be published while neither gives a

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from lms import env
 
@@ -264,8 +265,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every 30 s with the 60 s "rendering" threshold: a render whose worker died is running
+    # again within 90 s.
     "sweep-stuck-certificates": {
         "task": "certificates.sweep_stuck_certificates",
+        "schedule": 30.0,
+    },
+    "sweep-unsent-certificate-emails": {
+        "task": "certificates.sweep_unsent_certificate_emails",
         "schedule": 60.0,
     },
     "sweep-stuck-certificate-exports": {
@@ -275,9 +282,22 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Certificates. A row still pending or rendering after these ages is re-queued by the
-# sweeper; rendering must outlast the task's hard time limit, or a slow render is doubled.
+# sweeper; rendering must outlast the render task's hard time limit, or a slow render is doubled.
+# A certificate renders in well under a second, so the render task gets limits of its own,
+# far below the 300 s every other task gets.
+CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS = 30
+CERTIFICATE_RENDER_TIME_LIMIT_SECONDS = 45
 CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = env.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS
 CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS = env.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS
+if CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS <= CERTIFICATE_RENDER_TIME_LIMIT_SECONDS:
+    # A shorter threshold would hand a render still running to a second worker.
+    raise ImproperlyConfigured(
+        f"CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS must exceed the render task's hard time limit "
+        f"({CERTIFICATE_RENDER_TIME_LIMIT_SECONDS} s); it is {CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS}.")
+CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS = env.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS
+# Certificates ready longer ago than this are never emailed by the sweeper: the learner has
+# long since found them, and rows from before the email was tracked are left alone.
+CERTIFICATE_EMAIL_SWEEP_WINDOW_SECONDS = 24 * 60 * 60
 CERTIFICATE_RETRY_BASE_SECONDS = env.CERTIFICATE_RETRY_BASE_SECONDS
 CERTIFICATE_SIGNATORY_NAME = env.CERTIFICATE_SIGNATORY_NAME
 CERTIFICATE_SIGNATORY_TITLE = env.CERTIFICATE_SIGNATORY_TITLE

@@ -201,6 +201,9 @@ def test_regenerating_after_a_name_correction_prints_the_new_name_under_the_same
     text = pdf_text(certificate)
     assert "Amara Fenwick Oduya-Reyes, MD" in text
     assert "Amara Fenwick-Oduya, MD" not in text
+    # The file printing the old name goes once the corrected one is published.
+    wait_until(lambda: [path.name for path in (private_media / "certificates").iterdir()]
+               == [stored_pdf_path(certificate).name], what="the old file to be removed")
     regenerated = certificate.events.get(kind=CertificateEventKind.REGENERATED)
     assert regenerated.actor == administrator
     kinds = [event.kind for event in certificate.events.all()]

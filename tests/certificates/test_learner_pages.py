@@ -17,6 +17,8 @@ from tests.certificates.conftest import complete_course
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
 
+RENDER_TASK_ID = "render-in-this-test"  # the worker passes its task id
+
 pytestmark = pytest.mark.django_db
 
 FAKE_PDF = b"%PDF-1.7 issued certificate bytes"
@@ -24,10 +26,10 @@ FAKE_PDF = b"%PDF-1.7 issued certificate bytes"
 
 def _ready(certificate: Certificate, pdf: bytes = FAKE_PDF) -> Certificate:
     """Store bytes as the rendered file and mark ready through the service, as the worker does."""
-    services.certificate_mark_rendering(certificate_id=certificate.pk)
-    stored = store_pdf(code=certificate.code, pdf=pdf)
-    return services.certificate_mark_ready(certificate_id=certificate.pk, path=stored.path, size=stored.size,
-                                           sha256=stored.sha256)
+    services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
+    stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
+    return services.certificate_mark_ready(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID,
+                                           path=stored.path, size=stored.size, sha256=stored.sha256)
 
 
 @pytest.fixture
@@ -48,7 +50,9 @@ def test_pending_certificate_polls_and_stops_when_ready(client, physician, certi
 
 
 def test_failed_certificate_tells_the_learner_it_will_be_retried(client, physician, certificate):
-    services.certificate_mark_failed(certificate_id=certificate.pk, error="boom", final=True)
+    services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
+    services.certificate_mark_failed(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID, error="boom",
+                                     final=True)
     client.force_login(physician)
     page = client.get(reverse("certificates:list")).content.decode()
     assert "administrators have been told" in page and "boom" not in page

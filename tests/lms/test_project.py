@@ -46,6 +46,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_rendering_threshold_within_the_render_time_limit_is_refused():
+    # The sweeper would hand a render still running to a second worker.
+    result = _manage("check", env_overrides={"CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS": "30"})
+    assert result.returncode != 0
+    assert "CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS must exceed the render task's hard time limit (45 s)" in (
+        result.stderr)
+
+
 @pytest.mark.django_db
 def test_migrations_are_in_step_with_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
