@@ -62,9 +62,13 @@ CourseFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only th
 
 
 def _iso_8601_only(value):
-    # pydantic would also read "1700000000" or "0.5" as seconds since 1970; the documented
-    # format is ISO 8601, and a number here is more likely a mistake than a timestamp.
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+    # pydantic would also read "1700000000", "0.5" or "9.7e-200" as seconds since 1970; the
+    # documented format is ISO 8601, and a number here is more likely a mistake than a timestamp.
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
         raise ValueError("give a date and time in ISO 8601, e.g. 2026-01-31T00:00:00Z")
     return value
 

@@ -89,7 +89,8 @@ def test_a_cursor_that_was_not_issued_is_a_400_with_a_message(api_get):
     assert "cursor" in response.json()["message"]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"since": "yesterday"}, {"course": "first"}])
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"since": "yesterday"}, {"course": "first"},
+                                    {"since": "1700000000"}, {"since": "9.717724247110229e-200"}, {"since": "nan"}])
 def test_bad_parameters_are_422_with_what_is_wrong(api_get, params):
     response = api_get("/api/v1/completions", **params)
     assert response.status_code == 422

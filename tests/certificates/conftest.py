@@ -1,9 +1,23 @@
 import pytest
 
+from certificates import services as certificate_services
+from certificates.rendering import store_pdf
 from courses import services as course_services
 from courses.models import QuizKind
 from tests.courses.conftest import build_course, complete_modules, correct_answers
 from tests.factories import ProfileFactory
+
+RENDER_TASK_ID = "render-in-this-test"  # the worker passes its own task id
+
+
+def mark_ready(certificate, pdf: bytes):
+    """Store bytes as the certificate's first rendering and mark it ready through the services,
+    as the worker does."""
+    certificate_services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
+    stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
+    return certificate_services.certificate_mark_ready(certificate_id=certificate.pk, generation=1,
+                                                       task_id=RENDER_TASK_ID, path=stored.path, size=stored.size,
+                                                       sha256=stored.sha256)
 
 
 def complete_course(user, course):

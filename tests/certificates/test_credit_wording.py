@@ -12,13 +12,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates import services
-from certificates.rendering import render_certificate_pdf, store_pdf
+from certificates.rendering import render_certificate_pdf
 from certificates.tasks import email_certificate_ready
-from tests.certificates.conftest import complete_course
+from tests.certificates.conftest import complete_course, mark_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
-
-RENDER_TASK_ID = "render-in-this-test"  # the worker passes its task id
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +38,7 @@ def _ready_certificate(profession: str, credits: str):
     certificate = services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal(credits),
                                                attested=True)
     pdf = render_certificate_pdf(certificate)
-    services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
-    stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
-    services.certificate_mark_ready(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID,
-                                    path=stored.path, size=stored.size, sha256=stored.sha256)
+    mark_ready(certificate, pdf)
     certificate.refresh_from_db()
     return learner, certificate, pdf
 

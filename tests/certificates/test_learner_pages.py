@@ -12,12 +12,9 @@ from pypdf import PdfReader
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
-from certificates.rendering import store_pdf
-from tests.certificates.conftest import complete_course
+from tests.certificates.conftest import RENDER_TASK_ID, complete_course, mark_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
-
-RENDER_TASK_ID = "render-in-this-test"  # the worker passes its task id
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +22,7 @@ FAKE_PDF = b"%PDF-1.7 issued certificate bytes"
 
 
 def _ready(certificate: Certificate, pdf: bytes = FAKE_PDF) -> Certificate:
-    """Store bytes as the rendered file and mark ready through the service, as the worker does."""
-    services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
-    stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
-    return services.certificate_mark_ready(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID,
-                                           path=stored.path, size=stored.size, sha256=stored.sha256)
+    return mark_ready(certificate, pdf)
 
 
 @pytest.fixture

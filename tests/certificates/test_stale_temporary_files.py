@@ -20,7 +20,7 @@ def _left_behind(path, *, age_seconds: float = 0):
 
 
 def test_sweeper_removes_abandoned_temporary_files_and_keeps_the_rest(private_media):
-    issued = store_pdf(code="K7MP4QRT", pdf=b"%PDF-1.7 an issued certificate")
+    issued = store_pdf(code="K7MP4QRT", generation=1, pdf=b"%PDF-1.7 an issued certificate")
     issued_pdf = private_media / issued.path
     os.utime(issued_pdf, (time.time() - TWO_HOURS, time.time() - TWO_HOURS))
     abandoned_render = _left_behind(private_media / "certificates" / ".K7MP4QRT.x81ks0ap.tmp", age_seconds=TWO_HOURS)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from courses import services
 from courses.models import Attempt
-from tests.courses.conftest import build_course, complete_modules, correct_answers, wrong_answers
+from tests.courses.conftest import as_posted, build_course, complete_modules, correct_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,8 @@ def test_a_learner_scoring_exactly_the_pass_mark_passes_and_may_take_the_evaluat
     answers = correct_answers(attempt)
     last_question = attempt.layout[-1]["question"]
     answers[last_question] = wrong_answers(attempt)[last_question]
-    data = {f"q{question_id}": option_ids for question_id, option_ids in answers.items()}
-    response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), data, follow=True)
+    response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), as_posted(client, attempt, answers),
+                           follow=True)
 
     page = response.content.decode()
     assert "Your score: 80.00%" in page and "you passed" in page

@@ -9,10 +9,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from certificates import services as certificate_services
-from certificates.rendering import store_pdf
 from library.models import Resource
 from tests.api.conftest import make_token
-from tests.certificates.conftest import complete_course
+from tests.certificates.conftest import complete_course, mark_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
 from tests.reports.conftest import staff_member
@@ -34,10 +33,7 @@ def learner_with_certificate(private_media):
     enrollment = complete_course(user, course)
     certificate = certificate_services.credit_claim_create(enrollment=enrollment, user=user, credits=Decimal("1.75"),
                                                            attested=True)
-    certificate_services.certificate_mark_rendering(certificate_id=certificate.pk)
-    stored = store_pdf(code=certificate.code, pdf=b"%PDF-1.7 issued certificate bytes")
-    certificate_services.certificate_mark_ready(certificate_id=certificate.pk, path=stored.path, size=stored.size,
-                                                sha256=stored.sha256)
+    mark_ready(certificate, b"%PDF-1.7 issued certificate bytes")
     resource = Resource(slug="feedback-guide", title="Feedback guide", description="A reading guide.")
     resource.file.save("feedback-guide.pdf", ContentFile(b"%PDF-1.7 a guide"), save=False)
     resource.save()
