@@ -105,7 +105,7 @@ bench-load: setup
 # (scratch databases and Redis indexes of their own, removed afterwards). Each checks that it
 # produced its figures, not their size. The last line is a tally that CI can read. The
 # reports benchmark needs PyOTP, a test tool, to play the administrator's authenticator app.
-BENCH_SMOKE := bench.reports bench.certificates bench.load
+BENCH_SMOKE := bench.generate_dataset bench.reports bench.certificates bench.load
 bench-smoke: setup $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
 	@passed=0; failed=0; \

@@ -355,6 +355,9 @@ def _claimed(plan) -> datetime:
 
 
 def main() -> None:
+    # Run on its own, the generator only migrates and writes rows: development settings (no
+    # secret key or host names to supply) do. bench.reports sets production ones before it.
+    os.environ.setdefault("DEBUG", "1")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default=default_server(),
                         help="PostgreSQL server URL; a database name in it is ignored")
