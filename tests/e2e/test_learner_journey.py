@@ -12,43 +12,20 @@ from courses.importers.course_yaml import course_import_yaml
 from courses.models import Option
 from tests.e2e.conftest import assert_fits_viewport, assert_in_view_without_scrolling_sideways, log_in
 from tests.factories import ProfileFactory
+from tests.learner_steps import answer_post_test, claim_credit, submit_evaluation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 DEMO = Path(__file__).resolve().parents[2] / "courses" / "demo" / "bias-in-assessment-and-feedback.yaml"
 
 
-def choose_answers(page, *, correct: bool) -> None:
-    """Click the right (or a wrong) option of every question, as a learner does, reloading the
-    page halfway: every answer chosen before the reload must come back checked."""
-    fieldsets = page.locator("fieldset.question")
-    question_ids = [int(fieldset.get_attribute("aria-labelledby").removeprefix("stem-"))
-                    for fieldset in fieldsets.all()]
-    assert len(question_ids) == 10
-    chosen: dict[int, list[str]] = {}
-    for index, question_id in enumerate(question_ids):
-        if index == len(question_ids) // 2:
-            page.reload()
-            assert_answers_checked(page, chosen)
-        fieldset = page.locator(f"fieldset[aria-labelledby='stem-{question_id}']")
-        options = Option.objects.filter(question_id=question_id)
+def known_answers(*, correct: bool):
+    """The right options of a question (or one wrong one), from the course in the database."""
+    def pick(page, stem_id: str) -> list[str]:
+        options = Option.objects.filter(question_id=int(stem_id.removeprefix("stem-")))
         wanted = [option.text for option in options if (option.weight_percent > 0) == correct]
-        chosen[question_id] = wanted if correct else wanted[:1]
-        for text in chosen[question_id]:
-            with page.expect_response(re.compile(r"/answer/$")) as saved:
-                fieldset.get_by_label(text, exact=True).click()
-            assert saved.value.status == 200, saved.value.text()
-            fieldset.get_by_text("Answer saved.").wait_for()
-    assert page.locator(".autosave-error").count() == 0
-    page.reload()
-    assert_answers_checked(page, chosen)
-
-
-def assert_answers_checked(page, chosen: dict[int, list[str]]) -> None:
-    for question_id, texts in chosen.items():
-        fieldset = page.locator(f"fieldset[aria-labelledby='stem-{question_id}']")
-        for text in texts:
-            assert fieldset.get_by_label(text, exact=True).is_checked(), f"question {question_id} lost “{text}”"
+        return wanted if correct else wanted[:1]
+    return pick
 
 
 @pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
@@ -74,29 +51,20 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
 
     page.get_by_role("heading", name="Post-test").wait_for()
     page.get_by_role("button", name="Start the attempt").click()
-    choose_answers(page, correct=False)
+    answer_post_test(page, known_answers(correct=False))
     page.get_by_role("button", name="Submit my answers").click()
     page.get_by_text("you need 80% to pass").wait_for()
 
     page.get_by_role("link", name=re.compile("Back to the post-test")).click()
     page.get_by_role("button", name="Start another attempt").click()
-    choose_answers(page, correct=True)
+    answer_post_test(page, known_answers(correct=True))
     page.get_by_role("button", name="Submit my answers").click()
     page.get_by_text("Your score: 100.00%").wait_for()
 
     assert_fits_viewport(page)
     page.get_by_role("link", name="Continue to the evaluation").click()
-    for fieldset in page.locator("form fieldset").all():
-        fieldset.get_by_label(re.compile("Agree$")).check()
-    for textarea in page.locator("form textarea").all():
-        textarea.fill("I will ask learners what they noticed before I correct them.")
-    page.get_by_role("button", name="Submit the evaluation").click()
-    page.get_by_role("heading", name="My learning").wait_for()
-
-    page.get_by_role("link", name=re.compile("Claim credit")).click()
-    page.get_by_label("Credits to claim").fill("1.75")
-    page.get_by_label(re.compile("I attest")).check()
-    page.get_by_role("button", name="Claim credit").click()
+    submit_evaluation(page, "I will ask learners what they noticed before I correct them.")
+    claim_credit(page, "1.75")
 
     # The status cell turns ready by itself (htmx polling), without a reload.
     navigations = []

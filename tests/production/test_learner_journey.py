@@ -9,6 +9,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from tests.learner_steps import answer_post_test, claim_credit, submit_evaluation
 from tests.production.conftest import DEMO_COURSE, JOURNEY_LEARNER, PASSWORD, ROOT, SIGNATORY, certificate_rows
 
 pytestmark = pytest.mark.production
@@ -28,37 +29,11 @@ def correct_options_by_stem() -> dict[str, set[str]]:
             for question in questions}
 
 
-def answer_every_question(page) -> None:
-    """Click the right options of every question, reloading halfway: answers saved before the
-    reload come back checked, and the rest are saved after it."""
-    key = correct_options_by_stem()
-    fieldsets = page.locator("fieldset.question")
-    stem_ids = [fieldset.get_attribute("aria-labelledby") for fieldset in fieldsets.all()]
-    assert len(stem_ids) == 10
-    chosen: dict[str, set[str]] = {}
-    for index, stem_id in enumerate(stem_ids):
-        if index == len(stem_ids) // 2:
-            page.reload()
-            _assert_checked(page, chosen)
-        # The page says "Question 3 of 10" before the stem.
-        shown = _words(page.locator(f"#{stem_id}").inner_text())
-        [correct] = [texts for stem, texts in key.items() if shown.endswith(stem)]
-        chosen[stem_id] = correct
-        fieldset = page.locator(f"fieldset[aria-labelledby='{stem_id}']")
-        for text in correct:
-            with page.expect_response(re.compile(r"/answer/$")) as saved:
-                fieldset.get_by_label(text, exact=True).click()
-            assert saved.value.status == 200, saved.value.text()
-            fieldset.get_by_text("Answer saved.").wait_for()
-    page.reload()
-    _assert_checked(page, chosen)
-
-
-def _assert_checked(page, chosen: dict[str, set[str]]) -> None:
-    for stem_id, texts in chosen.items():
-        fieldset = page.locator(f"fieldset[aria-labelledby='{stem_id}']")
-        for text in texts:
-            assert fieldset.get_by_label(text, exact=True).is_checked(), f"{stem_id} lost “{text}”"
+def the_right_answers(page, stem_id: str) -> set[str]:
+    # The page says "Question 3 of 10" before the stem.
+    shown = _words(page.locator(f"#{stem_id}").inner_text())
+    [correct] = [texts for stem, texts in correct_options_by_stem().items() if shown.endswith(stem)]
+    return correct
 
 
 def test_a_learner_earns_and_verifies_a_certificate_through_the_tls_proxy(stack, browser):
@@ -90,22 +65,13 @@ def test_a_learner_earns_and_verifies_a_certificate_through_the_tls_proxy(stack,
 
         page.get_by_role("heading", name="Post-test").wait_for()
         page.get_by_role("button", name="Start the attempt").click()
-        answer_every_question(page)
+        answer_post_test(page, the_right_answers)
         page.get_by_role("button", name="Submit my answers").click()
         page.get_by_text("Your score: 100.00%").wait_for()
 
         page.get_by_role("link", name="Continue to the evaluation").click()
-        for fieldset in page.locator("form fieldset").all():
-            fieldset.get_by_label(re.compile("Agree$")).check()
-        for textarea in page.locator("form textarea").all():
-            textarea.fill("I will describe what I observed before I grade it.")
-        page.get_by_role("button", name="Submit the evaluation").click()
-        page.get_by_role("heading", name="My learning").wait_for()
-
-        page.get_by_role("link", name=re.compile("Claim credit")).click()
-        page.get_by_label("Credits to claim").fill("1.75")
-        page.get_by_label(re.compile("I attest")).check()
-        page.get_by_role("button", name="Claim credit").click()
+        submit_evaluation(page, "I will describe what I observed before I grade it.")
+        claim_credit(page, "1.75")
 
         # Rendered by the worker process; the status cell turns ready by itself.
         download_link = page.get_by_role("link", name=re.compile("Download PDF"))
