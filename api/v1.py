@@ -51,15 +51,20 @@ class DocereApi(NinjaAPI):
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
                     if int(status) in CHALLENGES:
+                        description, pattern = CHALLENGES[int(status)]
                         response["headers"] = {"WWW-Authenticate": {
-                            "description": CHALLENGES[int(status)], "required": True, "schema": {"type": "string"}}}
+                            "description": description, "required": True,
+                            "schema": {"type": "string", "pattern": pattern}}}
         return schema
 
 
+_QUOTED = r'"[^"\\]+"'
 CHALLENGES = {
-    401: 'RFC 6750 challenge: `Bearer realm="Docere API"`, plus `error="invalid_token"` and '
-         "`error_description` when the token sent is unknown, expired or revoked.",
-    403: 'RFC 6750 challenge with `error="insufficient_scope"` and the `scope` the endpoint needs.',
+    401: ('RFC 6750 challenge: `Bearer realm="Docere API"`, plus `error="invalid_token"` and '
+          "`error_description` when the token sent is unknown, expired or revoked.",
+          rf'^Bearer realm="Docere API"(, error="invalid_token", error_description={_QUOTED})?$'),
+    403: ('RFC 6750 challenge with `error="insufficient_scope"` and the `scope` the endpoint needs.',
+          rf'^Bearer realm="Docere API", error="insufficient_scope", error_description={_QUOTED}, scope={_QUOTED}$'),
 }
 
 
