@@ -213,9 +213,8 @@ def get_course(request, course_id: Id):
 def list_completions(request, course: CourseFilter = None, since: Since = None, cursor: Cursor = None,
                      limit: Limit = 50):
     _only_documented_parameters(request, "course", "since", "cursor", "limit")
-    page = page_after(selectors.completions(course_id=course, since=since), endpoint="completions",
-                      time_field="completed_at",
-                      cursor=cursor, limit=limit)
+    rows = selectors.completions(course_id=course, since=since)
+    page = page_after(rows, endpoint="completions", time_field="completed_at", cursor=cursor, limit=limit)
     return {"items": [completion_out(row) for row in page.items], "next_cursor": page.next_cursor,
             "has_more": page.has_more}
 

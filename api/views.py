@@ -59,7 +59,7 @@ def answers_head_and_json_405(view):
                 allowed.add("HEAD")
             listed = ", ".join(sorted(allowed))
             response = JsonResponse({"message": f"{request.method} is not allowed here. This path answers: {listed}."},
-                                    status=405, json_dumps_params={"ensure_ascii": False})
+                                    status=405)
             response["Allow"] = listed
         return response
 
