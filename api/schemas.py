@@ -11,7 +11,18 @@ from courses.models import Course, Enrollment
 
 
 class ErrorOut(Schema):
-    message: str
+    message: str = Field(description="What went wrong and what to do, for a person to read.")
+
+
+class ProblemOut(Schema):
+    location: str = Field(description="Where the parameter was sent: `query` or `path`.")
+    field: str = Field(description="The parameter's name, e.g. `limit`.")
+    message: str = Field(description="What is wrong with it.")
+
+
+class ValidationErrorOut(Schema):
+    message: str = Field(description="Every problem in one sentence, for a person to read.")
+    errors: list[ProblemOut] = Field(min_length=1, description="Each problem on its own, for a program to act on.")
 
 
 class LearnerOut(Schema):

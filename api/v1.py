@@ -1,8 +1,9 @@
 """Docere API v1: read-only, bearer-token authenticated, documented at /api/v1/docs/.
 
 Errors are always JSON with a `message` a person can act on: 400 for a bad cursor, 422
-for parameters that do not validate, 401 without a valid token, 403 when the token's
-scope does not cover the endpoint, 404 for unknown ids.
+for parameters that do not validate (with an `errors` list), 401 without a valid token,
+403 when the token's scope does not cover the endpoint, 404 for unknown ids, 405 for a
+method the path does not answer.
 """
 
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import AfterValidator, BeforeValidator
 
 from api import selectors
-from api.auth import read_catalog, read_everything
+from api.auth import InvalidToken, ScopeError, bearer_challenge, read_catalog, read_everything
 from api.pagination import MAX_ID, InvalidCursor, page_after
 from api.schemas import (
     CertificateOut,
@@ -27,6 +28,7 @@ from api.schemas import (
     CourseOut,
     ErrorOut,
     TranscriptOut,
+    ValidationErrorOut,
     certificate_out,
     completion_out,
     course_out,
@@ -41,6 +43,29 @@ class DocereApi(NinjaAPI):
     def get_root_path(self, path_params: dict) -> str:
         # Mounted inside the "api" app's namespace, not at the project's top level.
         return reverse(f"api:{self.urls_namespace}:api-root", kwargs=path_params)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Refusals carry an RFC 6750 challenge; documented, so schema checks hold us to it.
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) in CHALLENGES:
+                        description, pattern = CHALLENGES[int(status)]
+                        response["headers"] = {"WWW-Authenticate": {
+                            "description": description, "required": True,
+                            "schema": {"type": "string", "pattern": pattern}}}
+        return schema
+
+
+_QUOTED = r'"[^"\\]+"'
+CHALLENGES = {
+    401: ('RFC 6750 challenge: `Bearer realm="Docere API"`, plus `error="invalid_token"` and '
+          "`error_description` when the token sent is unknown, expired or revoked.",
+          rf'^Bearer realm="Docere API"(, error="invalid_token", error_description={_QUOTED})?$'),
+    403: ('RFC 6750 challenge with `error="insufficient_scope"` and the `scope` the endpoint needs.',
+          rf'^Bearer realm="Docere API", error="insufficient_scope", error_description={_QUOTED}, scope={_QUOTED}$'),
+}
 
 
 api = DocereApi(
@@ -88,25 +113,55 @@ Since = Annotated[datetime | None, BeforeValidator(_iso_8601_only), AfterValidat
                   Query(None, description="Only from this moment on (ISO 8601; UTC if no offset).")]
 Cursor = Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")]
 Code = Annotated[str, Path(pattern=r"^[0-9A-Za-z][0-9A-Za-z -]{0,19}$", description="Certificate code.")]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 def _error(request: HttpRequest, message: str, status: int, **extra) -> HttpResponse:
     return api.create_response(request, {"message": message, **extra}, status=status)
 
 
+class InvalidParameters(Exception):
+    """Parameters refused before the endpoint runs; `problems` are `ProblemOut` dicts."""
+
+    def __init__(self, message: str, problems: list[dict]):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems
+
+
+@api.exception_handler(InvalidParameters)
+def _invalid_parameters(request, error: InvalidParameters):
+    return _error(request, error.message, 422, errors=error.problems)
+
+
 @api.exception_handler(ValidationError)
-def _invalid_parameters(request, error: ValidationError):
-    problems = [{"where": ".".join(str(part) for part in item.get("loc", [])), "problem": item.get("msg", "")}
-                for item in error.errors]
-    return _error(request, "Some parameters are not valid: " + "; ".join(
-        f"{problem['where']}: {problem['problem']}" for problem in problems), 422, errors=problems)
+def _parameters_not_validating(request, error: ValidationError):
+    problems = []
+    for item in error.errors:
+        location, *field = [str(part) for part in item.get("loc", [])] or ["query"]
+        problems.append({"location": location, "field": ".".join(field), "message": item.get("msg", "")})
+    message = "Some parameters are not valid: " + "; ".join(
+        f"{problem['field'] or problem['location']}: {problem['message']}" for problem in problems)
+    return _invalid_parameters(request, InvalidParameters(message, problems))
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthenticated(request, error):
-    response = _error(request, "Send a valid, unexpired access token: `Authorization: Bearer dct_…`.", 401)
-    response["WWW-Authenticate"] = 'Bearer realm="Docere API"'
+def _unauthenticated(request, error: AuthenticationError):
+    if isinstance(error, InvalidToken):
+        response = _error(request, error.message, 401)
+        response["WWW-Authenticate"] = bearer_challenge(error="invalid_token", error_description=error.description)
+    else:  # no bearer token at all: RFC 6750 §3.1 says no error code
+        response = _error(request, "Send a valid, unexpired access token: `Authorization: Bearer dct_…`.", 401)
+        response["WWW-Authenticate"] = bearer_challenge()
+    return response
+
+
+@api.exception_handler(ScopeError)
+def _insufficient_scope(request, error: ScopeError):
+    response = _error(request, error.message, 403)
+    response["WWW-Authenticate"] = bearer_challenge(
+        error="insufficient_scope", error_description="The token's scope does not cover this endpoint",
+        scope=error.scope)
     return response
 
 
@@ -130,7 +185,10 @@ def _only_documented_parameters(request: HttpRequest, *names: str) -> None:
     unknown = sorted(set(request.GET) - set(names))
     if unknown:
         listed = ", ".join(f"“{name}”" for name in unknown)
-        raise HttpError(422, f"Unknown parameter {listed}. This endpoint takes: {', '.join(names) or 'none'}.")
+        takes = f"This endpoint takes: {', '.join(names) or 'none'}."
+        raise InvalidParameters(f"Unknown parameter {listed}. {takes}",
+                                [{"location": "query", "field": name, "message": f"Unknown parameter. {takes}"}
+                                 for name in unknown])
 
 
 @api.get("/courses", response={200: CourseListOut, **ERRORS}, auth=read_catalog, tags=["Courses"],
@@ -155,8 +213,8 @@ def get_course(request, course_id: Id):
 def list_completions(request, course: CourseFilter = None, since: Since = None, cursor: Cursor = None,
                      limit: Limit = 50):
     _only_documented_parameters(request, "course", "since", "cursor", "limit")
-    page = page_after(selectors.completions(course_id=course, since=since), time_field="completed_at",
-                      cursor=cursor, limit=limit)
+    rows = selectors.completions(course_id=course, since=since)
+    page = page_after(rows, endpoint="completions", time_field="completed_at", cursor=cursor, limit=limit)
     return {"items": [completion_out(row) for row in page.items], "next_cursor": page.next_cursor,
             "has_more": page.has_more}
 
@@ -167,7 +225,8 @@ def list_certificates(request, course: CourseFilter = None, status: CertificateS
                       since: Since = None, cursor: Cursor = None, limit: Limit = 50):
     _only_documented_parameters(request, "course", "status", "since", "cursor", "limit")
     rows = selectors.certificates(course_id=course, status=status, since=since)
-    page = page_after(rows, time_field="status_changed_at", cursor=cursor, limit=limit)
+    page = page_after(rows, endpoint="certificates", time_field="status_changed_at", cursor=cursor,
+                      limit=limit)
     return {"items": [certificate_out(row) for row in page.items], "next_cursor": page.next_cursor,
             "has_more": page.has_more}
 

@@ -1,15 +1,15 @@
 """The API's human-facing pieces: the docs page rendered from the OpenAPI document, a JSON
-404 for unknown API paths, and the call log around every endpoint."""
+404 for unknown API paths, and what wraps every endpoint: HEAD and JSON 405s, the call log."""
 
 import json
 import re
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from api import services
 from api.v1 import api
@@ -26,6 +26,41 @@ def logs_calls(view):
         services.api_call_record(token=getattr(request, "api_token", None), method=request.method,
                                  path=request.path, query=request.META.get("QUERY_STRING", ""),
                                  status_code=response.status_code)
+        return response
+
+    return wrapper
+
+
+def answers_head_and_json_405(view):
+    """HEAD wherever GET is answered, and a JSON 405 for any other method a path lacks.
+
+    RFC 9110 §9.3.2: HEAD gets the status and header fields GET would get (so it is
+    authenticated and validated the same way), without the content. §15.5.6: a 405 lists
+    the allowed methods in `Allow`. django-ninja routes each method to its operation and
+    answers the rest with a bare HTML 405; wrapping the path's view covers every route.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method == "HEAD":
+            request.method = "GET"
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
+            if not response.streaming:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+        else:
+            response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = set(response["Allow"].split(", "))
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            listed = ", ".join(sorted(allowed))
+            response = JsonResponse({"message": f"{request.method} is not allowed here. This path answers: {listed}."},
+                                    status=405)
+            response["Allow"] = listed
         return response
 
     return wrapper
@@ -73,7 +108,7 @@ def endpoints_from(schema: dict) -> list[dict]:
     return endpoints
 
 
-@require_GET
+@require_safe
 def docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema()
     return render(request, "api/docs.html", {

@@ -29,7 +29,61 @@ def test_a_call_without_a_token_is_refused_with_a_json_message(client):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "access token" in response.json()["message"]
-    assert response["WWW-Authenticate"].startswith("Bearer")
+    # RFC 6750 §3.1: no credentials sent, so the challenge carries no error code.
+    assert response["WWW-Authenticate"] == 'Bearer realm="Docere API"'
+
+
+def test_credentials_of_another_scheme_get_the_bare_challenge(client):
+    response = client.get("/api/v1/completions", headers={"Authorization": "Basic YWRhOnNlY3JldA=="})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="Docere API"'
+
+
+def expire(token_row):
+    AccessToken.objects.filter(pk=token_row.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1), created_at=timezone.now() - timedelta(days=2))
+
+
+def revoke(token_row):
+    services.access_token_revoke(token=token_row, actor=UserFactory(is_staff=True))
+
+
+@pytest.mark.parametrize(("spoil", "description"), [
+    (None, "The access token is not recognised"),
+    (expire, "The access token has expired"),
+    (revoke, "The access token was revoked"),
+])
+def test_an_unusable_token_gets_an_invalid_token_challenge(api_get, token, spoil, description):
+    if spoil:
+        spoil(AccessToken.objects.get())
+    response = api_get("/api/v1/completions", secret=token if spoil else "dct_not-a-real-token")
+    assert response.status_code == 401
+    # RFC 6750 §3 and §3.1: a bearer token was sent and cannot be used.
+    assert response["WWW-Authenticate"] == (
+        f'Bearer realm="Docere API", error="invalid_token", error_description="{description}"')
+    assert response.json()["message"].startswith(description + ". Send a valid, unexpired access token")
+
+
+@pytest.mark.parametrize(("spoil", "reason"), [(expire, "has expired"), (revoke, "was revoked")])
+def test_a_call_refused_for_an_expired_or_revoked_token_is_logged_with_its_prefix(api_get, token, caplog, spoil,
+                                                                                   reason):
+    row = AccessToken.objects.get()
+    spoil(row)
+    with caplog.at_level("WARNING", logger="api.auth"):
+        api_get("/api/v1/certificates", limit=5)
+    [record] = [record for record in caplog.records if record.name == "api.auth"]
+    assert record.getMessage() == f"API call refused: token {row.prefix}… (Registrar nightly import) {reason}"
+    assert token[len(row.prefix):] not in caplog.text
+    call = ApiCall.objects.get()
+    assert (call.token, call.status_code, call.query) == (row, 401, "limit=5")
+    assert str(call.token) == f"Registrar nightly import ({row.prefix}…)"
+
+
+def test_an_unknown_token_is_logged_without_anything_of_it(api_get, caplog):
+    with caplog.at_level("DEBUG"):
+        api_get("/api/v1/completions", secret="dct_some-other-systems-secret")
+    assert "dct_some" not in caplog.text
+    assert ApiCall.objects.get().token is None
 
 
 def test_a_signed_in_staff_session_is_not_an_api_credential(client):
@@ -60,6 +114,10 @@ def test_a_catalog_token_reads_courses_but_not_learners_records(api_get):
     refused = api_get("/api/v1/completions", secret=catalog)
     assert refused.status_code == 403
     assert "read" in refused.json()["message"]
+    # RFC 6750 §3.1: insufficient_scope, naming the scope that would do.
+    assert refused["WWW-Authenticate"] == (
+        'Bearer realm="Docere API", error="insufficient_scope", '
+        'error_description="The token\'s scope does not cover this endpoint", scope="read"')
 
 
 def test_only_the_hash_of_a_token_is_stored(token):

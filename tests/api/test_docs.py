@@ -5,6 +5,7 @@ import re
 import pytest
 
 from api.v1 import api
+from tests.api.conftest import make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,33 @@ def test_docs_page_loads_nothing_from_elsewhere_and_runs_no_inline_script(client
     assert sources and all(source.startswith(("/", "#")) for source in sources), sources
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert "/static/api/docs.css" in html
+
+
+def test_openapi_document_describes_the_422_errors_list_and_the_bearer_challenges(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for operations in schema["paths"].values():
+        responses = operations["get"]["responses"]
+        assert responses["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationErrorOut"}
+        for status in ("401", "403"):
+            assert responses[status]["headers"]["WWW-Authenticate"]["required"] is True
+    assert set(components["ValidationErrorOut"]["required"]) == {"message", "errors"}
+    assert set(components["ProblemOut"]["properties"]) == {"location", "field", "message"}
+
+
+def test_docs_page_explains_the_error_shapes(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    assert '{"message": "…", "errors": [{"location": "query", "field": "limit", "message": "…"}]}' in html
+    assert 'error="invalid_token"' in html and 'error="insufficient_scope"' in html
+    assert "<code>405</code>" in html and "<code>Allow</code>" in html and "HEAD" in html
+
+
+def test_the_documented_challenges_match_what_refusals_send(client, token):
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/completions"]["get"]["responses"]
+    pattern = {status: responses[str(status)]["headers"]["WWW-Authenticate"]["schema"]["pattern"] for status in (401, 403)}
+    catalog = make_token(scope="read:catalog", name="Catalog")
+    for headers, status in (({}, 401), ({"Authorization": "Bearer dct_nope"}, 401),
+                            ({"Authorization": f"Bearer {catalog}"}, 403)):
+        response = client.get("/api/v1/completions", headers=headers)
+        assert response.status_code == status
+        assert re.fullmatch(pattern[status], response["WWW-Authenticate"]), response["WWW-Authenticate"]

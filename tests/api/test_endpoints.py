@@ -1,5 +1,8 @@
 """What an institution's system reads: courses, completions, certificates, transcripts."""
 
+import base64
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -83,26 +86,97 @@ def test_pages_are_stable_when_completions_arrive_while_paging(api_get):
     assert [item["id"] for item in api_get("/api/v1/completions", cursor=cursor).json()["items"]] == [late.pk]
 
 
-def test_a_cursor_that_was_not_issued_is_a_400_with_a_message(api_get):
-    response = api_get("/api/v1/completions", cursor="not-a-cursor")
+CURSOR_REFUSED = ("The cursor is not one this endpoint returned (altered, made up, or from another list). "
+                  "Start again without a cursor.")
+
+
+def assert_cursor_refused(response):
     assert response.status_code == 400
-    assert "cursor" in response.json()["message"]
+    assert response.json() == {"message": CURSOR_REFUSED}
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"since": "yesterday"}, {"course": "first"},
-                                    {"since": "1700000000"}, {"since": "9.717724247110229e-200"}, {"since": "nan"}])
-def test_bad_parameters_are_422_with_what_is_wrong(api_get, params):
+def test_a_cursor_that_was_not_issued_is_a_400_with_a_message(api_get):
+    assert_cursor_refused(api_get("/api/v1/completions", cursor="not-a-cursor"))
+
+
+def test_a_forged_cursor_naming_a_real_position_is_refused(api_get):
+    rows = [completion(bare_course()) for _ in range(3)]
+    # What a client could build by decoding an unsigned cursor: [timestamp, id] in base64url.
+    position = json.dumps([rows[0].completed_at.isoformat(), rows[0].pk]).encode()
+    forged = base64.urlsafe_b64encode(position).decode().rstrip("=")
+    assert_cursor_refused(api_get("/api/v1/completions", cursor=forged))
+    assert_cursor_refused(api_get("/api/v1/completions", cursor=forged + "." + "A" * 43))
+
+
+def test_an_altered_cursor_is_refused(api_get):
+    for _ in range(3):
+        completion(bare_course())
+    cursor = api_get("/api/v1/completions", limit=1).json()["next_cursor"]
+    assert api_get("/api/v1/completions", cursor=cursor).status_code == 200
+    payload, signature = cursor.split(".")
+    earlier = json.dumps([(timezone.now() - timedelta(days=999)).isoformat(), 1]).encode()
+    moved = base64.urlsafe_b64encode(earlier).decode().rstrip("=") + "." + signature
+    flipped = payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + signature
+    for altered in (moved, flipped, payload + "." + signature[::-1]):
+        assert_cursor_refused(api_get("/api/v1/completions", cursor=altered))
+
+
+def test_a_cursor_only_works_on_the_list_that_issued_it(api_get):
+    certificate(completion(bare_course()))
+    from_completions = api_get("/api/v1/completions").json()["next_cursor"]
+    from_certificates = api_get("/api/v1/certificates").json()["next_cursor"]
+    assert_cursor_refused(api_get("/api/v1/certificates", cursor=from_completions))
+    assert_cursor_refused(api_get("/api/v1/completions", cursor=from_certificates))
+    assert api_get("/api/v1/certificates", cursor=from_certificates).json()["items"] == []
+
+
+def test_walking_every_certificate_page_returns_each_row_once_with_url_safe_cursors(api_get):
+    course = bare_course()
+    made = {certificate(completion(course)).code for _ in range(7)}
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = api_get("/api/v1/certificates", limit=2, **({"cursor": cursor} if cursor else {})).json()
+        seen += [item["code"] for item in page["items"]]
+        cursor, pages = page["next_cursor"], pages + 1
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+", cursor)
+        if not page["has_more"]:
+            break
+    assert pages == 4 and len(seen) == 7 and set(seen) == made
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"since": "yesterday"}, "since"), ({"course": "first"}, "course"),
+    ({"since": "1700000000"}, "since"), ({"since": "9.717724247110229e-200"}, "since"), ({"since": "nan"}, "since")])
+def test_bad_parameters_are_422_with_what_is_wrong(api_get, params, field):
     response = api_get("/api/v1/completions", **params)
     assert response.status_code == 422
     body = response.json()
-    assert body["message"].startswith("Some parameters are not valid") and body["errors"]
+    assert body["message"].startswith(f"Some parameters are not valid: {field}: ")
+    [problem] = body["errors"]
+    assert problem["location"] == "query" and problem["field"] == field and problem["message"]
+    assert problem["message"] in body["message"]
+
+
+def test_every_bad_parameter_is_listed_on_its_own(api_get):
+    body = api_get("/api/v1/certificates", limit=0, status="lost").json()
+    assert sorted((problem["location"], problem["field"]) for problem in body["errors"]) == [
+        ("query", "limit"), ("query", "status")]
+
+
+def test_a_bad_id_in_the_path_is_listed_as_a_path_problem(api_get):
+    body = api_get("/api/v1/courses/0").json()
+    assert [(problem["location"], problem["field"]) for problem in body["errors"]] == [("path", "course_id")]
 
 
 def test_a_misspelt_filter_is_refused_rather_than_ignored(api_get):
-    response = api_get("/api/v1/completions", course_id=5)
+    response = api_get("/api/v1/completions", course_id=5, sinse="2026-01-01")
     assert response.status_code == 422
-    assert response.json()["message"] == ("Unknown parameter “course_id”. This endpoint takes: "
-                                          "course, since, cursor, limit.")
+    takes = "This endpoint takes: course, since, cursor, limit."
+    assert response.json() == {
+        "message": f"Unknown parameter “course_id”, “sinse”. {takes}",
+        "errors": [{"location": "query", "field": "course_id", "message": f"Unknown parameter. {takes}"},
+                   {"location": "query", "field": "sinse", "message": f"Unknown parameter. {takes}"}],
+    }
 
 
 def test_unknown_api_paths_answer_json(api_get):
