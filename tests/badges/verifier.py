@@ -122,7 +122,7 @@ def verify_open_badge(client, token: str) -> Verified:
     verified = verify_jws(client, token)
     credential = verified.credential
     if credential["@context"][0] != VC_V2_CONTEXT:
-        raise NotVerified("VC Data Model 2.0 §4.3: the first context must be the v2 context.")
+        raise NotVerified("VC Data Model 2.0 (Contexts): the first context must be the v2 context.")
     if "issuanceDate" in credential or "expirationDate" in credential:
         raise NotVerified("VC 1.1 dates in a VC 2.0 credential.")
     if errors := schema_errors(credential):
