@@ -191,8 +191,12 @@ def test_after_rotation_old_credentials_still_verify_and_new_ones_use_the_new_ke
     assert jwt.get_unverified_header(old)["kid"] != jwt.get_unverified_header(new)["kid"]
     assert verify_open_badge(client, old).credential == verify_open_badge(client, new).credential
     assert len(client.get("/credentials/keys/").json()["keys"]) == 2
-    # The status list is now signed with the new key; the old credential's status still reads.
-    assert credential_status(client, verify_open_badge(client, old).credential).is_set is False
+    # The status list is now signed with the new key; the old credential's status still reads,
+    # and a revocation after the rotation reaches it.
+    old_credential = verify_open_badge(client, old).credential
+    assert credential_status(client, old_credential).is_set is False
+    certificate_revoke(certificate=ready, actor=UserFactory(is_staff=True), reason="Duplicate.")
+    assert credential_status(client, old_credential).is_set is True
 
 
 def test_issuer_profile_is_public(client):
