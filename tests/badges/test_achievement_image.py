@@ -78,3 +78,10 @@ def test_courses_without_issued_credentials_have_no_image(client):
     certificate(completion(never_issued), status=CertificateStatus.PENDING)
     assert client.get(f"/credentials/achievements/{never_issued.pk}/image.svg").status_code == 404
     assert client.get("/credentials/achievements/999999/image.svg").status_code == 404
+
+
+def test_the_public_credential_page_shows_the_badge_image(client):
+    course = bare_course()
+    made = certificate(completion(course))
+    page = client.get(f"/credentials/{made.code}/", HTTP_ACCEPT="text/html").content.decode()
+    assert f'<img src="/credentials/achievements/{course.pk}/image.svg" alt=""' in page
