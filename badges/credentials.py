@@ -2,8 +2,9 @@
 List that says which of them are revoked.
 
 A credential is derived from its certificate row each time it is asked for: the row is
-the truth, so there is nothing to keep in step. Its status is a bit in a list that is
-also computed from certificate rows when served, so revoking a certificate needs no hook.
+the truth, so there is nothing to keep in step. Its status is a bit, at the certificate's
+randomly allocated position (badges.models.StatusListEntry), in a list that is computed
+from certificate rows when served, so revoking a certificate needs no hook.
 """
 
 import base64
@@ -19,13 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges.keys import SigningKey, signing_key
+from badges.models import STATUS_LIST_BITS, StatusListEntry
 from certificates.models import Certificate, CreditType
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-# Bitstring Status List v1.0: at least 16 KB per list, so one bit says nothing about who.
-STATUS_LIST_BITS = 131_072
+# Verifiers may cache a status list this long (its `ttl` and its Cache-Control agree, as
+# Bitstring Status List v1.0 §2.2 asks); a revocation reaches them within it.
+STATUS_LIST_TTL_SECONDS = 300
 
 
 def _url(name: str, *args) -> str:
@@ -41,9 +44,10 @@ def issuer_profile() -> dict:
             "url": settings.SITE_URL}
 
 
-def status_position(certificate: Certificate) -> tuple[int, int]:
-    """(list number, index in that list): the certificate's id, split into fixed-size lists."""
-    return divmod(certificate.pk, STATUS_LIST_BITS)
+def achievement_image(course) -> dict:
+    """OB 3.0 Image: the course's badge picture, drawn from its certificate look."""
+    return {"id": _url("badges:achievement_image", course.pk), "type": "Image",
+            "caption": f"Badge for “{course.title}”"}
 
 
 def _credits_text(certificate: Certificate) -> str:
@@ -52,12 +56,12 @@ def _credits_text(certificate: Certificate) -> str:
     return f"received a certificate of participation for {certificate.credit_text}"
 
 
-def credential_for(certificate: Certificate) -> dict:
-    """The OpenBadgeCredential (VC data model 2.0 + OB 3.0) of a ready certificate."""
+def credential_for(certificate: Certificate, status: StatusListEntry) -> dict:
+    """The OpenBadgeCredential (VC data model 2.0 + OB 3.0) of a ready certificate, with its
+    revocation status at `status`."""
     course = certificate.course
     learner = certificate.user
-    list_number, index = status_position(certificate)
-    status_list = _url("badges:status_list", list_number)
+    status_list = _url("badges:status_list", status.list_number)
     # A per-certificate salt: the email cannot be read back from the hash, yet the learner
     # can prove it is theirs. Derived, so the same certificate always yields the same hash.
     salt = hmac.new(settings.SECRET_KEY.encode(), f"badge-salt:{certificate.code}".encode(), "sha256").hexdigest()[:16]
@@ -87,6 +91,7 @@ def credential_for(certificate: Certificate) -> dict:
                 "achievementType": "CertificateOfCompletion",
                 "name": certificate.course_title,
                 "description": course.summary,
+                "image": achievement_image(course),
                 "criteria": {"narrative": f"Completed “{certificate.course_title}” ({certificate.activity_format}), "
                                           f"passed its post-test and evaluated it, and {_credits_text(certificate)}."},
                 "creditsAvailable": float(course.credits_max),
@@ -94,30 +99,38 @@ def credential_for(certificate: Certificate) -> dict:
         },
         "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
         "credentialStatus": {
-            "id": f"{status_list}#{index}",
+            "id": f"{status_list}#{status.index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": str(index),
+            "statusListIndex": str(status.index),
             "statusListCredential": status_list,
         },
     }
 
 
-def _sign(payload: dict, key: SigningKey) -> str:
-    # The header carries alg, kid and typ, and nothing else.
-    return jwt.encode(payload, key.private_key, algorithm=key.alg, headers={"kid": key.kid, "typ": "JWT"})
-
-
-def signed_credential(certificate: Certificate, *, key: SigningKey | None = None) -> str:
-    """VC-JWT: the registered claims map the credential's issuer, id, subject and validFrom."""
-    credential = credential_for(certificate)
-    return _sign({
-        "iss": credential["issuer"]["id"],
+def _sign(credential: dict, key: SigningKey) -> str:
+    """VC-JWT as OB 3.0 §8.2 defines it: the payload IS the credential, beside the registered
+    claims that repeat its issuer, id, subject and validity (never a VC 1.1 `vc` claim). The
+    header carries alg, kid and typ, and nothing else."""
+    issuer = credential["issuer"]
+    claims = {
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
         "jti": credential["id"],
         "sub": credential["credentialSubject"]["id"],
-        "nbf": int(certificate.issued_at.timestamp()),
-        "vc": credential,
-    }, key or signing_key())
+        "nbf": _numeric_date(credential["validFrom"]),
+    }
+    if "validUntil" in credential:
+        claims["exp"] = _numeric_date(credential["validUntil"])
+    return jwt.encode({**credential, **claims}, key.private_key, algorithm=key.alg,
+                      headers={"kid": key.kid, "typ": "JWT"})
+
+
+def _numeric_date(timestamp: str) -> int:
+    return int(datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
+def signed_credential(certificate: Certificate, status: StatusListEntry, *, key: SigningKey | None = None) -> str:
+    return _sign(credential_for(certificate, status), key or signing_key())
 
 
 def encoded_bitstring(revoked_indexes: list[int]) -> str:
@@ -129,22 +142,18 @@ def encoded_bitstring(revoked_indexes: list[int]) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
 
 
-def decoded_bitstring(encoded: str) -> bytes:
-    raw = encoded.removeprefix("u")
-    return gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-
-
 def signed_status_list(list_number: int, revoked_indexes: list[int], *, now: datetime | None = None) -> str:
+    """A BitstringStatusListCredential (Bitstring Status List v1.0 §2.2), secured the same way
+    as the credentials that point at it (§3.6): a VC-JWT whose payload is the credential."""
     now = now or timezone.now()
     url = _url("badges:status_list", list_number)
-    credential = {
+    return _sign({
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_profile()["id"],
         "validFrom": _timestamp(now),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encoded_bitstring(revoked_indexes)},
-    }
-    return _sign({"iss": credential["issuer"], "jti": url, "sub": credential["credentialSubject"]["id"],
-                  "nbf": int(now.timestamp()), "vc": credential}, signing_key())
+                              "encodedList": encoded_bitstring(revoked_indexes),
+                              "ttl": STATUS_LIST_TTL_SECONDS * 1000},
+    }, signing_key())

@@ -1,6 +1,10 @@
 """Reads for Open Badges: which certificates have credentials, and which are revoked."""
 
-from certificates.models import Certificate, CertificateStatus, normalize_code
+from django.db.models import Q
+
+from badges.models import StatusListEntry
+from certificates.models import Certificate, CertificateLook, CertificateStatus, normalize_code
+from courses.models import Course
 
 
 def ready_certificate_for_owner(*, user, code: str) -> Certificate:
@@ -15,6 +19,20 @@ def issued_certificate(*, code: str) -> Certificate:
         code=normalize_code(code), status__in=[CertificateStatus.READY, CertificateStatus.REVOKED])
 
 
-def revoked_ids_between(*, first_id: int, last_id: int) -> list[int]:
-    return list(Certificate.objects.filter(status=CertificateStatus.REVOKED, pk__gte=first_id, pk__lte=last_id)
-                .values_list("pk", flat=True))
+def revoked_indexes_in(*, list_number: int) -> list[int]:
+    """The positions set in a status list: revoked certificates, and certificates since
+    deleted (their credentials no longer stand, and their positions are never reused)."""
+    return list(StatusListEntry.objects.filter(list_number=list_number)
+                .filter(Q(certificate__isnull=True) | Q(certificate__status=CertificateStatus.REVOKED))
+                .values_list("index", flat=True))
+
+
+def course_with_credentials(*, course_id: int) -> Course:
+    """A course some issued certificate is for; anything else raises DoesNotExist (a 404)."""
+    return Course.objects.filter(
+        pk=course_id, certificates__status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]).distinct().get()
+
+
+def accent_colour_of(course: Course) -> str:
+    look = CertificateLook.objects.filter(course=course).only("accent_colour").first()
+    return look.accent_colour if look else CertificateLook._meta.get_field("accent_colour").default

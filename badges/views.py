@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from badges import credentials, keys, selectors
+from badges import credentials, images, keys, selectors, services
 from certificates.models import Certificate, CertificateStatus
+from courses.models import Course
 from lms import ratelimit
 
 JWT_CONTENT_TYPE = "application/jwt"
@@ -32,7 +33,7 @@ def credential_download(request: HttpRequest, code: str) -> HttpResponse:
         certificate = selectors.ready_certificate_for_owner(user=request.user, code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No ready certificate of yours has this code.") from error
-    return _jwt_response(credentials.signed_credential(certificate),
+    return _jwt_response(services.credential_sign(certificate=certificate),
                          filename=f"docere-credential-{certificate.code}.jwt")
 
 
@@ -84,7 +85,7 @@ def _signed_credential_response(request: HttpRequest, code: str, *, as_download:
         return JsonResponse({"message": "This certificate was revoked; its credential is no longer issued."},
                             status=410)
     filename = f"docere-credential-{certificate.code}.jwt" if as_download else None
-    return _jwt_response(credentials.signed_credential(certificate), filename=filename)
+    return _jwt_response(services.credential_sign(certificate=certificate), filename=filename)
 
 
 @require_GET
@@ -111,8 +112,20 @@ def key_set(request: HttpRequest) -> JsonResponse:
 def status_list(request: HttpRequest, list_number: int) -> HttpResponse:
     """A Bitstring Status List computed from the certificate rows it covers, so a revocation
     shows as soon as it is committed."""
-    first_id = list_number * credentials.STATUS_LIST_BITS
-    revoked = selectors.revoked_ids_between(first_id=first_id, last_id=first_id + credentials.STATUS_LIST_BITS - 1)
-    token = credentials.signed_status_list(list_number, [pk - first_id for pk in revoked])
-    # Verifiers may cache it briefly; a revocation reaches them within five minutes.
-    return _jwt_response(token, max_age=300)
+    token = credentials.signed_status_list(list_number, selectors.revoked_indexes_in(list_number=list_number))
+    return _jwt_response(token, max_age=credentials.STATUS_LIST_TTL_SECONDS)
+
+
+@require_GET
+def achievement_image(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The image every credential for this course names as its achievement's `image`."""
+    try:
+        course = selectors.course_with_credentials(course_id=course_id)
+    except Course.DoesNotExist as error:
+        raise Http404("No credential has been issued for this course.") from error
+    svg = images.achievement_svg(course, accent_colour=selectors.accent_colour_of(course))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # Shown inside wallets and other sites' pages: nothing in it may run or load anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

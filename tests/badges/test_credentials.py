@@ -5,23 +5,26 @@ import base64
 import hashlib
 import io
 import json
-from pathlib import Path
 
 import jwt
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from jsonschema import Draft201909Validator
-from jwt.algorithms import RSAAlgorithm
 
-from badges.credentials import STATUS_LIST_BITS, decoded_bitstring
 from certificates.models import CertificateStatus
 from certificates.services import certificate_revoke
 from tests.api.records import bare_course, certificate, completion
+from tests.badges.verifier import (
+    OFFICIAL_SCHEMA,
+    NotVerified,
+    credential_status,
+    schema_errors,
+    verify_jws,
+    verify_open_badge,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-SCHEMA = json.loads((Path(settings.BASE_DIR) / "badges/schema/ob_v3p0_achievementcredential_schema.json").read_text())
 
 
 @pytest.fixture(autouse=True)
@@ -44,21 +47,19 @@ def download(client, made) -> str:
     return response.content.decode()
 
 
-def verify_with_published_key(client, token: str) -> dict:
-    header = jwt.get_unverified_header(token)
-    kid_path = header["kid"].removeprefix(settings.SITE_URL)
-    public_jwk = client.get(kid_path).json()
-    key = RSAAlgorithm.from_jwk(json.dumps(public_jwk))
-    return jwt.decode(token, key, algorithms=[public_jwk["alg"]], options={"require": ["iss", "jti", "sub", "nbf"]})
+def payload_of(token: str) -> dict:
+    segment = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
 
 
-def test_learner_downloads_a_credential_that_verifies_with_the_key_its_kid_names(client, ready):
-    payload = verify_with_published_key(client, download(client, ready))
-    credential = payload["vc"]
+def test_learner_downloads_a_credential_that_an_independent_verifier_accepts(client, ready):
+    credential = verify_open_badge(client, download(client, ready)).credential
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2",
+                                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Feedback that lands"
     assert "claimed 1 AMA PRA Category 1 Credit™" in credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert credential_status(client, credential).is_set is False
 
 
 def test_header_is_exactly_alg_kid_and_typ(client, ready):
@@ -68,27 +69,50 @@ def test_header_is_exactly_alg_kid_and_typ(client, ready):
     assert header["kid"].startswith(settings.SITE_URL + "/credentials/keys/")
 
 
-def test_registered_claims_map_the_credential(client, ready):
-    payload = verify_with_published_key(client, download(client, ready))
-    credential = payload["vc"]
-    assert payload["iss"] == credential["issuer"]["id"] == settings.SITE_URL + "/credentials/issuer"
-    assert payload["jti"] == credential["id"] == f"{settings.SITE_URL}/credentials/{ready.code}/"
-    assert payload["sub"] == credential["credentialSubject"]["id"]
+def test_jwt_payload_is_the_credential_itself_beside_the_registered_claims(client, ready):
+    """OB 3.0 §8.2.4: no VC 1.1 `vc` wrapper; the claims repeat the credential's own fields."""
+    token = download(client, ready)
+    payload = payload_of(token)
+    assert "vc" not in payload
+    assert payload["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert payload["iss"] == payload["issuer"]["id"] == settings.SITE_URL + "/credentials/issuer"
+    assert payload["jti"] == payload["id"] == f"{settings.SITE_URL}/credentials/{ready.code}/"
+    assert payload["sub"] == payload["credentialSubject"]["id"]
     assert payload["nbf"] == int(ready.issued_at.timestamp())
-    assert credential["validFrom"] == ready.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert payload["validFrom"] == ready.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # No validUntil, so no exp (§8.2.4: exp is required only with validUntil).
+    assert "exp" not in payload and "validUntil" not in payload
+    assert verify_jws(client, token).claims == payload
+
+
+def test_the_verifier_refuses_the_old_vc_claim_wrapper_even_when_signed(client, ready, settings):
+    """The check that failed before the fix: Docere's key, the old VC 1.1 payload shape."""
+    token = download(client, ready)
+    header = jwt.get_unverified_header(token)
+    (key_file,) = settings.OPEN_BADGES_GENERATED_KEY_DIR.glob("*.pem")
+    claims = payload_of(token)
+    registered = {name: claims.pop(name) for name in ("iss", "jti", "sub", "nbf")}
+    old_shape = jwt.encode({**registered, "vc": claims}, key_file.read_bytes(), algorithm=header["alg"],
+                           headers={"kid": header["kid"], "typ": "JWT"})
+    with pytest.raises(NotVerified, match="`vc` claim"):
+        verify_open_badge(client, old_shape)
+    mismatched = jwt.encode({**claims, **registered, "sub": "urn:uuid:someone-else"}, key_file.read_bytes(),
+                            algorithm=header["alg"], headers={"kid": header["kid"], "typ": "JWT"})
+    with pytest.raises(NotVerified, match="Claim sub"):
+        verify_open_badge(client, mismatched)
 
 
 def test_a_tampered_credential_fails_verification(client, ready):
     header, payload, signature = download(client, ready).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["vc"]["credentialSubject"]["creditsEarned"] = 40.0
+    claims["credentialSubject"]["creditsEarned"] = 40.0
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    with pytest.raises(jwt.InvalidSignatureError):
-        verify_with_published_key(client, f"{header}.{forged}.{signature}")
+    with pytest.raises(NotVerified, match="Signature"):
+        verify_open_badge(client, f"{header}.{forged}.{signature}")
 
 
 def test_the_email_is_carried_only_as_a_salted_hash(client, ready):
-    credential = verify_with_published_key(client, download(client, ready))["vc"]
+    credential = verify_open_badge(client, download(client, ready)).credential
     email, name = credential["credentialSubject"]["identifier"]
     assert ready.user.email not in json.dumps(credential)
     assert email["hashed"] is True and email["identityType"] == "emailAddress"
@@ -97,34 +121,51 @@ def test_the_email_is_carried_only_as_a_salted_hash(client, ready):
                     "hashed": False}
 
 
-def test_credential_validates_against_the_shipped_ob3_schema(client, ready):
-    credential = verify_with_published_key(client, download(client, ready))["vc"]
-    errors = sorted(error.message for error in Draft201909Validator(SCHEMA).iter_errors(credential))
-    # The shipped copy predates OB 3.0's move to VC 2.0 (badges/schema/README.md): it still
-    # requires VC 1.1's issuanceDate, which VC 2.0 replaced with validFrom. Nothing else may fail.
-    assert errors == ["'issuanceDate' is a required property"]
-    assert credential["credentialSchema"][0]["id"] == SCHEMA["$id"]
+def test_credentials_validate_against_the_official_schema_with_no_exceptions(client, ready):
+    participation = certificate(completion(bare_course(title="Ward rounds", summary="Rounds.")))
+    for made in (ready, participation):
+        credential = verify_jws(client, download(client, made)).credential
+        assert schema_errors(credential) == []
+
+
+def test_the_shipped_schema_is_the_vc_2_0_revision():
+    """An outdated copy (VC 1.1, `issuanceDate`) would fail here, and every credential with it."""
+    assert "validFrom" in OFFICIAL_SCHEMA["required"] and "issuanceDate" not in OFFICIAL_SCHEMA["required"]
+    assert "issuanceDate" not in OFFICIAL_SCHEMA["properties"]
+    assert OFFICIAL_SCHEMA["properties"]["@context"]["items"][0] == {"enum": ["https://www.w3.org/ns/credentials/v2"]}
+    old_style = {"@context": ["https://www.w3.org/2018/credentials/v1"], "id": "urn:uuid:1",
+                 "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "https://example.org/",
+                 "issuanceDate": "2024-01-01T00:00:00Z",
+                 "credentialSubject": {"type": ["AchievementSubject"], "achievement": {}}}
+    assert "'validFrom' is a required property" in "".join(schema_errors(old_style))
 
 
 def test_revoking_the_certificate_sets_its_bit_in_the_published_status_list(client, ready):
     other = certificate(completion(bare_course()))
-    credential = verify_with_published_key(client, download(client, ready))["vc"]
-    entry = credential["credentialStatus"]
-    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    credential = verify_open_badge(client, download(client, ready)).credential
+    other_credential = verify_open_badge(client, download(client, other)).credential
+    assert credential_status(client, credential).is_set is False
 
-    def bit(index: int) -> int:
-        listing = client.get(entry["statusListCredential"].removeprefix(settings.SITE_URL))
-        assert listing["Content-Type"] == "application/jwt"
-        subject = verify_with_published_key(client, listing.content.decode())["vc"]["credentialSubject"]
-        bits = decoded_bitstring(subject["encodedList"])
-        assert len(bits) * 8 == STATUS_LIST_BITS
-        return (bits[index // 8] >> (7 - index % 8)) & 1
-
-    index = int(entry["statusListIndex"])
-    assert bit(index) == 0
     certificate_revoke(certificate=ready, actor=UserFactory(is_staff=True), reason="Attendance not confirmed.")
-    assert bit(index) == 1
-    assert bit(other.pk % STATUS_LIST_BITS) == 0
+
+    assert credential_status(client, credential).is_set is True
+    assert credential_status(client, other_credential).is_set is False
+
+
+def test_the_status_list_is_a_current_bitstring_status_list_credential(client, ready):
+    """Bitstring Status List v1.0 §2.2: a VC 2.0 credential, secured like the credentials that
+    point at it (§3.6), whose ttl agrees with its HTTP caching."""
+    credential = verify_open_badge(client, download(client, ready)).credential
+    entry = credential["credentialStatus"]
+    assert set(entry) == {"id", "type", "statusPurpose", "statusListIndex", "statusListCredential"}
+    listed = credential_status(client, credential).list_credential
+    assert "vc" not in listed.claims
+    assert listed.credential["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert listed.claims["iss"] == listed.credential["issuer"] == credential["issuer"]["id"]
+    response = client.get(entry["statusListCredential"].removeprefix(settings.SITE_URL))
+    assert response["Content-Type"] == "application/jwt"
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert listed.credential["credentialSubject"]["ttl"] == 300_000
 
 
 def test_only_the_owner_downloads_and_only_ready_certificates(client, ready):
@@ -148,9 +189,14 @@ def test_after_rotation_old_credentials_still_verify_and_new_ones_use_the_new_ke
     call_command("badges_rotate_key", stdout=io.StringIO())
     new = download(client, ready)
     assert jwt.get_unverified_header(old)["kid"] != jwt.get_unverified_header(new)["kid"]
-    verify_with_published_key(client, old)
-    verify_with_published_key(client, new)
+    assert verify_open_badge(client, old).credential == verify_open_badge(client, new).credential
     assert len(client.get("/credentials/keys/").json()["keys"]) == 2
+    # The status list is now signed with the new key; the old credential's status still reads,
+    # and a revocation after the rotation reaches it.
+    old_credential = verify_open_badge(client, old).credential
+    assert credential_status(client, old_credential).is_set is False
+    certificate_revoke(certificate=ready, actor=UserFactory(is_staff=True), reason="Duplicate.")
+    assert credential_status(client, old_credential).is_set is True
 
 
 def test_issuer_profile_is_public(client):
@@ -177,12 +223,12 @@ def test_software_still_gets_the_signed_credential_at_its_id_and_at_the_jwt_addr
     for accept in ({}, {"HTTP_ACCEPT": "*/*"}, {"HTTP_ACCEPT": "application/jwt"}):
         at_id = client.get(f"/credentials/{ready.code}/", **accept)
         assert at_id["Content-Type"] == "application/jwt"
-        verify_with_published_key(client, at_id.content.decode())
+        verify_open_badge(client, at_id.content.decode())
     # The download address gives the JWT even to a browser, as a file to keep.
     download = client.get(f"/credentials/{ready.code}.jwt", HTTP_ACCEPT=BROWSER_ACCEPT)
     assert download["Content-Type"] == "application/jwt"
     assert download["Content-Disposition"] == f'attachment; filename="docere-credential-{ready.code}.jwt"'
-    payload = verify_with_published_key(client, download.content.decode())
+    payload = verify_open_badge(client, download.content.decode()).claims
     assert payload["jti"] == f"{settings.SITE_URL}/credentials/{ready.code}/"
 
 
