@@ -102,7 +102,10 @@ def test_revoking_sets_the_bit_at_the_random_position_only(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_certificates_get_random_positions_when_the_migration_runs(client):
+def test_certificates_issued_before_random_positions_keep_the_position_their_credentials_name(client):
+    """Credentials handed out before positions were random name list id // 131,072, index
+    id % 131,072: the migration records exactly that, so revoking one of those certificates
+    still sets the bit its credential points at."""
     executor = MigrationExecutor(connection)
     executor.migrate([("badges", "0001_status_list_entries")])
     course = bare_course()
@@ -111,16 +114,18 @@ def test_existing_certificates_get_random_positions_when_the_migration_runs(clie
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([("badges", "0002_random_positions_for_existing_certificates")])
+    executor.migrate([("badges", "0002_keep_positions_of_existing_certificates")])
 
     entries = {entry.certificate_id: entry for entry in StatusListEntry.objects.all()}
     assert set(entries) == {one.pk for one in [*existing, revoked]}
-    indexes = [entries[one.pk].index for one in existing]
-    assert len(set(indexes)) == len(indexes) and indexes != sorted(indexes)
-    # The list now sets the revoked certificate's bit at its new position.
+    for one in [*existing, revoked]:
+        assert (entries[one.pk].list_number, entries[one.pk].index) == divmod(one.pk, STATUS_LIST_BITS)
     credential = issued_credential(client, existing[0])
-    assert int(credential["credentialStatus"]["statusListIndex"]) == entries[existing[0].pk].index
-    revoked_entry = entries[revoked.pk]
+    assert int(credential["credentialStatus"]["statusListIndex"]) == existing[0].pk % STATUS_LIST_BITS
+    assert credential_status(client, credential).is_set is False
     listed = credential_status(client, {**credential, "credentialStatus": {
-        **credential["credentialStatus"], "statusListIndex": str(revoked_entry.index)}})
+        **credential["credentialStatus"], "statusListIndex": str(revoked.pk % STATUS_LIST_BITS)}})
     assert listed.is_set is True
+    # A certificate issued afterwards draws a random position that none of those holds.
+    newcomer = status_entry_for(certificate=certificate(completion(course)))
+    assert (newcomer.list_number, newcomer.index) not in {(e.list_number, e.index) for e in entries.values()}
