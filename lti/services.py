@@ -231,8 +231,10 @@ def post_test_passed(*, enrollment: Enrollment) -> int:
     queued = []
     with transaction.atomic():
         for link in GradeLink.objects.select_for_update().filter(enrollment=enrollment, status=GradeStatus.NOT_DUE):
-            link.status, link.score_percent, link.status_changed_at = GradeStatus.PENDING, score, timezone.now()
-            link.save(update_fields=["status", "score_percent", "status_changed_at"])
+            now = timezone.now()
+            link.status, link.score_percent, link.status_changed_at = GradeStatus.PENDING, score, now
+            link.score_changed_at = enrollment.post_test_passed_at or now
+            link.save(update_fields=["status", "score_percent", "status_changed_at", "score_changed_at"])
             queued.append(link.pk)
         for link_id in queued:
             transaction.on_commit(lambda link_id=link_id: queue_score(link_id))

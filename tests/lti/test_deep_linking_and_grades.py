@@ -5,11 +5,13 @@ import html
 import io
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 import jwt
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
 from courses import services as course_services
@@ -89,7 +91,8 @@ def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, plat
     assertion = jwt.decode(form["client_assertion"], docere_public_key(client, form["client_assertion"]),
                            algorithms=["RS256"], audience=f"{platform.url}/token")
     assert assertion["iss"] == assertion["sub"] == platform.client_id
-    assert SCORE_SCOPE in form["scope"].split()
+    # The platform offered line item management too; Docere only posts scores, so asks for no more.
+    assert form["scope"] == SCORE_SCOPE
 
     score_request = next(r for r in platform.requests if r["path"].endswith("/scores"))
     assert score_request["path"] == "/courses/7/lineitems/42/lineitem/scores"
@@ -146,6 +149,7 @@ def test_the_sweeper_requeues_a_score_the_queue_lost(client, platform, registrat
     launch(client, platform, registration, custom={"docere_course": course.slug})
     link = GradeLink.objects.get()
     GradeLink.objects.filter(pk=link.pk).update(status=GradeStatus.PENDING, score_percent=90,
+                                                score_changed_at=link.status_changed_at.replace(year=2020),
                                                 status_changed_at=link.status_changed_at.replace(year=2020))
     assert services.scores_sweep() == 1
     assert GradeLink.objects.get().status == GradeStatus.SENT
@@ -170,4 +174,32 @@ def test_the_sweeper_sends_a_pass_that_was_recorded_without_telling_lti(client, 
     GradeLink.objects.update(status=GradeStatus.NOT_DUE, score_percent=None)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.scores_sweep() == 1
+    assert GradeLink.objects.get().status == GradeStatus.SENT
+
+
+def scores_posted(platform) -> list[dict]:
+    return [json.loads(r["body"]) for r in platform.requests if r["path"].endswith("/scores")]
+
+
+def test_every_try_of_a_score_carries_the_time_the_learner_passed(client, platform, registration, course,
+                                                                  eager_celery, django_capture_on_commit_callbacks,
+                                                                  monkeypatch):
+    platform.score_status = 503
+    launch(client, platform, registration, custom={"docere_course": course.slug})
+    enrollment = GradeLink.objects.get().enrollment
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_post_test(enrollment)
+    enrollment.refresh_from_db()
+    passed_at = enrollment.post_test_passed_at
+
+    # An hour later an administrator sends the failed score again, and the platform takes it.
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    platform.score_status = 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.score_retry(link=GradeLink.objects.get())
+
+    stamps = {score["timestamp"] for score in scores_posted(platform)}
+    assert len(scores_posted(platform)) == 7
+    assert stamps == {passed_at.isoformat(timespec="milliseconds")}
     assert GradeLink.objects.get().status == GradeStatus.SENT
