@@ -8,10 +8,13 @@ from lti_tool.models import LtiLaunch
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.deployment import Deployment
 from pylti1p3.lineitem import LineItem
 
 from courses.models import Course
 from lti.ags import PlatformSession
+from lti import services
+from lti.launch_checks import CheckedMessageLaunch
 from lti.services import COURSE_PARAMETER, LaunchRefused, nonce_consume, tool_key_ensure
 
 # pylti1p3 leaves `exp` optional; a platform's id_token always carries it, so insist.
@@ -27,6 +30,18 @@ class ToolConfig(DjangoToolConfig):
         if not client_id and self.registration_uuid is not None:
             return self.find_registration_by_issuer(iss)
         return super().find_registration_by_params(iss, client_id, *args, **kwargs)
+
+    def find_deployment(self, iss, deployment_id):
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        """Only a platform found by the registration check may add a deployment row
+        (django-lti's lookup adds one for any unknown id, without limit), and only up to the cap."""
+        if self.registration is None:
+            return None
+        self.deployment = services.deployment_for_launch(registration=self.registration,
+                                                        deployment_id=str(deployment_id))
+        return Deployment().set_deployment_id(self.deployment.deployment_id)
 
 
 def launch_url(request: HttpRequest) -> str:
@@ -47,8 +62,8 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     """A launch whose id_token verified against the platform's JWKS, with state, nonce,
     registration, deployment and message checked; its rows synced by django-lti."""
     tool_key_ensure()
-    message_launch = DjangoMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(),
-                                         requests_session=PlatformSession())
+    message_launch = CheckedMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(),
+                                          requests_session=PlatformSession())
     message_launch.set_jwt_verify_options(ID_TOKEN_CHECKS)
     message_launch.validate()
     launch = LtiLaunch(message_launch)

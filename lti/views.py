@@ -33,6 +33,13 @@ def lti_error(request: HttpRequest, message: str, *, status: int = 400) -> HttpR
     return allow_framing_by(response, registered_platform_origins())
 
 
+def refused(request: HttpRequest, refusal: services.LaunchRefused) -> HttpResponse:
+    """The refusal page in Docere's words; the technical reason goes to the log only."""
+    if refusal.reason:
+        logger.warning("LTI request to %s refused (%s): %s", request.path, refusal.status_code, refusal.reason)
+    return lti_error(request, refusal.message, status=refusal.status_code)
+
+
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     """Docere's public keys: platforms verify the client assertions and deep-linking
@@ -54,7 +61,7 @@ def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
     try:
         authorize_url, cookies = launches.login_redirect(request, registration_uuid)
     except MALFORMED as error:
-        logger.info("LTI login refused: %s", error)
+        logger.warning("LTI login refused: %s: %s", type(error).__name__, error)
         return lti_error(request, "Docere does not know this LMS (or this LMS connection is switched off). "
                                   "Ask a Docere administrator to register it.")
     if params.get("new_window"):
@@ -99,11 +106,11 @@ def launch(request: HttpRequest) -> HttpResponse:
         recorded = services.resource_launch_record(registration=registration, resource_link=lti_launch.resource_link,
                                                    claims=lti_launch.get_launch_data())
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     except MALFORMED as error:
-        logger.warning("LTI launch refused: %s", error)
-        return lti_error(request, f"Docere could not accept this launch from the LMS: {error}. "
-                                  "Try opening Docere again from your course.")
+        logger.warning("LTI launch refused: %s: %s", type(error).__name__, error)
+        return lti_error(request, "Docere could not accept this launch from the LMS. Open Docere again from your "
+                                  "course; if it keeps happening, tell your course's instructor.")
     login(request, recorded.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[EMBED_SESSION_KEY] = frame_origins_for(registration)
     token = services.launch_handoff_create(user=recorded.user, course=recorded.course, registration=registration)
@@ -118,7 +125,7 @@ def arrived(request: HttpRequest, token: str) -> HttpResponse:
     try:
         arrival = services.launch_arrival(token=token, user=request.user)
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     if not arrival.resume_secret:
         return redirect("courses:detail", arrival.course.slug)
     # The secret goes in a form field, never a URL: it stays out of history, logs and
@@ -146,7 +153,7 @@ def resume(request: HttpRequest, token: str = "") -> HttpResponse:
     try:
         handoff = services.launch_resume(secret=request.POST.get("secret", ""))
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     login(request, handoff.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("courses:detail", handoff.course.slug)
 
@@ -176,9 +183,9 @@ def deep_link(request: HttpRequest) -> HttpResponse:
             raise services.LaunchRefused("Choose at least one course to add.", status_code=400)
         return_url, token = launches.deep_link_response(request, lti_launch, chosen)
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     except MALFORMED as error:
-        logger.warning("Deep linking refused: %s", error)
+        logger.warning("Deep linking refused: %s: %s", type(error).__name__, error)
         return lti_error(request, "This request to add Docere content has expired. Start again from the LMS.")
     response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token,
                                                                "courses": chosen})

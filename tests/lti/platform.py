@@ -99,7 +99,8 @@ class FakePlatform:
     def id_token(self, *, nonce: str, sub: str = "lakeside-user-1001", roles=(LEARNER,),
                  message_type: str = "LtiResourceLinkRequest", deployment_id: str | None = None,
                  key=None, expires_in: int = 300, custom: dict | None = None, ags: bool = True,
-                 email: str = "ines.halvorsen@lakeside.example", extra: dict | None = None) -> str:
+                 email: str = "ines.halvorsen@lakeside.example", extra: dict | None = None,
+                 kid: str | None = None, algorithm: str = "RS256") -> str:
         now = int(time.time())
         claims = {
             "iss": self.issuer, "aud": self.client_id, "sub": sub, "nonce": nonce,
@@ -131,7 +132,8 @@ class FakePlatform:
                 "scope": [LINEITEM_SCOPE, SCORE_SCOPE], "lineitems": f"{self.url}/courses/7/lineitems",
                 "lineitem": self.lineitem}
         claims.update(extra or {})
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+        signing_key = None if algorithm == "none" else key or self.key
+        return jwt.encode(claims, signing_key, algorithm=algorithm, headers={"kid": kid or self.kid})
 
 
 def new_nonce() -> str:
