@@ -12,8 +12,8 @@ from pylti1p3.deployment import Deployment
 from pylti1p3.lineitem import LineItem
 
 from courses.models import Course
-from lti.ags import PlatformSession
 from lti import services
+from lti.ags import PlatformSession
 from lti.launch_checks import CheckedMessageLaunch
 from lti.services import COURSE_PARAMETER, LaunchRefused, nonce_consume, tool_key_ensure
 
