@@ -1,5 +1,5 @@
-"""The checks on an LTI launch, step by step (LTI 1.3 Core §5.1.3, Security Framework
-§5.1.3), each refused in Docere's words.
+"""The checks on an LTI launch, step by step (the id_token validation of the Security Framework
+§5.1.3, which LTI 1.3 Core points to), each refused in Docere's words.
 
 pylti1p3 runs the checks; its messages ("Registration not found.", "JWT KID not found")
 are written for developers and say nothing a learner can act on. So each step here turns
@@ -69,7 +69,7 @@ class CheckedMessageLaunch(DjangoMessageLaunch):
             issuer_known = LtiRegistration.objects.active().filter(issuer=str(self._get_jwt_body().get("iss"))).exists()
             raise _refused(Refusal.WRONG_AUDIENCE if issuer_known else Refusal.UNKNOWN_PLATFORM, error,
                            status_code=403) from error
-        # Core §5.1.3: an authorized party, when named, must be Docere's client id.
+        # Security Framework §5.1.3: an authorized party, when named, must be Docere's client id.
         azp = self._get_jwt_body().get("azp")
         if azp is not None and azp != self.get_client_id():
             raise LaunchRefused(Refusal.WRONG_AUDIENCE, status_code=403,
@@ -77,7 +77,7 @@ class CheckedMessageLaunch(DjangoMessageLaunch):
         return self
 
     def validate_jwt_signature(self):
-        # Security Framework §5.1.3 / Core §5.1.3: RS256 only. `none` (or an HMAC keyed
+        # Security Framework §5.1.3: RS256 only. `none` (or an HMAC keyed
         # with the public key) must never reach a verifier.
         alg = self._jwt.get("header", {}).get("alg")
         if alg != "RS256":

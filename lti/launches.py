@@ -20,6 +20,8 @@ from lti.services import COURSE_PARAMETER, LaunchRefused, nonce_consume, tool_ke
 # pylti1p3 leaves `exp` optional; a platform's id_token always carries it, so insist.
 # The audience is checked by finding the registration from `aud` (issuer + client id).
 ID_TOKEN_CHECKS = {"verify_aud": False, "require": ["exp", "iat"]}
+DEEP_LINK_SESSION_KEY = "docere_lti_deep_link_launches"
+DEEP_LINKS_REMEMBERED = 5
 
 
 class ToolConfig(DjangoToolConfig):
@@ -75,7 +77,26 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     return launch
 
 
+def deep_link_launch_remember(request: HttpRequest, launch_id: str) -> None:
+    """Deep Linking 2.0: the response is the tool's signed word on what the instructor
+    chose, so only the browser that received the deep-linking launch may ask for it. The
+    launch id goes in that browser's session; a launch id alone (from a log, a Referer, a
+    colleague) signs nothing. A few are kept, for an instructor with several LMS tabs."""
+    remembered = [known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id]
+    request.session[DEEP_LINK_SESSION_KEY] = [*remembered, launch_id][-DEEP_LINKS_REMEMBERED:]
+
+
+def deep_link_launch_forget(request: HttpRequest, launch_id: str) -> None:
+    """One signed response per launch: going back and posting again gets a refusal."""
+    request.session[DEEP_LINK_SESSION_KEY] = [
+        known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id]
+
+
 def stored_deep_link_launch(request: HttpRequest, launch_id: str) -> LtiLaunch:
+    if not launch_id or launch_id not in request.session.get(DEEP_LINK_SESSION_KEY, []):
+        raise LaunchRefused("This request to add Docere content was not started in this browser, or was already "
+                            "answered. Start again from your course in the LMS.", status_code=403,
+                            reason=f"launch id {launch_id[:80]!r} is not one this session received")
     message_launch = DjangoMessageLaunch.from_cache(launch_id, request, ToolConfig(),
                                                     launch_data_storage=DjangoCacheDataStorage())
     launch = LtiLaunch(message_launch)

@@ -165,6 +165,11 @@ def _own_origin(request: HttpRequest) -> str:
 def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
     settings_claim = lti_launch.get_claim("https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings")
     courses = Course.objects.open_for_learners().order_by("title")
+    launches.deep_link_launch_remember(request, lti_launch.get_launch_id())
+    # The picker lives in the LMS's frame: this session's pages may be framed by it, and on
+    # HTTPS its session and CSRF cookies go out SameSite=None so the choice posts back with
+    # them (lti/middleware.py). A browser that blocks them anyway was sent to a new tab at login.
+    request.session[EMBED_SESSION_KEY] = frame_origins_for(lti_launch.registration)
     response = render(request, "lti/deep_link_pick.html", {
         "courses": courses, "launch_id": lti_launch.get_launch_id(),
         "accept_multiple": str(settings_claim.get("accept_multiple", "")).lower() == "true",
@@ -172,16 +177,19 @@ def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
     return allow_framing_by(response, frame_origins_for(lti_launch.registration))
 
 
-@csrf_exempt  # the launch id, known only to whoever received this deep-linking launch, stands in for a CSRF token
 @require_POST
 def deep_link(request: HttpRequest) -> HttpResponse:
+    """The instructor's choice, posted with a CSRF token from the session that received the
+    deep-linking launch; answered once with the signed LtiDeepLinkingResponse."""
+    launch_id = request.POST.get("launch_id", "")
     try:
-        lti_launch = launches.stored_deep_link_launch(request, request.POST.get("launch_id", ""))
+        lti_launch = launches.stored_deep_link_launch(request, launch_id)
         chosen = list(Course.objects.filter(status=CourseStatus.PUBLISHED, pk__in=[
             int(value) for value in request.POST.getlist("course") if value.isdigit()]).order_by("title"))
         if not chosen:
             raise services.LaunchRefused("Choose at least one course to add.", status_code=400)
         return_url, token = launches.deep_link_response(request, lti_launch, chosen)
+        launches.deep_link_launch_forget(request, launch_id)
     except services.LaunchRefused as refusal:
         return refused(request, refusal)
     except MALFORMED as error:

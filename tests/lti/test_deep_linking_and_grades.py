@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import jwt
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
@@ -53,11 +54,45 @@ def test_instructor_picks_a_course_and_the_signed_answer_verifies(client, platfo
     assert item["lineItem"]["scoreMaximum"] == 100
 
 
+def picker_form(page) -> dict:
+    body = page.content.decode()
+    return {name: re.search(rf'name="{name}" value="([^"]+)"', body).group(1)
+            for name in ("launch_id", "csrfmiddlewaretoken")}
+
+
 def test_choosing_nothing_or_an_unknown_launch_gets_a_page(client, platform, registration, course):
-    assert client.post("/lti/deep-link/", {"launch_id": "lti1p3-launch-nope", "course": [course.pk]}).status_code == 400
+    assert client.post("/lti/deep-link/", {"launch_id": "lti1p3-launch-nope", "course": [course.pk]}).status_code == 403
     picker = launch(client, platform, registration, roles=[INSTRUCTOR], message_type="LtiDeepLinkingRequest")
-    launch_id = re.search(r'name="launch_id" value="([^"]+)"', picker.content.decode()).group(1)
+    launch_id = picker_form(picker)["launch_id"]
     assert "Choose at least one course" in client.post("/lti/deep-link/", {"launch_id": launch_id}).content.decode()
+
+
+def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_launch(platform, registration, course,
+                                                                                   caplog):
+    def deep_linking_browser():
+        browser = Client(enforce_csrf_checks=True)
+        return browser, picker_form(launch(browser, platform, registration, roles=[INSTRUCTOR],
+                                           message_type="LtiDeepLinkingRequest"))
+
+    instructor, form = deep_linking_browser()
+    choice = {"launch_id": form["launch_id"], "course": [course.pk]}
+
+    # Whoever holds the launch id — with no session, or with a session and CSRF token of their own — gets no answer.
+    other, other_form = deep_linking_browser()
+    for stranger, token in ((Client(), ""), (other, other_form["csrfmiddlewaretoken"])):
+        answer = stranger.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": token})
+        assert answer.status_code == 403 and 'name="JWT"' not in answer.content.decode()
+        assert "not started in this browser" in answer.content.decode()
+    assert any("is not one this session received" in record.getMessage() for record in caplog.records)
+
+    # The right browser without its CSRF token (a page elsewhere posting into its session) is refused too.
+    forged = instructor.post("/lti/deep-link/", choice)
+    assert forged.status_code == 403 and 'name="JWT"' not in forged.content.decode()
+
+    answered = instructor.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]})
+    assert answered.status_code == 200 and 'name="JWT"' in answered.content.decode()
+    again = instructor.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]})
+    assert again.status_code == 403 and "already answered" in again.content.decode()
 
 
 @pytest.fixture
@@ -203,3 +238,14 @@ def test_every_try_of_a_score_carries_the_time_the_learner_passed(client, platfo
     assert len(scores_posted(platform)) == 7
     assert stamps == {passed_at.isoformat(timespec="milliseconds")}
     assert GradeLink.objects.get().status == GradeStatus.SENT
+
+
+def test_the_course_picker_keeps_its_session_and_csrf_cookies_inside_the_lms_frame(client, platform, registration,
+                                                                                   course):
+    picker = launch(client, platform, registration, secure=True, roles=[INSTRUCTOR],
+                    message_type="LtiDeepLinkingRequest")
+    assert picker.status_code == 200
+    # A frame is a third-party context: only SameSite=None; Secure cookies come back with the choice.
+    for name in ("sessionid", "csrftoken"):
+        assert (picker.cookies[name]["samesite"], picker.cookies[name]["secure"]) == ("None", True), name
+    assert f"frame-ancestors {platform.url}" in picker["Content-Security-Policy"]
