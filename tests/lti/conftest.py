@@ -9,6 +9,15 @@ from tests.courses.conftest import build_course
 from tests.lti.platform import FakePlatform
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(_isolated_cache, settings, tmp_path):
+    """A launch keeps its state, nonce and launch data in the cache. A file cache deletes a
+    random third of its entries once its folder holds 300, whoever wrote them, which would
+    lose a launch halfway; so each test here gets a folder of its own."""
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")}}
+
+
 @pytest.fixture
 def platform():
     started = FakePlatform().start()
