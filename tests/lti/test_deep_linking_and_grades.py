@@ -15,13 +15,9 @@ from django.test import Client
 from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
-from courses import services as course_services
-from courses.models import QuizKind
-from lms.celery import app as celery_app
 from lti import services
 from lti.models import GradeLink, GradeStatus, PlatformAccount
-from tests.courses.conftest import complete_modules, correct_answers
-from tests.lti.conftest import launch
+from tests.lti.conftest import launch, pass_post_test
 from tests.lti.platform import INSTRUCTOR, SCORE_SCOPE
 
 pytestmark = pytest.mark.django_db
@@ -93,20 +89,6 @@ def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_lau
     assert answered.status_code == 200 and 'name="JWT"' in answered.content.decode()
     again = instructor.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]})
     assert again.status_code == 403 and "already answered" in again.content.decode()
-
-
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-def pass_post_test(enrollment):
-    complete_modules(enrollment)
-    quiz = enrollment.course.quizzes.get(kind=QuizKind.POST_TEST)
-    attempt = course_services.attempt_start(enrollment=enrollment, quiz=quiz)
-    course_services.attempt_submit(attempt=attempt, answers=correct_answers(attempt))
 
 
 def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, platform, registration, course,
