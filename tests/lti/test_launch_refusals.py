@@ -88,3 +88,13 @@ def test_only_a_registered_platforms_verified_launch_records_a_deployment(client
            **token_options)
     assert not LtiDeployment.objects.filter(deployment_id="never-seen-before").exists()
     assert LtiDeployment.objects.count() == LtiRegistration.objects.count() == 1
+
+
+def test_a_login_from_an_unregistered_platform_is_refused_and_logged(client, db, caplog):
+    response = client.post("/lti/login/", {"iss": "http://127.0.0.1:9/unknown-lms", "login_hint": "x",
+                                           "client_id": "someone", "target_link_uri": "http://testserver/lti/launch/"})
+    assert response.status_code == 400 and "does not know this LMS" in response.content.decode()
+    [logged] = [record for record in caplog.records if record.getMessage().startswith("LTI login refused")]
+    library_reason = logged.getMessage().split(": ", 2)[-1]
+    assert logged.levelno == logging.WARNING and library_reason
+    assert library_reason not in response.content.decode()
