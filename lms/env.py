@@ -164,3 +164,6 @@ OPEN_BADGES_ISSUER_NAME: str = _env.str("OPEN_BADGES_ISSUER_NAME", default="Doce
 # Calls Docere makes to an LTI platform (JWKS, OAuth2 token, scores) give up after this.
 LTI_HTTP_TIMEOUT_SECONDS: int = _env.int("LTI_HTTP_TIMEOUT_SECONDS", default=10)
 LTI_SCORE_RETRY_BASE_SECONDS: int = _env.int("LTI_SCORE_RETRY_BASE_SECONDS", default=10)
+# A launch naming a deployment Docere does not know records it inactive for an administrator
+# to review; past this many waiting per platform, such launches are refused without a row.
+LTI_UNKNOWN_DEPLOYMENTS_MAX: int = _env.int("LTI_UNKNOWN_DEPLOYMENTS_MAX", default=20)

@@ -4,8 +4,6 @@ The OAuth2 token request carries a client assertion signed with Docere's current
 (its `kid` is in Docere's JWKS), and the score goes as application/vnd.ims.lis.v1.score+json.
 """
 
-from datetime import UTC, datetime
-
 import requests
 from django.conf import settings
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -13,7 +11,12 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
 from lti.models import GradeLink
-from lti.services import tool_key_ensure
+from lti.services import SCORE_SCOPE, tool_key_ensure
+
+# Docere only posts scores to the line item the launch named (deep linking declares the
+# line item; Docere never reads or creates one), so the token asks for the score scope
+# alone, whatever else the platform offers: least privilege (Security Framework, access tokens).
+SCOPES_USED = [SCORE_SCOPE]
 
 
 class PlatformSession(requests.Session):
@@ -31,8 +34,8 @@ def score_post(link: GradeLink) -> None:
     grade = (Grade()
              .set_score_given(float(link.score_percent))
              .set_score_maximum(100)
-             .set_timestamp(datetime.now(UTC).isoformat(timespec="milliseconds"))
+             .set_timestamp(link.score_changed_at.isoformat(timespec="milliseconds"))
              .set_activity_progress("Completed")
              .set_grading_progress("FullyGraded")
              .set_user_id(link.platform_user_id))
-    AssignmentsGradesService(connector, {"scope": link.scopes, "lineitem": link.lineitem_url}).put_grade(grade)
+    AssignmentsGradesService(connector, {"scope": SCOPES_USED, "lineitem": link.lineitem_url}).put_grade(grade)

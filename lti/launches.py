@@ -8,15 +8,20 @@ from lti_tool.models import LtiLaunch
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.deployment import Deployment
 from pylti1p3.lineitem import LineItem
 
 from courses.models import Course
+from lti import services
 from lti.ags import PlatformSession
+from lti.launch_checks import CheckedMessageLaunch
 from lti.services import COURSE_PARAMETER, LaunchRefused, nonce_consume, tool_key_ensure
 
 # pylti1p3 leaves `exp` optional; a platform's id_token always carries it, so insist.
 # The audience is checked by finding the registration from `aud` (issuer + client id).
 ID_TOKEN_CHECKS = {"verify_aud": False, "require": ["exp", "iat"]}
+DEEP_LINK_SESSION_KEY = "docere_lti_deep_link_launches"
+DEEP_LINKS_REMEMBERED = 5
 
 
 class ToolConfig(DjangoToolConfig):
@@ -27,6 +32,18 @@ class ToolConfig(DjangoToolConfig):
         if not client_id and self.registration_uuid is not None:
             return self.find_registration_by_issuer(iss)
         return super().find_registration_by_params(iss, client_id, *args, **kwargs)
+
+    def find_deployment(self, iss, deployment_id):
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        """Only a platform found by the registration check may add a deployment row
+        (django-lti's lookup adds one for any unknown id, without limit), and only up to the cap."""
+        if self.registration is None:
+            return None
+        self.deployment = services.deployment_for_launch(registration=self.registration,
+                                                        deployment_id=str(deployment_id))
+        return Deployment().set_deployment_id(self.deployment.deployment_id)
 
 
 def launch_url(request: HttpRequest) -> str:
@@ -47,8 +64,8 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     """A launch whose id_token verified against the platform's JWKS, with state, nonce,
     registration, deployment and message checked; its rows synced by django-lti."""
     tool_key_ensure()
-    message_launch = DjangoMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(),
-                                         requests_session=PlatformSession())
+    message_launch = CheckedMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(),
+                                          requests_session=PlatformSession())
     message_launch.set_jwt_verify_options(ID_TOKEN_CHECKS)
     message_launch.validate()
     launch = LtiLaunch(message_launch)
@@ -60,7 +77,26 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     return launch
 
 
+def deep_link_launch_remember(request: HttpRequest, launch_id: str) -> None:
+    """Deep Linking 2.0: the response is the tool's signed word on what the instructor
+    chose, so only the browser that received the deep-linking launch may ask for it. The
+    launch id goes in that browser's session; a launch id alone (from a log, a Referer, a
+    colleague) signs nothing. A few are kept, for an instructor with several LMS tabs."""
+    remembered = [known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id]
+    request.session[DEEP_LINK_SESSION_KEY] = [*remembered, launch_id][-DEEP_LINKS_REMEMBERED:]
+
+
+def deep_link_launch_forget(request: HttpRequest, launch_id: str) -> None:
+    """One signed response per launch: going back and posting again gets a refusal."""
+    request.session[DEEP_LINK_SESSION_KEY] = [
+        known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id]
+
+
 def stored_deep_link_launch(request: HttpRequest, launch_id: str) -> LtiLaunch:
+    if not launch_id or launch_id not in request.session.get(DEEP_LINK_SESSION_KEY, []):
+        raise LaunchRefused("This request to add Docere content was not started in this browser, or was already "
+                            "answered. Start again from your course in the LMS.", status_code=403,
+                            reason=f"launch id {launch_id[:80]!r} is not one this session received")
     message_launch = DjangoMessageLaunch.from_cache(launch_id, request, ToolConfig(),
                                                     launch_data_storage=DjangoCacheDataStorage())
     launch = LtiLaunch(message_launch)

@@ -82,6 +82,10 @@ class GradeLink(models.Model):
     status = models.CharField(max_length=10, choices=GradeStatus.choices, default=GradeStatus.NOT_DUE)
     status_changed_at = models.DateTimeField(default=timezone.now)
     score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # AGS 2.0 (score service, `timestamp`): when the score changed in the tool; a platform
+    # ignores a score older than one it holds; so every try sends this, never "now".
+    score_changed_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="When the learner's score changed in Docere (the post-test pass).")
     tries = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -92,6 +96,8 @@ class GradeLink(models.Model):
             models.CheckConstraint(name="grade_status_valid", condition=Q(status__in=GradeStatus.values)),
             models.CheckConstraint(name="grade_due_has_a_score",
                                    condition=Q(status=GradeStatus.NOT_DUE) | Q(score_percent__isnull=False)),
+            models.CheckConstraint(name="grade_due_has_a_score_time",
+                                   condition=Q(status=GradeStatus.NOT_DUE) | Q(score_changed_at__isnull=False)),
         ]
         indexes = [models.Index(fields=["status", "status_changed_at"], name="grade_link_status_age")]
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
-from lti_tool.models import Key, LtiRegistration, LtiResourceLink
+from lti_tool.models import Key, LtiDeployment, LtiRegistration, LtiResourceLink
 
 from courses import services as course_services
 from courses.errors import CourseError
@@ -38,10 +38,14 @@ HANDOFF_KEPT = timedelta(days=1)
 
 
 class LaunchRefused(Exception):
-    def __init__(self, message: str, *, status_code: int = 403):
+    """A launch Docere turns away: `message` is for the person at the browser; `reason`,
+    when there is one, is the technical cause, for the administrator's log only."""
+
+    def __init__(self, message: str, *, status_code: int = 403, reason: str = ""):
         super().__init__(message)
         self.message = message
         self.status_code = status_code
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,33 @@ def nonce_consume(*, issuer: str, nonce: str) -> None:
     if not cache.add(key, 1, timeout=int(NONCE_LIFETIME.total_seconds())):
         raise LaunchRefused("This launch has already been used. Open Docere again from your course in the LMS.",
                             status_code=400)
+
+
+def deployment_for_launch(*, registration: LtiRegistration, deployment_id: str) -> LtiDeployment:
+    """The deployment a launch verified against this registration names. One seen for the
+    first time is recorded inactive for an administrator to review, up to LTI_UNKNOWN_DEPLOYMENTS_MAX
+    waiting per platform, so a platform (or a stolen key) cannot fill the table."""
+    if not deployment_id or len(deployment_id) > 255:
+        # Core §5.3.3: a deployment_id is 1–255 characters.
+        raise LaunchRefused("The LMS sent a launch Docere cannot read (its deployment is missing or too long). "
+                            "Ask a Docere administrator to check this LMS connection.", status_code=400,
+                            reason=f"deployment_id of {len(deployment_id)} characters")
+    known = LtiDeployment.objects.filter(registration=registration, deployment_id=deployment_id).first()
+    if known is not None:
+        return known
+    with transaction.atomic():
+        # One launch at a time per platform counts the waiting rows, so racing launches cannot pass the cap.
+        LtiRegistration.objects.select_for_update().filter(pk=registration.pk).first()
+        known = LtiDeployment.objects.filter(registration=registration, deployment_id=deployment_id).first()
+        if known is not None:
+            return known
+        waiting = LtiDeployment.objects.filter(registration=registration, is_active=False).count()
+        if waiting >= settings.LTI_UNKNOWN_DEPLOYMENTS_MAX:
+            raise LaunchRefused(
+                f"Docere does not know this deployment of {registration.name} (“{deployment_id}”). Ask a Docere "
+                "administrator to add and activate it.", status_code=403,
+                reason=f"{waiting} unknown deployments already wait for review (LTI_UNKNOWN_DEPLOYMENTS_MAX)")
+        return LtiDeployment.objects.create(registration=registration, deployment_id=deployment_id, is_active=False)
 
 
 def platform_account_user(*, registration: LtiRegistration, claims: dict):
@@ -231,8 +262,10 @@ def post_test_passed(*, enrollment: Enrollment) -> int:
     queued = []
     with transaction.atomic():
         for link in GradeLink.objects.select_for_update().filter(enrollment=enrollment, status=GradeStatus.NOT_DUE):
-            link.status, link.score_percent, link.status_changed_at = GradeStatus.PENDING, score, timezone.now()
-            link.save(update_fields=["status", "score_percent", "status_changed_at"])
+            now = timezone.now()
+            link.status, link.score_percent, link.status_changed_at = GradeStatus.PENDING, score, now
+            link.score_changed_at = enrollment.post_test_passed_at or now
+            link.save(update_fields=["status", "score_percent", "status_changed_at", "score_changed_at"])
             queued.append(link.pk)
         for link_id in queued:
             transaction.on_commit(lambda link_id=link_id: queue_score(link_id))

@@ -33,6 +33,13 @@ def lti_error(request: HttpRequest, message: str, *, status: int = 400) -> HttpR
     return allow_framing_by(response, registered_platform_origins())
 
 
+def refused(request: HttpRequest, refusal: services.LaunchRefused) -> HttpResponse:
+    """The refusal page in Docere's words; the technical reason goes to the log only."""
+    if refusal.reason:
+        logger.warning("LTI request to %s refused (%s): %s", request.path, refusal.status_code, refusal.reason)
+    return lti_error(request, refusal.message, status=refusal.status_code)
+
+
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     """Docere's public keys: platforms verify the client assertions and deep-linking
@@ -54,7 +61,7 @@ def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
     try:
         authorize_url, cookies = launches.login_redirect(request, registration_uuid)
     except MALFORMED as error:
-        logger.info("LTI login refused: %s", error)
+        logger.warning("LTI login refused: %s: %s", type(error).__name__, error)
         return lti_error(request, "Docere does not know this LMS (or this LMS connection is switched off). "
                                   "Ask a Docere administrator to register it.")
     if params.get("new_window"):
@@ -99,11 +106,11 @@ def launch(request: HttpRequest) -> HttpResponse:
         recorded = services.resource_launch_record(registration=registration, resource_link=lti_launch.resource_link,
                                                    claims=lti_launch.get_launch_data())
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     except MALFORMED as error:
-        logger.warning("LTI launch refused: %s", error)
-        return lti_error(request, f"Docere could not accept this launch from the LMS: {error}. "
-                                  "Try opening Docere again from your course.")
+        logger.warning("LTI launch refused: %s: %s", type(error).__name__, error)
+        return lti_error(request, "Docere could not accept this launch from the LMS. Open Docere again from your "
+                                  "course; if it keeps happening, tell your course's instructor.")
     login(request, recorded.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[EMBED_SESSION_KEY] = frame_origins_for(registration)
     token = services.launch_handoff_create(user=recorded.user, course=recorded.course, registration=registration)
@@ -118,7 +125,7 @@ def arrived(request: HttpRequest, token: str) -> HttpResponse:
     try:
         arrival = services.launch_arrival(token=token, user=request.user)
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     if not arrival.resume_secret:
         return redirect("courses:detail", arrival.course.slug)
     # The secret goes in a form field, never a URL: it stays out of history, logs and
@@ -146,7 +153,7 @@ def resume(request: HttpRequest, token: str = "") -> HttpResponse:
     try:
         handoff = services.launch_resume(secret=request.POST.get("secret", ""))
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     login(request, handoff.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("courses:detail", handoff.course.slug)
 
@@ -158,6 +165,11 @@ def _own_origin(request: HttpRequest) -> str:
 def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
     settings_claim = lti_launch.get_claim("https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings")
     courses = Course.objects.open_for_learners().order_by("title")
+    launches.deep_link_launch_remember(request, lti_launch.get_launch_id())
+    # The picker lives in the LMS's frame: this session's pages may be framed by it, and on
+    # HTTPS its session and CSRF cookies go out SameSite=None so the choice posts back with
+    # them (lti/middleware.py). A browser that blocks them anyway was sent to a new tab at login.
+    request.session[EMBED_SESSION_KEY] = frame_origins_for(lti_launch.registration)
     response = render(request, "lti/deep_link_pick.html", {
         "courses": courses, "launch_id": lti_launch.get_launch_id(),
         "accept_multiple": str(settings_claim.get("accept_multiple", "")).lower() == "true",
@@ -165,20 +177,23 @@ def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
     return allow_framing_by(response, frame_origins_for(lti_launch.registration))
 
 
-@csrf_exempt  # the launch id, known only to whoever received this deep-linking launch, stands in for a CSRF token
 @require_POST
 def deep_link(request: HttpRequest) -> HttpResponse:
+    """The instructor's choice, posted with a CSRF token from the session that received the
+    deep-linking launch; answered once with the signed LtiDeepLinkingResponse."""
+    launch_id = request.POST.get("launch_id", "")
     try:
-        lti_launch = launches.stored_deep_link_launch(request, request.POST.get("launch_id", ""))
+        lti_launch = launches.stored_deep_link_launch(request, launch_id)
         chosen = list(Course.objects.filter(status=CourseStatus.PUBLISHED, pk__in=[
             int(value) for value in request.POST.getlist("course") if value.isdigit()]).order_by("title"))
         if not chosen:
             raise services.LaunchRefused("Choose at least one course to add.", status_code=400)
         return_url, token = launches.deep_link_response(request, lti_launch, chosen)
+        launches.deep_link_launch_forget(request, launch_id)
     except services.LaunchRefused as refusal:
-        return lti_error(request, refusal.message, status=refusal.status_code)
+        return refused(request, refusal)
     except MALFORMED as error:
-        logger.warning("Deep linking refused: %s", error)
+        logger.warning("Deep linking refused: %s: %s", type(error).__name__, error)
         return lti_error(request, "This request to add Docere content has expired. Start again from the LMS.")
     response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token,
                                                                "courses": chosen})

@@ -5,8 +5,20 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from lti_tool.models import LtiDeployment, LtiRegistration
 
-from tests.courses.conftest import build_course
+from courses import services as course_services
+from courses.models import QuizKind
+from lms.celery import app as celery_app
+from tests.courses.conftest import build_course, complete_modules, correct_answers
 from tests.lti.platform import FakePlatform
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(_isolated_cache, settings, tmp_path):
+    """A launch keeps its state, nonce and launch data in the cache. A file cache deletes a
+    random third of its entries once its folder holds 300, whoever wrote them, which would
+    lose a launch halfway; so each test here gets a folder of its own."""
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")}}
 
 
 @pytest.fixture
@@ -49,3 +61,17 @@ def launch(client, platform, registration, *, secure=False, **token_options):
     token_options.setdefault("nonce", authorization["nonce"])
     id_token = platform.id_token(**token_options)
     return client.post("/lti/launch/", {"id_token": id_token, "state": authorization["state"]}, secure=secure)
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def pass_post_test(enrollment):
+    complete_modules(enrollment)
+    quiz = enrollment.course.quizzes.get(kind=QuizKind.POST_TEST)
+    attempt = course_services.attempt_start(enrollment=enrollment, quiz=quiz)
+    course_services.attempt_submit(attempt=attempt, answers=correct_answers(attempt))

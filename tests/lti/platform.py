@@ -3,15 +3,16 @@ token endpoint and a line item's score endpoint, served on 127.0.0.1 only, and i
 signed with the claims a real platform sends."""
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.lti.loopback import LoopbackServer
 
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -32,19 +33,17 @@ class FakePlatform:
         self.key = new_key()
         self.requests: list[dict] = []
         self.score_status = 200
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(self._handler())
+        self.url = self._server.url
 
     # --- the platform's HTTP side -------------------------------------------------
 
     def start(self) -> "FakePlatform":
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     @property
     def issuer(self) -> str:
@@ -99,7 +98,8 @@ class FakePlatform:
     def id_token(self, *, nonce: str, sub: str = "lakeside-user-1001", roles=(LEARNER,),
                  message_type: str = "LtiResourceLinkRequest", deployment_id: str | None = None,
                  key=None, expires_in: int = 300, custom: dict | None = None, ags: bool = True,
-                 email: str = "ines.halvorsen@lakeside.example", extra: dict | None = None) -> str:
+                 email: str = "ines.halvorsen@lakeside.example", extra: dict | None = None,
+                 kid: str | None = None, algorithm: str = "RS256") -> str:
         now = int(time.time())
         claims = {
             "iss": self.issuer, "aud": self.client_id, "sub": sub, "nonce": nonce,
@@ -131,7 +131,8 @@ class FakePlatform:
                 "scope": [LINEITEM_SCOPE, SCORE_SCOPE], "lineitems": f"{self.url}/courses/7/lineitems",
                 "lineitem": self.lineitem}
         claims.update(extra or {})
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+        signing_key = None if algorithm == "none" else key or self.key
+        return jwt.encode(claims, signing_key, algorithm=algorithm, headers={"kid": kid or self.kid})
 
 
 def new_nonce() -> str:

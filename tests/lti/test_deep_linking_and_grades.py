@@ -5,20 +5,19 @@ import html
 import io
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 import jwt
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
-from courses import services as course_services
-from courses.models import QuizKind
-from lms.celery import app as celery_app
 from lti import services
 from lti.models import GradeLink, GradeStatus, PlatformAccount
-from tests.courses.conftest import complete_modules, correct_answers
-from tests.lti.conftest import launch
+from tests.lti.conftest import launch, pass_post_test
 from tests.lti.platform import INSTRUCTOR, SCORE_SCOPE
 
 pytestmark = pytest.mark.django_db
@@ -51,25 +50,45 @@ def test_instructor_picks_a_course_and_the_signed_answer_verifies(client, platfo
     assert item["lineItem"]["scoreMaximum"] == 100
 
 
+def picker_form(page) -> dict:
+    body = page.content.decode()
+    return {name: re.search(rf'name="{name}" value="([^"]+)"', body).group(1)
+            for name in ("launch_id", "csrfmiddlewaretoken")}
+
+
 def test_choosing_nothing_or_an_unknown_launch_gets_a_page(client, platform, registration, course):
-    assert client.post("/lti/deep-link/", {"launch_id": "lti1p3-launch-nope", "course": [course.pk]}).status_code == 400
+    assert client.post("/lti/deep-link/", {"launch_id": "lti1p3-launch-nope", "course": [course.pk]}).status_code == 403
     picker = launch(client, platform, registration, roles=[INSTRUCTOR], message_type="LtiDeepLinkingRequest")
-    launch_id = re.search(r'name="launch_id" value="([^"]+)"', picker.content.decode()).group(1)
+    launch_id = picker_form(picker)["launch_id"]
     assert "Choose at least one course" in client.post("/lti/deep-link/", {"launch_id": launch_id}).content.decode()
 
 
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
+def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_launch(platform, registration, course,
+                                                                                   caplog):
+    def deep_linking_browser():
+        browser = Client(enforce_csrf_checks=True)
+        return browser, picker_form(launch(browser, platform, registration, roles=[INSTRUCTOR],
+                                           message_type="LtiDeepLinkingRequest"))
 
+    instructor, form = deep_linking_browser()
+    choice = {"launch_id": form["launch_id"], "course": [course.pk]}
 
-def pass_post_test(enrollment):
-    complete_modules(enrollment)
-    quiz = enrollment.course.quizzes.get(kind=QuizKind.POST_TEST)
-    attempt = course_services.attempt_start(enrollment=enrollment, quiz=quiz)
-    course_services.attempt_submit(attempt=attempt, answers=correct_answers(attempt))
+    # Whoever holds the launch id — with no session, or with a session and CSRF token of their own — gets no answer.
+    other, other_form = deep_linking_browser()
+    for stranger, token in ((Client(), ""), (other, other_form["csrfmiddlewaretoken"])):
+        answer = stranger.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": token})
+        assert answer.status_code == 403 and 'name="JWT"' not in answer.content.decode()
+        assert "not started in this browser" in answer.content.decode()
+    assert any("is not one this session received" in record.getMessage() for record in caplog.records)
+
+    # The right browser without its CSRF token (a page elsewhere posting into its session) is refused too.
+    forged = instructor.post("/lti/deep-link/", choice)
+    assert forged.status_code == 403 and 'name="JWT"' not in forged.content.decode()
+
+    answered = instructor.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]})
+    assert answered.status_code == 200 and 'name="JWT"' in answered.content.decode()
+    again = instructor.post("/lti/deep-link/", {**choice, "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]})
+    assert again.status_code == 403 and "already answered" in again.content.decode()
 
 
 def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, platform, registration, course,
@@ -89,7 +108,8 @@ def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, plat
     assertion = jwt.decode(form["client_assertion"], docere_public_key(client, form["client_assertion"]),
                            algorithms=["RS256"], audience=f"{platform.url}/token")
     assert assertion["iss"] == assertion["sub"] == platform.client_id
-    assert SCORE_SCOPE in form["scope"].split()
+    # The platform offered line item management too; Docere only posts scores, so asks for no more.
+    assert form["scope"] == SCORE_SCOPE
 
     score_request = next(r for r in platform.requests if r["path"].endswith("/scores"))
     assert score_request["path"] == "/courses/7/lineitems/42/lineitem/scores"
@@ -146,6 +166,7 @@ def test_the_sweeper_requeues_a_score_the_queue_lost(client, platform, registrat
     launch(client, platform, registration, custom={"docere_course": course.slug})
     link = GradeLink.objects.get()
     GradeLink.objects.filter(pk=link.pk).update(status=GradeStatus.PENDING, score_percent=90,
+                                                score_changed_at=link.status_changed_at.replace(year=2020),
                                                 status_changed_at=link.status_changed_at.replace(year=2020))
     assert services.scores_sweep() == 1
     assert GradeLink.objects.get().status == GradeStatus.SENT
@@ -171,3 +192,42 @@ def test_the_sweeper_sends_a_pass_that_was_recorded_without_telling_lti(client, 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.scores_sweep() == 1
     assert GradeLink.objects.get().status == GradeStatus.SENT
+
+
+def scores_posted(platform) -> list[dict]:
+    return [json.loads(r["body"]) for r in platform.requests if r["path"].endswith("/scores")]
+
+
+def test_every_try_of_a_score_carries_the_time_the_learner_passed(client, platform, registration, course,
+                                                                  eager_celery, django_capture_on_commit_callbacks,
+                                                                  monkeypatch):
+    platform.score_status = 503
+    launch(client, platform, registration, custom={"docere_course": course.slug})
+    enrollment = GradeLink.objects.get().enrollment
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_post_test(enrollment)
+    enrollment.refresh_from_db()
+    passed_at = enrollment.post_test_passed_at
+
+    # An hour later an administrator sends the failed score again, and the platform takes it.
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    platform.score_status = 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.score_retry(link=GradeLink.objects.get())
+
+    stamps = {score["timestamp"] for score in scores_posted(platform)}
+    assert len(scores_posted(platform)) == 7
+    assert stamps == {passed_at.isoformat(timespec="milliseconds")}
+    assert GradeLink.objects.get().status == GradeStatus.SENT
+
+
+def test_the_course_picker_keeps_its_session_and_csrf_cookies_inside_the_lms_frame(client, platform, registration,
+                                                                                   course):
+    picker = launch(client, platform, registration, secure=True, roles=[INSTRUCTOR],
+                    message_type="LtiDeepLinkingRequest")
+    assert picker.status_code == 200
+    # A frame is a third-party context: only SameSite=None; Secure cookies come back with the choice.
+    for name in ("sessionid", "csrftoken"):
+        assert (picker.cookies[name]["samesite"], picker.cookies[name]["secure"]) == ("None", True), name
+    assert f"frame-ancestors {platform.url}" in picker["Content-Security-Policy"]

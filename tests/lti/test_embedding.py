@@ -55,4 +55,4 @@ def test_state_from_another_browser_is_refused(client, platform, registration, c
     authorization = login_step(client, platform, registration)
     token = platform.id_token(nonce=authorization["nonce"], custom={"docere_course": course.slug})
     response = Client().post("/lti/launch/", {"id_token": token, "state": authorization["state"]})
-    assert response.status_code == 400 and "State not found" in response.content.decode()
+    assert response.status_code == 400 and "sign-in it started from this browser" in response.content.decode()
