@@ -64,6 +64,11 @@ class ParsPreview:
         return [learner for learner in self.learners if learner.missing]
 
     @property
+    def cme_only(self) -> list[pars.ParsLearner]:
+        """Learners who named a board that will not hear of this completion, with why."""
+        return [learner for learner in self.learners if learner.note]
+
+    @property
     def ready(self) -> list[pars.ParsLearner]:
         """The completions the file will carry: complete records, not already sent unless asked."""
         return [learner for learner in self.learners
