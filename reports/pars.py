@@ -137,8 +137,9 @@ class ParsLearner:
 
     @property
     def reports_to_state(self) -> bool:
-        # A learner with no PARS board can only be reported to a state board, so a record
-        # with neither is asked for its state details.
+        # A learner not reported to a board (none named, not a PARS board, or one this
+        # activity is not registered with) can only be reported to a state board, so such a
+        # record is asked for its state details.
         return bool(self.licence_state or self.licence_number) or not self.reports_to_board
 
     @property
