@@ -42,6 +42,7 @@ from courses.models import (
     Answer,
     Attempt,
     Course,
+    CourseMocRegistration,
     Disclosure,
     Enrollment,
     EvaluationItem,
@@ -191,6 +192,13 @@ class EvaluationItemInline(admin.StackedInline):
     ordering = ["order", "id"]
 
 
+class MocRegistrationInline(admin.TabularInline):
+    model = CourseMocRegistration
+    extra = 0
+    fields = ["board", "credit_type", "points"]
+    verbose_name_plural = "MOC registrations (as registered in PARS; none means CME only)"
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     form = CourseAdminForm
@@ -216,7 +224,7 @@ class CourseAdmin(admin.ModelAdmin):
         }),
     ]
     # Disclosure before content (ACCME Standard 3): faculty come first on the page too.
-    inlines = [FacultyInline, ModuleInline, EvaluationItemInline]
+    inlines = [FacultyInline, ModuleInline, EvaluationItemInline, MocRegistrationInline]
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     save_on_top = True
 

@@ -182,6 +182,60 @@ class Course(models.Model):
         )
 
 
+class MocBoard(models.TextChoices):
+    """The certifying boards that take MOC completions from accredited CME through ACCME's PARS."""
+
+    ABA = "ABA", "American Board of Anesthesiology (ABA)"
+    ABIM = "ABIM", "American Board of Internal Medicine (ABIM)"
+    ABOHNS = "ABOHNS", "American Board of Otolaryngology – Head and Neck Surgery (ABOHNS)"
+    ABOS = "ABOS", "American Board of Orthopaedic Surgery (ABOS)"
+    ABP = "ABP", "American Board of Pediatrics (ABP)"
+    ABPATH = "ABPath", "American Board of Pathology (ABPath)"
+    ABS = "ABS", "American Board of Surgery (ABS)"
+    ABTS = "ABTS", "American Board of Thoracic Surgery (ABTS)"
+
+
+class MocCreditType(models.TextChoices):
+    # The label is the wording written into the PARS file's "Credit Type" column.
+    MEDICAL_KNOWLEDGE = "medical_knowledge", "Medical Knowledge"
+    LIFELONG_LEARNING = "lifelong_learning", "Lifelong Learning"
+    SELF_ASSESSMENT = "self_assessment", "Self-Assessment"
+    LIFELONG_LEARNING_SELF_ASSESSMENT = "lifelong_learning_self_assessment", "Lifelong Learning and Self-Assessment"
+    PRACTICE_ASSESSMENT = "practice_assessment", "Practice Assessment"
+    IMPROVEMENT_IN_PRACTICE = "improvement_in_practice", "Improvement in Medical Practice"
+    PATIENT_SAFETY = "patient_safety", "Patient Safety"
+    ACCREDITED_CME = "accredited_cme", "Accredited CME"
+
+
+class CourseMocRegistration(models.Model):
+    """The activity is registered in PARS for one board's MOC program, for this many points.
+
+    Only a board the course is registered with receives MOC data for it; a learner of any
+    other board is reported for CME only.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="moc_registrations")
+    board = models.CharField(max_length=10, choices=MocBoard.choices)
+    credit_type = models.CharField(max_length=40, choices=MocCreditType.choices)
+    points = models.DecimalField("MOC points", max_digits=5, decimal_places=2, validators=[validate_quarter_credits],
+                                 help_text="The points registered in PARS for the whole activity.")
+
+    class Meta:
+        ordering = ["board"]
+        verbose_name = "MOC registration"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "board"], name="moc_registration_once_per_board"),
+            models.CheckConstraint(name="moc_registration_points_range",
+                                   condition=Q(points__gt=0) & Q(points__lte=100)),
+            models.CheckConstraint(name="moc_registration_board_valid", condition=Q(board__in=MocBoard.values)),
+            models.CheckConstraint(name="moc_registration_credit_type_valid",
+                                   condition=Q(credit_type__in=MocCreditType.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.get_credit_type_display()}, {self.points} points"
+
+
 class FacultyRole(models.TextChoices):
     PLANNER = "planner", "Planner"
     AUTHOR = "author", "Author"

@@ -2,7 +2,7 @@
 
 One home for the two rules every such file follows: a byte-order mark, so Excel reads the
 UTF-8 (names with accents, "Credit™") instead of garbling it, and no cell that a
-spreadsheet would run as a formula.
+spreadsheet would run as a formula (the rule itself lives in `lms.spreadsheets`).
 """
 
 import csv
@@ -13,16 +13,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from lms.spreadsheets import formula_guard
+
 ROWS_PER_WRITE = 250  # rows joined into one piece of the response
-# A spreadsheet runs a cell starting with these as a formula (CSV injection); tab and
-# carriage return hide such a start from some sanitisers, so they are disarmed too.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"  # lets Excel open the UTF-8 file without garbling names
-
-
-def neutralise(text: str) -> str:
-    """A leading apostrophe makes a spreadsheet show the cell as text instead of running it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell(value, zone: tzinfo | None = None) -> str:
@@ -30,23 +24,22 @@ def cell(value, zone: tzinfo | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return neutralise(value)
+        return formula_guard(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.astimezone(zone or timezone.get_current_timezone()).isoformat(timespec="seconds")
     if isinstance(value, date | Decimal | int | float):
         return str(value)
-    return neutralise(str(value))
+    return formula_guard(str(value))
 
 
-def csv_stream(*, header: Sequence[str], rows: Iterable[Sequence], on_finish: Callable[[int], None] | None = None,
-               byte_order_mark: bool = True) -> Iterator[str]:
+def csv_stream(*, header: Sequence[str], rows: Iterable[Sequence],
+               on_finish: Callable[[int], None] | None = None) -> Iterator[str]:
     """Yield a CSV a few hundred rows at a time; `on_finish(row_count)` runs after the last row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    if byte_order_mark:
-        buffer.write(BYTE_ORDER_MARK)
+    buffer.write(BYTE_ORDER_MARK)
     writer.writerow([cell(name) for name in header])
     zone = timezone.get_current_timezone()
     count = 0

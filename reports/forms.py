@@ -55,7 +55,10 @@ class ParsForm(PeriodForm):
 
 
 class ParsDownloadForm(ParsForm):
-    file_format = forms.ChoiceField(choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], label="File format")
+    file_format = forms.ChoiceField(
+        choices=[("xlsx", "Excel learner template (.xlsx)"), ("tab", "Tab-delimited learner batch file (.txt)")],
+        label="File format",
+    )
 
 
 class ItemAnalysisForm(PeriodForm):

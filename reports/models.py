@@ -16,7 +16,9 @@ class ExportKind(models.TextChoices):
     EVALUATIONS = "evaluations", "Evaluation responses"
     CERTIFICATES = "certificates", "Certificates"
     PARS_XLSX = "pars_xlsx", "PARS learner file (.xlsx)"
-    PARS_CSV = "pars_csv", "PARS learner file (CSV)"
+    PARS_TAB = "pars_tab", "PARS learner batch file (tab-delimited)"
+    # No longer offered (CSV is not a PARS upload format); kept so earlier files stay on record.
+    PARS_CSV = "pars_csv", "PARS learner file (CSV, no longer offered)"
 
 
 class ExportLog(models.Model):
@@ -50,7 +52,7 @@ class ExportLog(models.Model):
 
     @property
     def is_pars(self) -> bool:
-        return self.kind in (ExportKind.PARS_XLSX, ExportKind.PARS_CSV)
+        return self.kind in (ExportKind.PARS_XLSX, ExportKind.PARS_TAB, ExportKind.PARS_CSV)
 
 
 class ParsExportedCompletion(models.Model):

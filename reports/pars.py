@@ -5,9 +5,11 @@ value formats are not publicly pinned down. Each of those is a named constant or
 below marked UNCONFIRMED, and docs/pars.md lists them, so that when ACCME's current
 instructions confirm or correct one, this module is the only thing that changes.
 
-What each learner must have follows the issue's rule: a certifying board needs the board
-ID and month/day of birth; a state board needs the licensing state, a licence number or
-NPI, and month/day of birth.
+What each learner must have: a certifying board needs the board ID and month/day of birth;
+a state board needs the licensing state, a licence number or NPI, and month/day of birth.
+A learner is reported to their board only when the activity is registered for that board's
+MOC program (`courses.CourseMocRegistration`); the MOC columns carry that registration's
+credit type and points, never a copy of the CME credit.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import US_STATES
+from courses.models import MocBoard
 
 RECORD_ACTION_ADD = "Add"
 
@@ -26,7 +29,8 @@ COLUMNS = [
     "Last Name",
     "Date of Birth",
     "Licensing State",
-    "Licensing ID or NPI",
+    "Licensing ID",
+    "NPI",
     "Number of CME Credits",
     "Certifying Board",
     "Certifying Board ID",
@@ -36,21 +40,11 @@ COLUMNS = [
 ]
 
 # The boards that take learner completions for MOC through PARS, by their PARS abbreviation.
-PARS_BOARDS = ("ABA", "ABIM", "ABOHNS", "ABOS", "ABP", "ABPath", "ABS", "ABTS")
-
-# UNCONFIRMED: the wording of each board's credit type in the template's "Credit Type"
-# column. These are the names the boards use for the MOC component that an accredited
-# CME activity with a post-test usually counts towards.
-BOARD_CREDIT_TYPES = {
-    "ABA": "Lifelong Learning",
-    "ABIM": "Medical Knowledge",
-    "ABOHNS": "Self-Assessment",
-    "ABOS": "Self-Assessment",
-    "ABP": "Lifelong Learning and Self-Assessment",
-    "ABPath": "Lifelong Learning",
-    "ABS": "Self-Assessment",
-    "ABTS": "Self-Assessment",
-}
+PARS_BOARDS = tuple(MocBoard.values)
+# ABP awards no partial credit: a diplomate is reported only with the activity's full MOC
+# points (ACCME, "Can I report partial credit for participants that have not earned the
+# maximum amount of credit available for the ABP MOC activity?", 2016: "No").
+FULL_POINTS_ONLY_BOARDS = (MocBoard.ABP,)
 
 # UNCONFIRMED: dates as text MM/DD/YYYY (the US form PARS shows on screen).
 COMPLETION_DATE_FORMAT = "%m/%d/%Y"
@@ -59,10 +53,6 @@ BIRTH_DATE_FORMAT = "{month:02d}/{day:02d}"
 # UNCONFIRMED: the licensing state as its two-letter USPS code ("OH"); set to False to
 # write the state's name ("Ohio") instead.
 STATE_AS_CODE = True
-# UNCONFIRMED: when a learner has both, the state licence number is sent rather than the
-# NPI, because state boards match on their own licence numbers.
-PREFER_LICENCE_NUMBER_OVER_NPI = True
-
 _STATE_NAMES = dict(US_STATES)
 
 # What the validation report calls each missing value.
@@ -96,6 +86,27 @@ def format_credits(value: Decimal) -> str:
 
 
 @dataclass(frozen=True)
+class MocRegistration:
+    """What the activity is registered for with one board: the credit type's wording and the points."""
+
+    board: str
+    credit_type: str
+    points: Decimal
+
+
+def moc_points(*, registration: MocRegistration, credits_claimed: Decimal) -> Decimal:
+    """The MOC points a learner's completion carries to their board.
+
+    ABP takes the activity's full points or nothing. The other boards accept points that
+    follow the credit the learner claimed ("commensurate with participation"), up to what
+    the activity is registered for; a learner who claimed 0.5 of 2 credits earns 0.5 points.
+    """
+    if registration.board in FULL_POINTS_ONLY_BOARDS:
+        return registration.points
+    return min(credits_claimed, registration.points)
+
+
+@dataclass(frozen=True)
 class ParsLearner:
     """One reportable completion: the learner's profile as it is now and the credit claimed."""
 
@@ -113,6 +124,8 @@ class ParsLearner:
     credits: Decimal
     completed_on: date
     already_exported: bool = False
+    # The course's registration with the learner's board, if there is one.
+    moc: MocRegistration | None = None
 
     @property
     def name(self) -> str:
@@ -120,23 +133,18 @@ class ParsLearner:
 
     @property
     def reports_to_board(self) -> bool:
-        return self.certifying_board in PARS_BOARDS
+        return self.moc is not None and self.moc.board == self.certifying_board
 
     @property
     def reports_to_state(self) -> bool:
-        # A learner with no PARS board can only be reported to a state board, so a record
-        # with neither is asked for its state details.
+        # A learner not reported to a board (none named, not a PARS board, or one this
+        # activity is not registered with) can only be reported to a state board, so such a
+        # record is asked for its state details.
         return bool(self.licence_state or self.licence_number) or not self.reports_to_board
 
     @property
     def has_birth_date(self) -> bool:
         return self.birth_month is not None and self.birth_day is not None
-
-    @property
-    def licence_or_npi(self) -> str:
-        first, second = (self.licence_number, self.npi) if PREFER_LICENCE_NUMBER_OVER_NPI else (self.npi,
-                                                                                              self.licence_number)
-        return first or second
 
     @property
     def missing(self) -> list[str]:
@@ -151,7 +159,7 @@ class ParsLearner:
         if self.reports_to_state:
             if not self.licence_state:
                 missing.append(MISSING_STATE)
-            if not self.licence_or_npi.strip():
+            if not (self.licence_number.strip() or self.npi.strip()):
                 missing.append(MISSING_LICENCE_OR_NPI)
         if not self.has_birth_date:
             missing.append(MISSING_BIRTH_DATE)
@@ -160,16 +168,19 @@ class ParsLearner:
     @property
     def note(self) -> str:
         """Why a board the learner named is left out of the file, if it is."""
-        if self.certifying_board and not self.reports_to_board:
+        if self.certifying_board and self.certifying_board not in PARS_BOARDS:
             return f"{self.certifying_board} does not take reports through PARS; only state credit is reported."
+        if self.certifying_board and not self.reports_to_board:
+            return (f"This activity is not registered for {self.certifying_board} MOC; "
+                    "only state credit is reported.")
         return ""
 
 
 def row(learner: ParsLearner, *, activity_id: str) -> list[str]:
     """The learner's line in the PARS file, in COLUMNS order, every value as text."""
-    credits = format_credits(learner.credits)
-    on_board = learner.reports_to_board
     on_state = learner.reports_to_state
+    moc = learner.moc if learner.reports_to_board else None
+    points = format_credits(moc_points(registration=moc, credits_claimed=learner.credits)) if moc else ""
     return [
         RECORD_ACTION_ADD,
         activity_id,
@@ -178,12 +189,12 @@ def row(learner: ParsLearner, *, activity_id: str) -> list[str]:
         learner.last_name.strip(),
         format_birth_date(learner.birth_month, learner.birth_day),
         format_state(learner.licence_state) if on_state else "",
-        learner.licence_or_npi.strip() if on_state else "",
-        credits,
-        learner.certifying_board if on_board else "",
-        learner.board_id.strip() if on_board else "",
-        # UNCONFIRMED: board credits equal the CME credits claimed (one MOC point per credit).
-        credits if on_board else "",
-        BOARD_CREDIT_TYPES[learner.certifying_board] if on_board else "",
-        credits if on_board else "",
+        learner.licence_number.strip() if on_state else "",
+        learner.npi.strip() if on_state else "",
+        format_credits(learner.credits),
+        moc.board if moc else "",
+        learner.board_id.strip() if moc else "",
+        points,
+        moc.credit_type if moc else "",
+        points,
     ]

@@ -1,5 +1,6 @@
 """Which completions go into a course's PARS file, what is missing before they can, and the
-file itself (.xlsx or CSV). Formats live in `reports.pars`; writes in `reports.services`.
+files themselves: ACCME's Excel learner template (.xlsx) and its tab-delimited learner batch
+file (.txt). Formats live in `reports.pars`; writes in `reports.services`.
 
 A course marked "not reported to PARS" has no file: none of its completions are listed.
 Otherwise, a completion is reportable when the course was completed in the period by a physician who,
@@ -7,6 +8,7 @@ today, consents to reporting, and who claimed AMA PRA Category 1 Credit™ on a 
 that is not revoked. Learners without consent are counted, never listed or exported.
 """
 
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from accounts.models import Profession
 from certificates.models import CertificateStatus, CreditType
 from courses.models import Course, Enrollment
-from lms.csv_export import csv_stream
+from lms.spreadsheets import formula_guard
 from reports import pars
 from reports.models import ParsExportedCompletion
 from reports.period import Period
@@ -62,6 +64,11 @@ class ParsPreview:
         return [learner for learner in self.learners if learner.missing]
 
     @property
+    def cme_only(self) -> list[pars.ParsLearner]:
+        """Learners who named a board that will not hear of this completion, with why."""
+        return [learner for learner in self.learners if learner.note]
+
+    @property
     def ready(self) -> list[pars.ParsLearner]:
         """The completions the file will carry: complete records, not already sent unless asked."""
         return [learner for learner in self.learners
@@ -83,6 +90,11 @@ def pars_preview(*, course: Course, period: Period, include_exported: bool) -> P
         without_consent=Count("pk", filter=_IS_PHYSICIAN & ~_CONSENTS),
         without_physician_credit=Count("pk", filter=_IS_PHYSICIAN & _CONSENTS & ~_HAS_PHYSICIAN_CREDIT),
     )
+    registrations = {
+        registration.board: pars.MocRegistration(board=registration.board, points=registration.points,
+                                                 credit_type=registration.get_credit_type_display())
+        for registration in course.moc_registrations.all()
+    }
     exported = ParsExportedCompletion.objects.filter(enrollment_id=OuterRef("pk"))
     rows = (
         completed.filter(_IS_PHYSICIAN & _CONSENTS & _HAS_PHYSICIAN_CREDIT)
@@ -100,6 +112,7 @@ def pars_preview(*, course: Course, period: Period, include_exported: bool) -> P
             enrollment_id=pk, email=email, first_name=first, last_name=last, birth_month=month, birth_day=day,
             licence_state=state, licence_number=licence, npi=npi, certifying_board=board, board_id=board_id,
             credits=credits, completed_on=timezone.localdate(completed_at), already_exported=already,
+            moc=registrations.get(board),
         )
         for (pk, email, first, last, month, day, state, licence, npi, board, board_id, credits, completed_at,
              already) in rows
@@ -115,21 +128,32 @@ def pars_rows(*, course: Course, learners: list[pars.ParsLearner]) -> Iterator[l
         yield pars.row(learner, activity_id=course.accme_activity_id)
 
 
-def pars_csv(*, course: Course, learners: list[pars.ParsLearner]) -> Iterator[str]:
-    # No byte-order mark: this file is read by PARS, not opened by a person in Excel.
-    return csv_stream(header=pars.COLUMNS, rows=pars_rows(course=course, learners=learners), byte_order_mark=False)
+# A field of the tab-delimited file can hold no tab or line break: each run of them becomes one space.
+_FIELD_BREAKS = re.compile(r"[\t\r\n]+")
+TAB_LINE_END = "\r\n"  # what Excel's "Text (Tab delimited)" save, ACCME's documented route, writes
+
+
+def pars_tab(*, course: Course, learners: list[pars.ParsLearner]) -> bytes:
+    """ACCME's tab-delimited learner batch file: UTF-8, no byte-order mark, one learner per
+    CRLF-ended line, no header row (ACCME's tab-delimited instructions have the header row
+    deleted before the file is saved)."""
+    lines = []
+    for values in pars_rows(course=course, learners=learners):
+        fields = [_FIELD_BREAKS.sub(" ", formula_guard(value)) for value in values]
+        lines.append("\t".join(fields) + TAB_LINE_END)
+    return "".join(lines).encode("utf-8")
 
 
 def pars_xlsx(*, course: Course, learners: list[pars.ParsLearner]):
     """The workbook in a temporary file, rewound for reading. openpyxl's write-only mode keeps
     one row in memory at a time; every cell is written as text, so an activity ID keeps its
-    leading zeros and a name starting with "=" is never run as a formula."""
+    leading zeros, and through the same formula guard as every other export."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Learners")
     for values in [pars.COLUMNS, *pars_rows(course=course, learners=learners)]:
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=formula_guard(value))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)

@@ -9,6 +9,8 @@ from reports.models import ExportKind, ExportLog, ParsExportedCompletion
 from reports.pars_export import ParsPreview, pars_preview
 from reports.period import Period
 
+PARS_FILE_KINDS = {"xlsx": ExportKind.PARS_XLSX, "tab": ExportKind.PARS_TAB}
+
 
 class ParsExportError(Exception):
     def __init__(self, message: str):
@@ -38,7 +40,7 @@ def pars_export_create(*, user, course: Course, period: Period, include_exported
     Exports for one course are serialised on the course row, so two administrators
     pressing the button together cannot both send the same completion.
     """
-    kind = ExportKind.PARS_XLSX if file_format == "xlsx" else ExportKind.PARS_CSV
+    kind = PARS_FILE_KINDS[file_format]
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=course.pk).first()
         preview: ParsPreview = pars_preview(course=course, period=period, include_exported=include_exported)

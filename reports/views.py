@@ -6,8 +6,9 @@ method or parameters (see `reports.access`)."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Course
@@ -132,9 +133,23 @@ def pars_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/pars.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
+# Pages saved before the tab-delimited file replaced the CSV still post this format.
+RETIRED_PARS_FORMATS = {"csv"}
+PARS_FILE_EXTENSIONS = {"xlsx": "xlsx", "tab": "txt"}
+
+
 @report_viewer_required
 @require_POST
 def pars_download(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("file_format") in RETIRED_PARS_FORMATS:
+        # Nothing is exported or recorded: back to the page, whose buttons offer the PARS formats.
+        messages.info(request, "CSV is not a PARS upload format and is no longer offered. Download the Excel "
+                               "learner template or the tab-delimited learner batch file instead.")
+        query = {key: request.POST[key] for key in ("course", "date_from", "date_to", "include_exported")
+                 if request.POST.get(key)}
+        response = HttpResponseRedirect(f"{reverse('reports:pars')}?{urlencode(query)}")
+        response.status_code = 303  # See Other: the browser fetches the page, never re-posts
+        return response
     form = ParsDownloadForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/pars.html", {"form": form}, status=400)
@@ -147,14 +162,14 @@ def pars_download(request: HttpRequest) -> HttpResponse:
     except services.ParsExportError as error:
         messages.error(request, error.message)
         return render(request, "reports/pars.html", _pars_context(form), status=409)
-    filename = exports.export_filename(slug="pars", course=course, period=form.period(), extension=file_format)
+    filename = exports.export_filename(slug="pars", course=course, period=form.period(),
+                                       extension=PARS_FILE_EXTENSIONS[file_format])
     if file_format == "xlsx":
         return FileResponse(
             pars_export.pars_xlsx(course=course, learners=learners), as_attachment=True, filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response = StreamingHttpResponse(pars_export.pars_csv(course=course, learners=learners),
-                                     content_type="text/csv; charset=utf-8")
+    response = HttpResponse(pars_export.pars_tab(course=course, learners=learners),
+                            content_type="text/tab-separated-values; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-

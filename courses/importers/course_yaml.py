@@ -1,4 +1,4 @@
-"""Import and export a whole course as one YAML file (`docere-course/1` or `/2`, docs/course-format.md).
+"""Import and export a whole course as one YAML file (`docere-course/1`, `/2` or `/3`, docs/course-format.md).
 
 The import checks the whole document first (course_yaml_checks) and reports every problem
 with its line, so an author fixes a file in one pass. The rows are written in one
@@ -25,6 +25,7 @@ from courses.importers.course_yaml_export import course_export_yaml  # noqa: F40
 from courses.importers.gift_import import quiz_questions_append
 from courses.models import (
     Course,
+    CourseMocRegistration,
     CourseStatus,
     Disclosure,
     EvaluationItem,
@@ -50,7 +51,10 @@ def _course_create(document: dict) -> Course:
     fields = dict(document["course"])
     topics, status = fields.pop("topics"), fields.pop("status")
     fields["is_reported_to_pars"] = fields.pop("reported_to_pars")
+    registrations = fields.pop("moc_registrations")
     course = Course.objects.create(**fields)
+    CourseMocRegistration.objects.bulk_create([CourseMocRegistration(course=course, **entry)
+                                               for entry in registrations])
     course.topics.set(_topics(topics))
     for order, person in enumerate(document["faculty"], start=1):
         faculty = Faculty.objects.create(course=course, order=order, name=person["name"],

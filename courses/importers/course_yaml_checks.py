@@ -27,6 +27,8 @@ from courses.models import (
     FacultyRole,
     GradingMethod,
     LateSubmissionPolicy,
+    MocBoard,
+    MocCreditType,
     Module,
     QuestionType,
     Quiz,
@@ -38,7 +40,10 @@ FORMAT = "docere-course/1"
 # course. An export names version 1 whenever it needs neither, so such a file still opens in a
 # Docere that reads only 1.
 FORMAT_2 = "docere-course/2"
-READABLE_FORMATS = (FORMAT, FORMAT_2)
+# Version 3 adds the course's MOC registrations (`moc_registrations`), named only by files
+# of a course that has some.
+FORMAT_3 = "docere-course/3"
+READABLE_FORMATS = (FORMAT, FORMAT_2, FORMAT_3)
 MAX_INTEGER = 2_147_483_647  # the largest value a PositiveIntegerField column holds
 WEIGHT_TOLERANCE = Decimal("0.05")  # the same slack as courses.selectors.question_problems
 
@@ -361,6 +366,13 @@ def _evaluation_item(c: Checker, value: Any, path: Path) -> dict | None:
     })
 
 
+def _moc_registration(c: Checker, value: Any, path: Path) -> dict | None:
+    return c.mapping(value, path, {
+        "board": (_choice(MocBoard), _REQUIRED), "credit_type": (_choice(MocCreditType), _REQUIRED),
+        "points": (_credits, _REQUIRED),
+    })
+
+
 def _topic(c: Checker, value: Any, path: Path) -> str:
     name = _text(max_length=80)(c, value, path)
     if name and not slugify(name):
@@ -380,6 +392,7 @@ def _course(c: Checker, value: Any, path: Path) -> dict | None:
         "provider_name": (_text(max_length=200), _default(Course, "provider_name")),
         "accme_activity_id": (_text(nullable=True), ""),
         "reported_to_pars": (_boolean, True),
+        "moc_registrations": (_list(_moc_registration), []),
         "accreditation_statement": (_text(blank=True, nullable=True), ""),
         "designation_statement": (_text(blank=True, nullable=True), ""),
         "release_date": (_date, None), "expiry_date": (_date, None),
@@ -393,6 +406,10 @@ def _course(c: Checker, value: Any, path: Path) -> dict | None:
     release, expiry = course["release_date"], course["expiry_date"]
     if release and expiry and expiry < release:
         c.problem((*path, "expiry_date"), f"the course expires ({expiry}) before it is released ({release})")
+    boards = [entry["board"] for entry in course["moc_registrations"] if entry]
+    for index, board in enumerate(boards):
+        if board and board in boards[:index]:
+            c.problem((*path, "moc_registrations", index), f"the activity is registered with {board} twice")
     slugs = [slugify(name) for name in course["topics"]]
     for index, slug in enumerate(slugs):
         if slug and slug in slugs[:index]:

@@ -1,4 +1,4 @@
-"""Writing a course as a `docere-course/1` (or, with question titles, `/2`) file: deterministic, so export → import → export is byte-identical."""
+"""Writing a course as a `docere-course/1` file (`/2` with question titles, `/3` with MOC registrations): deterministic, so export → import → export is byte-identical."""
 
 import re
 from decimal import Decimal
@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from django.db.models import Prefetch
 
-from courses.importers.course_yaml_checks import FORMAT, FORMAT_2
+from courses.importers.course_yaml_checks import FORMAT, FORMAT_2, FORMAT_3
 from courses.models import (
     Course,
     Option,
@@ -86,7 +86,8 @@ def _post_test_out(quiz: Quiz | None) -> dict | None:
 
 def course_export_yaml(*, course: Course) -> str:
     """The course as a `docere-course/1` file (`/2` when a question has a title): keys in the documented order, deterministic text."""
-    course = Course.objects.prefetch_related("topics", "faculty__disclosures", "evaluation_items").get(pk=course.pk)
+    course = Course.objects.prefetch_related("topics", "faculty__disclosures", "evaluation_items",
+                                             "moc_registrations").get(pk=course.pk)
     quizzes = list(Quiz.objects.filter(course=course).prefetch_related(
         Prefetch("questions", queryset=Question.objects.order_by("order", "id").prefetch_related(
             Prefetch("options", queryset=Option.objects.order_by("order", "id"))))))
@@ -99,8 +100,10 @@ def course_export_yaml(*, course: Course) -> str:
             entry["knowledge_check"] = {"questions": [_question_out(q) for q in checks[module.id].questions.all()]}
         modules.append(entry)
     has_titles = any(question.title for quiz in quizzes for question in quiz.questions.all())
+    registrations = [{"board": r.board, "credit_type": r.credit_type, "points": _Quoted(f"{r.points:.2f}")}
+                     for r in course.moc_registrations.all()]
     document = {
-        "format": FORMAT_2 if has_titles or not course.is_reported_to_pars else FORMAT,
+        "format": FORMAT_3 if registrations else FORMAT_2 if has_titles or not course.is_reported_to_pars else FORMAT,
         "course": {
             "slug": course.slug, "title": course.title, "summary": course.summary,
             "description": course.description, "topics": _Flow(topic.name for topic in course.topics.all()),
@@ -109,6 +112,7 @@ def course_export_yaml(*, course: Course) -> str:
             "credits_max": _Quoted(f"{course.credits_max:.2f}"), "provider_name": course.provider_name,
             "accme_activity_id": course.accme_activity_id or None,
             "reported_to_pars": course.is_reported_to_pars,
+            "moc_registrations": registrations,
             "accreditation_statement": course.accreditation_statement or None,
             "designation_statement": course.designation_statement or None,
             "release_date": course.release_date, "expiry_date": course.expiry_date,
@@ -131,4 +135,6 @@ def course_export_yaml(*, course: Course) -> str:
     if course.is_reported_to_pars:
         # The default, and all version 1 can say: the key is written only when it is false.
         del document["course"]["reported_to_pars"]
+    if not registrations:
+        del document["course"]["moc_registrations"]  # written only by version 3
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)

@@ -15,6 +15,7 @@ from certificates.models import Certificate, CertificateStatus
 from tests.certificates.conftest import RENDER_TASK_ID, complete_course, mark_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
+from tests.spreadsheet_cases import FORMULA_TEXTS
 
 pytestmark = pytest.mark.django_db
 
@@ -148,16 +149,19 @@ def test_transcript_totals_and_exports(client, physician, certificate):
     assert "second-course" in text.lower() or "Course second-course" in text
 
 
-def test_transcript_csv_neutralises_formula_cells(client):
+@pytest.mark.parametrize("dangerous", FORMULA_TEXTS)
+def test_transcript_csv_neutralises_formula_cells(client, dangerous):
     learner = ProfileFactory().user
     course = build_course(slug="formula")
-    course.title = "=HYPERLINK(\"http://evil\")"
+    course.title = dangerous
+    course.provider_name = dangerous
     course.save()
     enrollment = complete_course(learner, course)
     services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal("1"), attested=True)
     client.force_login(learner)
-    body = client.get(reverse("certificates:transcript") + "?format=csv").content.decode()
-    assert "'=HYPERLINK" in body
+    body = client.get(reverse("certificates:transcript") + "?format=csv").content.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(body)))[1]
+    assert row[1:3] == ["'" + dangerous, "'" + dangerous]  # Activity, Provider
 
 
 def test_transcript_csv_opens_in_excel_with_the_trademark_sign_intact(client, physician, certificate):

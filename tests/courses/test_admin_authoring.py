@@ -163,7 +163,8 @@ def messages_of(response) -> list[str]:
 
 def test_course_authors_group_may_author_content_and_only_look_at_learners_records():
     codenames = set(Group.objects.get(name="Course authors").permissions.values_list("codename", flat=True))
-    authored = ["course", "topic", "faculty", "disclosure", "module", "quiz", "question", "option", "evaluationitem"]
+    authored = ["course", "topic", "faculty", "disclosure", "module", "quiz", "question", "option", "evaluationitem",
+                "coursemocregistration"]
     expected = {f"{action}_{model}" for model in authored for action in ("add", "change", "delete", "view")}
     assert codenames == expected | {"view_enrollment", "view_attempt"}
 

@@ -327,8 +327,9 @@ def test_every_problem_in_a_file_is_reported_with_its_line():
     ("no_relevant_relationships: true", "relationship: Speaker fees", "relationship: Speaker",
      "faculty[1].disclosures[1]: needs either no_relevant_relationships: true or the ineligible_company "
      "of the relationship"),
-    ("format: docere-course/1", "format: docere-course/3", "format",
-     "format: 'docere-course/3' is not a format this version reads (docere-course/1 or docere-course/2)"),
+    ("format: docere-course/1", "format: docere-course/4", "format",
+     "format: 'docere-course/4' is not a format this version reads "
+     "(docere-course/1 or docere-course/2 or docere-course/3)"),
     ("    - type: single\n", "    - title: " + "x" * 256 + "\n      type: single\n", "title: xxx",
      "post_test.questions[1].title: is 256 characters long; at most 255 fit"),
     ("  title: Feedback on the Fly\n", "", "course:", "course: the required key 'title' is missing"),

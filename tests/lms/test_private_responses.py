@@ -82,9 +82,11 @@ def test_reports_and_their_exports_are_never_stored(client, learner_with_certifi
     assert is_never_stored(response), response.get("Cache-Control")
 
 
-def test_the_pars_file_is_never_stored(client, learner_with_certificate):
+@pytest.mark.parametrize("file_format", ["xlsx", "tab"])
+def test_the_pars_file_is_never_stored(client, learner_with_certificate, file_format):
     client.force_login(staff_member("cme-office@example.org", "CME administrators"))
-    response = client.post(reverse("reports:pars_download"), {"course": "bias-in-feedback", "file_format": "csv"})
+    response = client.post(reverse("reports:pars_download"), {"course": "bias-in-feedback", "file_format": file_format,
+                                                              "include_exported": "on"})
     assert response.status_code == 200
     assert is_never_stored(response), response.get("Cache-Control")
 

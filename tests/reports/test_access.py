@@ -60,7 +60,7 @@ def test_pars_file_cannot_be_posted_by_anyone_but_cme_administrators(client, lea
         client.logout()
         if user:
             client.force_login(user)
-        response = client.post(reverse("reports:pars_download"), {"course": "guarded", "file_format": "csv"})
+        response = client.post(reverse("reports:pars_download"), {"course": "guarded", "file_format": "tab"})
         assert response.status_code == 404, who
     assert not ExportLog.objects.exists()
 

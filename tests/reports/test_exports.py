@@ -4,17 +4,22 @@ import csv
 import io
 import tracemalloc
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
-from courses.models import Course, Enrollment
+from certificates.models import Certificate
+from courses.models import Course, Enrollment, EvaluationResponse
+from lms.csv_export import cell
 from reports.models import ExportKind, ExportLog
 from tests.courses.conftest import build_course
 from tests.reports.builders import bulk_cohort, bulk_learners
+from tests.spreadsheet_cases import FORMULA_TEXTS
 
 pytestmark = pytest.mark.django_db
 
@@ -90,16 +95,32 @@ def test_every_export_is_recorded_with_who_what_and_which_filter(admin_browser, 
     assert "Post-test attempts" in admin_browser.get(reverse("reports:exports")).content.decode()
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)",
-                                       "\t=1+1", "\r=1+1"])
-def test_cells_a_spreadsheet_would_run_begin_with_an_apostrophe(admin_browser, two_courses, dangerous):
-    Profile.objects.filter(user__email="first0@example.org").update(first_name=dangerous, institution=dangerous)
+# Each export with a text column a learner or author can fill: the same guard in all of them.
+GUARDED_COLUMNS = [("enrollments", "First name"), ("completions", "Institution"), ("attempts", "Learner email"),
+                   ("evaluations", "Text"), ("certificates", "Learner name")]
 
-    header, *rows = _rows(_download(admin_browser, "enrollments", course="first-course"))
 
-    row = next(dict(zip(header, row, strict=True)) for row in rows if row[1] == "first0@example.org")
-    assert row["First name"] == "'" + dangerous
-    assert row["Institution"] == "'" + dangerous
+@pytest.mark.parametrize("slug, column", GUARDED_COLUMNS)
+@pytest.mark.parametrize("dangerous", FORMULA_TEXTS)
+def test_cells_a_spreadsheet_would_run_begin_with_an_apostrophe(admin_browser, two_courses, slug, column,
+                                                               dangerous):
+    learner = Profile.objects.get(user__email="first0@example.org").user
+    Profile.objects.filter(user=learner).update(first_name=dangerous, institution=dangerous)
+    EvaluationResponse.objects.filter(enrollment__user=learner).update(text=dangerous)
+    Certificate.objects.filter(user=learner).update(learner_name=dangerous)
+    get_user_model().objects.filter(pk=learner.pk).update(email=dangerous)
+
+    header, *rows = _rows(_download(admin_browser, slug, course="first-course"))
+
+    values = {dict(zip(header, row, strict=True))[column] for row in rows}
+    assert "'" + dangerous in values
+    assert dangerous not in values
+
+
+def test_numbers_stay_numbers_and_only_text_is_guarded():
+    # A number written as a number is never prefixed, even when negative; the same figure as text is.
+    assert [cell(Decimal("-1.50")), cell(-3), cell(0.5)] == ["-1.50", "-3", "0.5"]
+    assert cell("-3") == "'-3"
 
 
 def test_streaming_20000_rows_keeps_memory_bounded(admin_browser):
