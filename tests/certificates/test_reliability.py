@@ -31,7 +31,7 @@ from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
-from certificates.rendering import stored_pdf_path
+from certificates.rendering import stored_pdf_bytes
 from lms.celery import app as celery_app
 from lms.celery import ensure_broker_folders
 from tests.factories import UserFactory
@@ -180,7 +180,7 @@ def files_in_certificate_folder() -> list[str]:
 
 
 def assert_stored_pdf_matches(certificate: Certificate) -> None:
-    stored = stored_pdf_path(certificate).read_bytes()
+    stored = stored_pdf_bytes(certificate)
     assert stored.startswith(b"%PDF-")
     assert certificate.pdf_size == len(stored)
     assert certificate.pdf_sha256 == hashlib.sha256(stored).hexdigest()
