@@ -152,22 +152,29 @@ def private_storage_config() -> dict:
     """The STORAGES entry for private files, as STORAGE_BACKEND asks."""
     if STORAGE_BACKEND == "filesystem":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return s3_storage_config(bucket_name=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL,
+                             region_name=AWS_S3_REGION_NAME, access_key=AWS_ACCESS_KEY_ID,
+                             secret_key=AWS_SECRET_ACCESS_KEY, location=AWS_LOCATION)
+
+
+def s3_storage_config(*, bucket_name: str, endpoint_url: str = "", region_name: str = "", access_key: str = "",
+                      secret_key: str = "", location: str = "") -> dict:
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
-            "region_name": AWS_S3_REGION_NAME or None,
-            "access_key": AWS_ACCESS_KEY_ID or None,
-            "secret_key": AWS_SECRET_ACCESS_KEY or None,
-            "location": AWS_LOCATION,
+            "bucket_name": bucket_name,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region_name or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": location,
             # Files are private: no public-read ACL, and downloads go through Docere's views.
             "default_acl": None,
             "querystring_auth": True,
             # A retried render replaces its file under the same name, as on a filesystem.
             "file_overwrite": True,
             # Stores other than AWS rarely resolve bucket-name subdomains.
-            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else None,
+            "addressing_style": "path" if endpoint_url else None,
             "signature_version": "s3v4",
         },
     }
