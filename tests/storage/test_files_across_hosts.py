@@ -9,69 +9,27 @@ file written by one can reach the other is the bucket.
 import io
 import time
 import zipfile
-from pathlib import Path
 
-import boto3
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 from PIL import Image
 from pypdf import PdfReader
 
 from certificates import exports
 from certificates.models import Certificate, CertificateBatch, CertificateStatus
-from lms import env
 from tests.certificates.conftest import complete_course
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory, UserFactory
-from tests.workers import free_port
+from tests.storage.conftest import ACCESS_KEY, BUCKET, REGION, SECRET_KEY, files_under, keys_in
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-BUCKET = "docere-private-files"
-# moto accepts any credentials; they are passed explicitly, as a deployment without a role does.
-ACCESS_KEY, SECRET_KEY, REGION = "test-access-key", "test-secret-key", "us-east-1"
 WORKER_START_SECONDS = 120  # a cold start imports Django and WeasyPrint and scans the fonts
 LEARNER_NAME = "Ngozi Abernathy-Castillo, MD"
 RESOURCE_BYTES = b"%PDF-1.7\n% the faculty handbook\n%%EOF\n"
-
-
-@pytest.fixture
-def s3_store():
-    """moto's S3 server with an empty bucket; its endpoint URL."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY,
-                          aws_secret_access_key=SECRET_KEY, region_name=REGION)
-    client.create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-def keys_in(endpoint: str) -> list[str]:
-    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY,
-                          aws_secret_access_key=SECRET_KEY, region_name=REGION)
-    return sorted(item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
-
-
-@pytest.fixture
-def web_host(settings, s3_store, tmp_path):
-    """This process as the web host: the bucket for private files, its own local folders."""
-    folder = tmp_path / "web"
-    settings.STORAGES = {**settings.STORAGES, "default": env.s3_storage_config(
-        bucket_name=BUCKET, endpoint_url=s3_store, region_name=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY)}
-    settings.MEDIA_ROOT = str(folder / "media")
-    settings.FILE_STAGING_DIR = str(folder / "staging")
-    return folder
 
 
 @pytest.fixture
