@@ -8,6 +8,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from lms import env
+from tests.certificates.conftest import completed_enrollment, physician  # noqa: F401 — fixtures
 from tests.workers import free_port
 
 BUCKET = "docere-private-files"
