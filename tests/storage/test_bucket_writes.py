@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from certificates.rendering import store_pdf
+from certificates.rendering import ProjectFilesOnlyFetcher, store_pdf
 from certificates.services import certificate_temporary_files_sweep
-from lms.files import private_file_read
+from lms.files import private_file_read, private_storage
 from tests.storage.conftest import BUCKET, files_under, keys_in, s3_client
 
 TWO_HOURS = 2 * 60 * 60
@@ -47,3 +48,14 @@ def test_sweeper_removes_a_killed_writers_staged_file_and_keeps_one_being_writte
 
     assert certificate_temporary_files_sweep(now=timezone.now() + timedelta(seconds=1)) == 1
     assert not abandoned.exists() and being_written.exists()
+
+
+def test_the_renderer_reads_a_look_image_from_the_bucket_but_never_a_learners_certificate(web_host):
+    private_storage().save("certificate-look/7/logo.png", ContentFile(b"\x89PNG a logo"))
+    stored = store_pdf(code="K7MP4QRT", generation=1, pdf=b"%PDF-1.7 someone's certificate")
+    fetcher = ProjectFilesOnlyFetcher()
+
+    assert fetcher.fetch("docere-private:certificate-look/7/logo.png").read() == b"\x89PNG a logo"
+    for name in (stored.path, "certificate-look/../" + stored.path):
+        with pytest.raises(ValueError, match="not a certificate-look image"):
+            fetcher.fetch(f"docere-private:{name}")
