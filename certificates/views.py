@@ -84,7 +84,7 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
     try:
         handle = private_file_open(certificate.pdf_path)
     except FileNotFoundError as error:
-        raise Http404("This certificate's file is missing; it is being prepared again.") from error
+        raise Http404("This certificate's file is missing.") from error
     return FileResponse(handle, as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
                         content_type="application/pdf")
 
