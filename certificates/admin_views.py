@@ -32,6 +32,7 @@ from certificates.models import (
     CreditType,
 )
 from courses.models import Course
+from lms.files import private_file_open
 
 # --- Forms ----------------------------------------------------------------------------
 
@@ -170,11 +171,12 @@ class CertificatePages:
         batch = get_object_or_404(CertificateBatch, pk=batch_id)
         if not batch.is_downloadable:
             raise Http404("This export is not ready.")
-        file_path = exports.export_file_path(batch)
-        if not file_path.is_file():
-            raise Http404("This export's file is gone; select the certificates and download them again.")
+        try:
+            handle = private_file_open(batch.file_path)
+        except FileNotFoundError as error:
+            raise Http404("This export's file is gone; select the certificates and download them again.") from error
         stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M%S")
-        return FileResponse(file_path.open("rb"), as_attachment=True, content_type="application/zip",
+        return FileResponse(handle, as_attachment=True, content_type="application/zip",
                             filename=f"docere-certificates-{stamp}-batch-{batch.pk}.zip")
 
 

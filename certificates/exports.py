@@ -1,24 +1,20 @@
 """Many certificates as one ZIP.
 
 Up to `ZIP_STREAM_LIMIT` certificates are streamed straight into the admin's response;
-more are written by the worker into private storage (MEDIA_ROOT/exports/) while the
+more are written by the worker into private storage (exports/) while the
 administrator watches a progress page. Both paths share one generator that reads each PDF
 in chunks and hands the archive on as it grows, so memory stays flat whatever the count.
 """
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateBatch, CertificateStatus
-from certificates.rendering import stored_pdf_path
+from lms.files import private_file_exists, private_file_open, private_storage, publishing
 
 # Above this many certificates the request would run long enough to meet proxy timeouts,
 # so the worker builds the ZIP instead.
@@ -30,12 +26,12 @@ CHUNK_BYTES = 64 * 1024
 @dataclass(frozen=True)
 class ZipMember:
     name: str
-    path: Path
+    stored_name: str  # the PDF's name in private storage
     modified: datetime
 
 
 def member_for(certificate: Certificate) -> ZipMember:
-    return ZipMember(name=f"{certificate.code}.pdf", path=stored_pdf_path(certificate),
+    return ZipMember(name=f"{certificate.code}.pdf", stored_name=certificate.pdf_path,
                      modified=certificate.issued_at or certificate.status_changed_at)
 
 
@@ -43,7 +39,7 @@ def why_not_exportable(certificate: Certificate) -> str:
     """Empty when the certificate can go into a ZIP; otherwise what the administrator is told."""
     if certificate.status != CertificateStatus.READY:
         return f"{certificate.display_code} is {certificate.get_status_display().lower()}"
-    if not certificate.pdf_path or not stored_pdf_path(certificate).is_file():
+    if not private_file_exists(certificate.pdf_path):
         return f"{certificate.display_code} has no stored PDF (regenerate it)"
     return ""
 
@@ -81,8 +77,8 @@ def zip_stream(members: Iterable[ZipMember]) -> Iterator[bytes]:
         for member in members:
             info = zipfile.ZipInfo(member.name, date_time=timezone.localtime(member.modified).timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.file_size = member.path.stat().st_size  # lets zipfile decide on ZIP64 up front
-            with member.path.open("rb") as source, archive.open(info, mode="w") as target:
+            info.file_size = private_storage().size(member.stored_name)  # lets zipfile decide on ZIP64 up front
+            with private_file_open(member.stored_name) as source, archive.open(info, mode="w") as target:
                 while chunk := source.read(CHUNK_BYTES):
                     target.write(chunk)
                     if data := sink.take():
@@ -95,7 +91,7 @@ def zip_stream(members: Iterable[ZipMember]) -> Iterator[bytes]:
 
 @dataclass(frozen=True)
 class BuiltExport:
-    path: str  # relative to MEDIA_ROOT
+    path: str  # the name in private storage
     size: int
     skipped: list[dict]
 
@@ -126,23 +122,9 @@ def export_build(*, batch: CertificateBatch, on_progress: Callable[[int], None])
                 on_progress(index)
 
     relative = export_relative_path(batch.pk)
-    final = Path(settings.MEDIA_ROOT) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=f".batch-{batch.pk}.", suffix=".tmp")
     size = 0
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            for data in zip_stream(members()):
-                handle.write(data)
-                size += len(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with publishing(relative, prefix=f"batch-{batch.pk}") as handle:
+        for data in zip_stream(members()):
+            handle.write(data)
+            size += len(data)
     return BuiltExport(path=relative, size=size, skipped=skipped)
-
-
-def export_file_path(batch: CertificateBatch) -> Path:
-    return Path(settings.MEDIA_ROOT) / batch.file_path

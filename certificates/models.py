@@ -209,8 +209,11 @@ class CertificateEvent(models.Model):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+LOOK_UPLOAD_DIR = "certificate-look"
+
+
 def _private_upload(instance, filename: str) -> str:
-    return f"certificate-look/{instance.course_id}/{filename}"
+    return f"{LOOK_UPLOAD_DIR}/{instance.course_id}/{filename}"
 
 
 class CertificateLook(models.Model):
@@ -258,7 +261,7 @@ class CertificateBatch(models.Model):
     processed_count = models.PositiveIntegerField(default=0)
     # Who was left out and why, as [{"who": …, "why": …}], for the administrator to follow up.
     skipped = models.JSONField(default=list, blank=True)
-    file_path = models.CharField(max_length=200, blank=True, help_text="The built ZIP, relative to MEDIA_ROOT.")
+    file_path = models.CharField(max_length=200, blank=True, help_text="The built ZIP's name in private storage.")
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -3,11 +3,10 @@ fonts embedded, and no network access while rendering."""
 
 import hashlib
 import mimetypes
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import segno
 from django.conf import settings
@@ -17,13 +16,17 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from certificates.models import Certificate, CertificateLook
+from certificates.models import LOOK_UPLOAD_DIR, Certificate, CertificateLook
 from courses.selectors import certificate_signatory
+from lms.files import private_file_delete, private_file_read, publishing
 
 # PDF/A-3b plus a structure tree: archival and accessible (the "a" conformance level in
 # practice); see docs/benchmarks.md for what the variant costs per certificate.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 CERTIFICATE_DIR = "certificates"
+# Look images are read from private storage, wherever it is, under this made-up scheme: a
+# worker on another host than the web has no path to an uploaded logo.
+PRIVATE_FILE_SCHEME = "docere-private:"
 
 
 class ProjectFilesOnlyFetcher(URLFetcher):
@@ -35,11 +38,11 @@ class ProjectFilesOnlyFetcher(URLFetcher):
 
     @property
     def allowed_roots(self) -> list[Path]:
-        # Read on every fetch, so a changed MEDIA_ROOT (tests, management commands) is honoured.
-        roots = [Path(p) for p in settings.STATICFILES_DIRS] + [Path(settings.MEDIA_ROOT) / "certificate-look"]
-        return [root.resolve() for root in roots]
+        return [Path(p).resolve() for p in settings.STATICFILES_DIRS]
 
     def fetch(self, url, headers=None):
+        if url.startswith(PRIVATE_FILE_SCHEME):
+            return self._look_image(url)
         if not url.startswith("file://"):
             raise ValueError(f"Refused to fetch {url[:60]!r}: certificates use only local files.")
         path = Path(url.removeprefix("file://").split("?")[0]).resolve()
@@ -47,6 +50,18 @@ class ProjectFilesOnlyFetcher(URLFetcher):
             raise ValueError(f"Refused to fetch {path}: outside the project's static files.")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    def _look_image(self, url: str) -> URLFetcherResponse:
+        name = unquote(url.removeprefix(PRIVATE_FILE_SCHEME))
+        # Only certificate-look uploads: never a learner's certificate or an export.
+        if not name.startswith(f"{LOOK_UPLOAD_DIR}/") or ".." in name.split("/"):
+            raise ValueError(f"Refused to fetch {name[:60]!r}: not a certificate-look image.")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=private_file_read(name), headers={"Content-Type": content_type})
+
+
+def private_image_url(image) -> str:
+    return f"{PRIVATE_FILE_SCHEME}{quote(image.name)}" if image else ""
 
 
 @cache
@@ -78,8 +93,8 @@ def certificate_html(certificate: Certificate, *, look: CertificateLook | None =
         "look": look,
         "signatory": certificate_signatory(look),
         "accent": look.accent_colour if look else "#0B5F73",
-        "logo_url": Path(look.logo.path).as_uri() if look and look.logo else "",
-        "signature_url": Path(look.signature_image.path).as_uri() if look and look.signature_image else "",
+        "logo_url": private_image_url(look.logo) if look else "",
+        "signature_url": private_image_url(look.signature_image) if look else "",
         "qr_svg": qr_svg(certificate.verify_url),
     })
 
@@ -96,13 +111,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
 
 @dataclass(frozen=True)
 class StoredPdf:
-    path: str  # relative to MEDIA_ROOT
+    path: str  # the name in private storage
     size: int
     sha256: str
 
 
 def pdf_relative_path(*, code: str, generation: int) -> str:
-    """Where a generation's PDF is kept, relative to MEDIA_ROOT.
+    """The name a generation's PDF is kept under in private storage.
 
     One file per generation: a late render of an older snapshot writes beside the newer
     file instead of over it, and the row names the file that is current.
@@ -111,31 +126,20 @@ def pdf_relative_path(*, code: str, generation: int) -> str:
 
 
 def store_pdf(*, code: str, generation: int, pdf: bytes) -> StoredPdf:
-    """Write the PDF atomically: a reader sees the old file or the new one, never half of one.
+    """Store the PDF atomically: a reader sees the old file or the new one, never half of one.
 
     A retried render of the same generation replaces its file instead of leaving an orphan.
     """
     relative = pdf_relative_path(code=code, generation=generation)
-    final = Path(settings.MEDIA_ROOT) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=f".{code}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with publishing(relative, prefix=code) as handle:
+        handle.write(pdf)
     return StoredPdf(path=relative, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
 
 
 def discard_pdf(relative: str) -> None:
     """Remove a file no row points to any more (an older generation's, or a stale render's)."""
-    if relative:
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+    private_file_delete(relative)
 
 
-def stored_pdf_path(certificate: Certificate) -> Path:
-    return Path(settings.MEDIA_ROOT) / certificate.pdf_path
+def stored_pdf_bytes(certificate: Certificate) -> bytes:
+    return private_file_read(certificate.pdf_path)

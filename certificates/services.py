@@ -4,7 +4,6 @@ in one transaction, with its event recorded; the render task is queued on commit
 import logging
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +27,7 @@ from certificates.models import (
 from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
 from courses.models import Course, Enrollment
+from lms.files import stale_temporary_files_remove
 
 logger = logging.getLogger(__name__)
 
@@ -309,18 +309,9 @@ TEMPORARY_FILE_STALE_AFTER = timedelta(hours=1)
 
 
 def certificate_temporary_files_sweep(*, now=None) -> int:
-    """Delete the temporary files that killed renders and exports left in private storage."""
+    """Delete the temporary files that killed renders and exports left behind."""
     cutoff = (now or timezone.now()) - TEMPORARY_FILE_STALE_AFTER
-    removed = 0
-    for folder in (CERTIFICATE_DIR, EXPORT_DIR):
-        # Only the names store_pdf and export_build give their temporary files: ".<name>.<random>.tmp".
-        for temporary in (Path(settings.MEDIA_ROOT) / folder).glob(".*.tmp"):
-            try:
-                if temporary.stat().st_mtime < cutoff.timestamp():
-                    temporary.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue  # another sweeper, or the writer's own clean-up, got there first
+    removed = stale_temporary_files_remove(folders=(CERTIFICATE_DIR, EXPORT_DIR), written_before=cutoff)
     if removed:
         logger.info("Removed %s stale temporary certificate file(s)", removed)
     return removed

@@ -17,6 +17,7 @@ from certificates.forms import ClaimForm, VerifyCodeForm, VerifyUploadForm
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Course, Enrollment
 from lms import ratelimit
+from lms.files import private_file_open
 
 VERIFY_LIMIT_PER_MINUTE = 30
 VERIFY_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -78,8 +79,13 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
     # A certificate being regenerated keeps its previous file until the new one replaces it.
     if not certificate.pdf_path or certificate.status == CertificateStatus.REVOKED:
         raise Http404("This certificate is not ready.")
-    path = rendering.stored_pdf_path(certificate)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
+    # Streamed through this view, from whichever store holds it: the ownership check above
+    # guards every byte, and the store needs no address a browser could reach.
+    try:
+        handle = private_file_open(certificate.pdf_path)
+    except FileNotFoundError as error:
+        raise Http404("This certificate's file is missing.") from error
+    return FileResponse(handle, as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
                         content_type="application/pdf")
 
 

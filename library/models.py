@@ -1,5 +1,5 @@
 """The registration-gated resource library: documents anyone may see listed and only a
-verified account may download. Files live in private storage (MEDIA_ROOT/resources/),
+verified account may download. Files live in private storage under resources/ (lms/files.py),
 which has no URL of its own; `library.views.download` is the only way out."""
 
 from pathlib import Path

@@ -52,6 +52,27 @@ DEFAULT_FROM_EMAIL: str = _env.str("DEFAULT_FROM_EMAIL", default="Docere <no-rep
 MEDIA_ROOT: Path = Path(_env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))).resolve()
 STATIC_ROOT: Path = Path(_env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
 
+# Where private files (certificate PDFs, exports, library resources, certificate looks) are
+# kept. "filesystem": under MEDIA_ROOT, for one machine (`make run`, a single host).
+# "s3": a bucket of any S3-compatible store, needed once web and workers run on different
+# hosts; the AWS_* names are those of django-storages and boto3 (docs/operations.md).
+STORAGE_BACKEND: str = _env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND not in ("filesystem", "s3"):
+    raise environ.ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3' (got {STORAGE_BACKEND!r}).")
+AWS_STORAGE_BUCKET_NAME: str = _env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if STORAGE_BACKEND == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise environ.ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket to keep files in.")
+# Empty for AWS itself; the store's address for MinIO, Ceph, Garage and the like.
+AWS_S3_ENDPOINT_URL: str = _env.str("AWS_S3_ENDPOINT_URL", default="")
+AWS_S3_REGION_NAME: str = _env.str("AWS_S3_REGION_NAME", default="")
+# Empty: boto3 finds credentials itself (an instance or task role).
+AWS_ACCESS_KEY_ID: str = _env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY: str = _env.str("AWS_SECRET_ACCESS_KEY", default="")
+# A key prefix inside the bucket, so one bucket can hold several sites.
+AWS_LOCATION: str = _env.str("AWS_LOCATION", default="").strip("/")
+# Files being written before they go to the store: this host's own, never shared.
+FILE_STAGING_DIR: Path = Path(_env.str("FILE_STAGING_DIR", default=str(VAR_DIR / "staging"))).resolve()
+
 # Behind a TLS-terminating proxy (the compose stack), trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY: bool = _env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
 # How many proxies in front of Docere append the address they saw to X-Forwarded-For
@@ -124,6 +145,38 @@ def database_config() -> dict:
         "NAME": str(VAR_DIR / "db.sqlite3"),
         "OPTIONS": _sqlite_options(),
         "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
+    }
+
+
+def private_storage_config() -> dict:
+    """The STORAGES entry for private files, as STORAGE_BACKEND asks."""
+    if STORAGE_BACKEND == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return s3_storage_config(bucket_name=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL,
+                             region_name=AWS_S3_REGION_NAME, access_key=AWS_ACCESS_KEY_ID,
+                             secret_key=AWS_SECRET_ACCESS_KEY, location=AWS_LOCATION)
+
+
+def s3_storage_config(*, bucket_name: str, endpoint_url: str = "", region_name: str = "", access_key: str = "",
+                      secret_key: str = "", location: str = "") -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket_name,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region_name or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": location,
+            # Files are private: no public-read ACL, and downloads go through Docere's views.
+            "default_acl": None,
+            "querystring_auth": True,
+            # A retried render replaces its file under the same name, as on a filesystem.
+            "file_overwrite": True,
+            # Stores other than AWS rarely resolve bucket-name subdomains.
+            "addressing_style": "path" if endpoint_url else None,
+            "signature_version": "s3v4",
+        },
     }
 
 

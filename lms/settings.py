@@ -161,9 +161,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.STATIC_ROOT
-# Private media (certificate PDFs): stored outside STATIC_ROOT and never given a URL
-# route of its own; files are streamed only by views that check ownership.
+# Private media (certificate PDFs, exports, resources, looks): stored outside STATIC_ROOT,
+# under MEDIA_ROOT or in a bucket (STORAGES below), and never given a URL route of its own;
+# files are streamed only by views that check ownership. See lms/files.py.
 MEDIA_ROOT = env.MEDIA_ROOT
+FILE_STAGING_DIR = env.FILE_STAGING_DIR
 # No URL route serves this prefix (and WhiteNoise serves only STATIC_ROOT): the value only
 # keeps Django's file widgets and test servers working. Private files go through views.
 MEDIA_URL = "/media/"
@@ -173,7 +175,7 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env.private_storage_config(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -10,6 +10,14 @@ from lms.celery import app as celery_app
 from lms.celery import ensure_broker_folders
 from tests.factories import ProfileFactory, UserFactory
 
+# Worker processes and a private Redis, for every folder's tests that need them.
+from tests.workers import (  # noqa: F401 — fixtures, found by pytest here
+    app_broker_is_private_redis,
+    empty_broker,
+    private_redis,
+    start_worker_process,
+)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):

@@ -29,7 +29,7 @@ from certificates.models import (
     CertificateLook,
     CertificateStatus,
 )
-from certificates.rendering import stored_pdf_path
+from certificates.rendering import stored_pdf_bytes
 from certificates.tasks import render_certificate
 from courses.models import Enrollment
 from tests.certificates.conftest import complete_course
@@ -128,7 +128,7 @@ def messages_of(response) -> list[str]:
 
 
 def pdf_text(certificate: Certificate) -> str:
-    return PdfReader(io.BytesIO(stored_pdf_path(certificate).read_bytes())).pages[0].extract_text()
+    return PdfReader(io.BytesIO(stored_pdf_bytes(certificate))).pages[0].extract_text()
 
 
 # --- The group ------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_regenerating_after_a_name_correction_prints_the_new_name_under_the_same
     assert "Amara Fenwick-Oduya, MD" not in text
     # The file printing the old name goes once the corrected one is published.
     wait_until(lambda: [path.name for path in (private_media / "certificates").iterdir()]
-               == [stored_pdf_path(certificate).name], what="the old file to be removed")
+               == [certificate.pdf_path.rsplit("/", 1)[-1]], what="the old file to be removed")
     regenerated = certificate.events.get(kind=CertificateEventKind.REGENERATED)
     assert regenerated.actor == administrator
     kinds = [event.kind for event in certificate.events.all()]
@@ -232,7 +232,7 @@ def test_a_failed_certificate_is_retried_and_becomes_ready_once_storage_works_ag
 
     assert messages_of(response) == ["1 certificate re-queued."]
     certificate = wait_for_status(certificate, CertificateStatus.READY)
-    assert stored_pdf_path(certificate).is_file()
+    assert (private_media / certificate.pdf_path).is_file()
     assert certificate.events.get(kind=CertificateEventKind.RETRIED).actor == administrator
 
 
@@ -279,7 +279,7 @@ def test_a_few_certificates_download_as_a_streamed_zip_of_pdfs_named_by_code(adm
     assert archive.testzip() is None
     assert sorted(archive.namelist()) == sorted([f"{first.code}.pdf", f"{second.code}.pdf"])
     for certificate in (first, second):
-        assert archive.read(f"{certificate.code}.pdf") == stored_pdf_path(certificate).read_bytes()
+        assert archive.read(f"{certificate.code}.pdf") == stored_pdf_bytes(certificate)
     assert messages_of(response) == [f"2 certificates put in the ZIP; 1 skipped: {pending.display_code} is queued."]
 
 

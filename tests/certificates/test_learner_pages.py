@@ -68,6 +68,14 @@ def test_owner_downloads_the_stored_file(client, physician, certificate):
     assert certificate.code in response["Content-Disposition"]
 
 
+def test_a_ready_certificate_whose_file_is_gone_answers_not_found_instead_of_failing(
+        client, physician, certificate, private_media):
+    certificate = _ready(certificate)
+    (private_media / certificate.pdf_path).unlink()
+    client.force_login(physician)
+    assert client.get(reverse("certificates:download", args=[certificate.code])).status_code == 404
+
+
 def test_not_ready_certificate_cannot_be_downloaded(client, physician, certificate):
     client.force_login(physician)
     assert client.get(reverse("certificates:download", args=[certificate.code])).status_code == 404

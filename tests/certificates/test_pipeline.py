@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateStatus
-from certificates.rendering import stored_pdf_path
+from certificates.rendering import stored_pdf_bytes
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_claimed_certificate_is_rendered_by_the_worker_and_downloads_as_a_readab
     certificate = wait_for_status(Certificate.objects.get(), {CertificateStatus.READY})
 
     assert certificate.issued_at is not None
-    stored = stored_pdf_path(certificate).read_bytes()
+    stored = stored_pdf_bytes(certificate)
     assert certificate.pdf_size == len(stored)
     assert certificate.pdf_sha256 == hashlib.sha256(stored).hexdigest()
     assert [event.kind for event in certificate.events.all()][:3] == ["created", "rendering", "rendered"]

@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from accounts.models import Profile
 from certificates import services
 from certificates.models import CertificateEventKind, CertificateStatus
-from certificates.rendering import stored_pdf_path
 from certificates.tasks import render_certificate
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +58,7 @@ def test_a_render_finishing_after_a_newer_name_correction_neither_marks_it_ready
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.READY
     assert certificate.learner_name == "Name Two"
-    on_disk = stored_pdf_path(certificate)
+    on_disk = private_media / certificate.pdf_path
     text = printed_text(on_disk)
     assert "Name Two" in text and "Name One" not in text
     assert certificate.pdf_sha256 == hashlib.sha256(on_disk.read_bytes()).hexdigest()

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateStatus
-from certificates.rendering import stored_pdf_path
+from certificates.rendering import stored_pdf_bytes
 from tests.certificates.conftest import complete_course
 from tests.courses.conftest import build_course
 from tests.factories import PASSWORD, ProfileFactory, UserFactory
@@ -92,7 +92,7 @@ def test_administrator_revokes_regenerates_zips_and_reports(page, private_media)
         if corrected.status == CertificateStatus.READY and corrected.pdf_sha256 != old_hash:
             break
         time.sleep(0.1)
-    text = PdfReader(io.BytesIO(stored_pdf_path(corrected).read_bytes())).pages[0].extract_text()
+    text = PdfReader(io.BytesIO(stored_pdf_bytes(corrected))).pages[0].extract_text()
     assert "Priya Ramaswamy Cole, MD" in text and corrected.display_code in text
     assert corrected.events.filter(kind="regenerated").exists()
 

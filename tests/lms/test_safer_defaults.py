@@ -101,3 +101,35 @@ def test_two_processes_writing_at_once_to_a_sqlite_database_url_both_succeed(tmp
 
     for stdout, stderr in outcomes:
         assert _last_line(stdout) == "0 []", stdout + stderr
+
+
+# --- Where private files are kept ------------------------------------------------------
+
+SHOW_STORAGE = ("from django.core.files.storage import storages; default = storages['default']; "
+                "print(type(default).__name__, getattr(default, 'bucket_name', ''), getattr(default, 'endpoint_url', ''))")
+
+
+def test_private_files_stay_on_this_machine_unless_a_bucket_is_configured(tmp_path):
+    result = _manage("shell", "-c", SHOW_STORAGE, environment=_environment(tmp_path, DEBUG="1"))
+    assert result.returncode == 0, result.stderr
+    assert _last_line(result.stdout) == "FileSystemStorage"
+
+
+def test_storage_backend_s3_keeps_private_files_in_the_named_bucket(tmp_path):
+    environment = _environment(tmp_path, DEBUG="1", STORAGE_BACKEND="s3", AWS_STORAGE_BUCKET_NAME="docere-files",
+                               AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
+    result = _manage("shell", "-c", SHOW_STORAGE, environment=environment)
+    assert result.returncode == 0, result.stderr
+    assert _last_line(result.stdout) == "S3Storage docere-files http://127.0.0.1:9000"
+
+
+def test_storage_backend_s3_without_a_bucket_refuses_to_start(tmp_path):
+    result = _manage("check", environment=_environment(tmp_path, DEBUG="1", STORAGE_BACKEND="s3"))
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_an_unknown_storage_backend_is_refused_by_name(tmp_path):
+    result = _manage("check", environment=_environment(tmp_path, DEBUG="1", STORAGE_BACKEND="ftp"))
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND must be 'filesystem' or 's3' (got 'ftp')" in result.stderr
