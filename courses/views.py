@@ -10,9 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import module_page, option_tokens, selectors, services
+from courses import option_tokens, selectors, services
 from courses.errors import CourseError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
+from courses.module_content import module_content_for
 from courses.progress import course_progress_for, learning_overview_for, module_page_progress
 
 LIKERT_SCALE = [("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"), ("5", "Strongly agree")]
@@ -147,7 +148,14 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         return redirect("courses:disclosures", slug=course.slug)
     if not step.is_unlocked:
         raise NotAllowedYet("This module opens when you complete the one before it.")
-    return HttpResponse(module_page.html_for(request, progress=progress, step=step))
+    orders = [s.module.order for s in progress.modules]
+    index = orders.index(order)
+    return render(request, "courses/module.html", {
+        "course": course, "enrollment": enrollment, "progress": progress, "module": step.module, "step": step,
+        "content": module_content_for(course=course, module=step.module),
+        "previous_order": orders[index - 1] if index > 0 else None,
+        "next_order": orders[index + 1] if index + 1 < len(orders) else None,
+    })
 
 
 @login_required
