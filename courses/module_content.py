@@ -6,7 +6,8 @@ learners see the edit on their next view.
 
 What is cached is rendered without a request, so it cannot hold anything of a learner's:
 the forms around the questions, their CSRF token, progress and messages are rendered on
-every response (templates/courses/module.html).
+every response (templates/courses/module.html). The course's outline (its modules' titles
+and order) is shared the same way; which of them a learner completed is read per response.
 """
 
 from dataclasses import dataclass
@@ -28,6 +29,16 @@ CONTENT_FORMAT = 1
 
 
 @dataclass(frozen=True)
+class OutlineModule:
+    """A module as the course's navigation shows it."""
+
+    id: int
+    order: int
+    title: str
+    estimated_minutes: int
+
+
+@dataclass(frozen=True)
 class KnowledgeCheckQuestion:
     id: int
     # The stem and the choices; the form around them is the learner's own.
@@ -40,21 +51,36 @@ class ModuleContent:
     questions: tuple[KnowledgeCheckQuestion, ...]
 
 
-def module_content_key(*, course: Course, module: Module) -> str:
-    return f"module-content:{CONTENT_FORMAT}:{course.id}:{course.content_revision}:{module.id}:{get_language()}"
+def _key(kind: str, course: Course, *parts) -> str:
+    # Within one revision a module's place is fixed: the admin bumps the revision on every save.
+    return ":".join(str(part) for part in (kind, CONTENT_FORMAT, course.id, course.content_revision, *parts))
 
 
-def _render(module: Module) -> ModuleContent:
-    full = Module.objects.only("id", "body").get(pk=module.pk)
+def course_outline_key(*, course: Course) -> str:
+    return _key("course-outline", course)
+
+
+def module_content_key(*, course: Course, order: int) -> str:
+    return _key("module-content", course, order, get_language())
+
+
+def _outline(course: Course) -> tuple[OutlineModule, ...]:
+    rows = Module.objects.filter(course_id=course.id).order_by("order").values_list(
+        "id", "order", "title", "estimated_minutes")
+    return tuple(OutlineModule(*row) for row in rows)
+
+
+def _render(module_id: int) -> ModuleContent:
+    body = Module.objects.filter(pk=module_id).values_list("body", flat=True).get()
     questions = (
-        Question.objects.filter(quiz__module_id=module.pk, quiz__kind=QuizKind.KNOWLEDGE_CHECK)
+        Question.objects.filter(quiz__module_id=module_id, quiz__kind=QuizKind.KNOWLEDGE_CHECK)
         .order_by("order", "id")
         .only("id", "type", "stem")
         .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id").only(
             "id", "question_id", "text")))
     )
     return ModuleContent(
-        body_html=render_markdown(full.body),
+        body_html=render_markdown(body),
         questions=tuple(
             KnowledgeCheckQuestion(id=question.id, html=render_to_string(
                 "courses/partials/knowledge_check_question.html", {"question": question, "number": number}))
@@ -63,12 +89,21 @@ def _render(module: Module) -> ModuleContent:
     )
 
 
-def module_content_for(*, course: Course, module: Module) -> ModuleContent:
-    """`module`'s shared content, from the cache when this revision was rendered before.
+def module_page_content(*, course: Course, order: int) -> tuple[tuple[OutlineModule, ...], ModuleContent | None]:
+    """The course's outline and the shared content of its module at `order` (None if it has
+    none there), in one round trip to the cache when this revision was shown before.
     `course` must carry its content_revision, as read with the learner's enrollment."""
-    key = module_content_key(course=course, module=module)
-    content = cache.get(key)
+    outline_key, content_key = course_outline_key(course=course), module_content_key(course=course, order=order)
+    found = cache.get_many([outline_key, content_key])
+    outline = found.get(outline_key)
+    if outline is None:
+        outline = _outline(course)
+        cache.set(outline_key, outline, CACHE_SECONDS)
+    module = next((module for module in outline if module.order == order), None)
+    if module is None:
+        return outline, None
+    content = found.get(content_key)
     if content is None:
-        content = _render(module)
-        cache.set(key, content, CACHE_SECONDS)
-    return content
+        content = _render(module.id)
+        cache.set(content_key, content, CACHE_SECONDS)
+    return outline, content

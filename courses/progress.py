@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from courses import grading
 from courses.models import Attempt, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
+from courses.module_content import ModuleContent, OutlineModule, module_page_content
 from courses.selectors import post_test_for
 
 
 @dataclass(frozen=True)
 class ModuleStep:
-    module: Module
+    module: Module | OutlineModule
     is_complete: bool
     is_unlocked: bool
 
@@ -94,7 +95,7 @@ def all_modules_complete(*, enrollment: Enrollment) -> bool:
         Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk")))).exists()
 
 
-def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module, bool]]) -> list[ModuleStep]:
+def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool]]) -> list[ModuleStep]:
     steps = []
     previous_complete = enrollment.disclosures_acknowledged_at is not None
     for module, is_complete in modules_done:
@@ -114,10 +115,12 @@ def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
     return _module_steps(enrollment, [(module, module.is_done) for module in modules])
 
 
-def module_page_progress(*, user, slug: str) -> CourseProgress | None:
-    """The learner's own enrollment in a published course, with the course and every module's
-    completion, in two queries; None if there is no such enrollment. Only the fields the
-    module page shows are loaded: this is the read of the most visited page of the site."""
+def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, ModuleContent | None] | None:
+    """The learner's own enrollment in a published course with every module's completion,
+    and the shared content of the module at `order` (None if there is none); None if there
+    is no such enrollment. Two queries, and one round trip to the cache: the course's
+    outline and the content are shared by every learner (courses/module_content.py); only
+    the enrollment and which modules it completed are the learner's own."""
     enrollment = (
         Enrollment.objects.select_related("course")
         .only("id", "user_id", "course_id", "disclosures_acknowledged_at", "post_test_passed_at",
@@ -128,7 +131,10 @@ def module_page_progress(*, user, slug: str) -> CourseProgress | None:
     )
     if enrollment is None:
         return None
-    return CourseProgress(enrollment=enrollment, modules=_course_modules(enrollment), post_test=None)
+    outline, content = module_page_content(course=enrollment.course, order=order)
+    done = set(ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True))
+    steps = _module_steps(enrollment, [(module, module.id in done) for module in outline])
+    return CourseProgress(enrollment=enrollment, modules=steps, post_test=None), content
 
 
 def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:

@@ -58,6 +58,15 @@ def test_an_edited_module_body_shows_on_the_next_view(author, reader, course):
     assert "A <strong>revised</strong> body." in page and "Body of module 1." not in page
 
 
+def test_a_renamed_module_shows_its_new_title_in_every_learners_navigation(author, reader, course):
+    assert "Module 2" in page_of(reader, course)
+    module = course.modules.get(order=2)
+    admin_save(author, course_page_url(course),
+               lambda data: data.update({inline_key(data, module, "title"): "Feedback on rounds"}))
+    page = page_of(reader, course)
+    assert "Feedback on rounds" in page and "Module 2<" not in page
+
+
 def test_an_edited_question_and_option_show_on_the_next_view(author, reader, course):
     assert "Check for module 1?" in page_of(reader, course)
     question = Question.objects.get(quiz__module__course=course, quiz__module__order=1)
