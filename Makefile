@@ -95,10 +95,10 @@ check-deploy: setup
 	  OPEN_BADGES_SIGNING_KEY_FILES=$$key_dir/open-badges.pem \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING; status=$$?; rm -rf "$$key_dir"; exit $$status
 
-# The load benchmark of docs/benchmarks.md, on the PostgreSQL and Redis that DATABASE_URL and
-# REDIS_URL name (it works in a scratch database and Redis index of its own).
+# The load benchmark of docs/benchmarks.md, on the PostgreSQL that DATABASE_URL names (in a
+# scratch database of its own) and a redis-server it starts for itself.
 bench-load: setup
-	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk redis-server"
 	$(BIN)/python -m bench.load
 
 # Every benchmark's quick form (--smoke), one after the other, on the same PostgreSQL and Redis
@@ -107,7 +107,7 @@ bench-load: setup
 # reports benchmark needs PyOTP, a test tool, to play the administrator's authenticator app.
 BENCH_SMOKE := bench.generate_dataset bench.reports bench.certificates bench.load
 bench-smoke: setup $(VENV)/.dev-installed
-	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk"
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="wrk redis-server"
 	@passed=0; failed=0; \
 	for bench in $(BENCH_SMOKE); do \
 	  echo "== $$bench --smoke"; started=$$(date +%s); \

@@ -4,9 +4,11 @@
 --
 --   BENCH_LOAD_OUT=results.tsv wrk -t50 -c50 -d60s -s bench/load.lua http://127.0.0.1:PORT -- MODE LEARNERS_FILE
 --
--- MODE is "bare" (the baseline view), "module" (module pages only) or "learners" (module
--- pages and, every fourth page, a whole post-test attempt). LEARNERS_FILE has a first line
--- "slug modules" and then one line per learner: "sessionid csrf_cookie csrf_token".
+-- MODE is "bare" (the baseline view), "module" (every learner reads the module pages open
+-- to them) or "learners" (readers read their module pages; learners in the post-test loop
+-- start an attempt, read it, submit it, and look at a module page). LEARNERS_FILE has one
+-- line per learner: "sessionid csrf_cookie csrf_token course_slug open_modules role", role
+-- being "reader" or "post-test".
 -- done() writes to $BENCH_LOAD_OUT every request's scenario, latency (µs) and outcome, and
 -- each attempt whose answers the server accepted, with the number of answers.
 
@@ -33,7 +35,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local mode, slug, module_count, cookie, csrf_token
+local mode, slug, module_count, role, cookie, csrf_token
 local state, module_step, attempt_path, answer_body, answer_count, sent_at
 -- Results, read by done() from each thread: parallel arrays, one entry per response.
 results_scenario, results_us, results_ok = {}, {}, {}
@@ -41,19 +43,19 @@ accepted_attempts, accepted_answers = {}, {}
 
 function init(args)
   mode = args[1]
-  local lines = {}
+  local line_number, learner = 0, {}
   for line in io.lines(args[2]) do
-    table.insert(lines, line)
+    line_number = line_number + 1
+    -- learner_index was set by setup() in this thread's own Lua state.
+    if line_number == learner_index then
+      for word in line:gmatch("%S+") do table.insert(learner, word) end
+    end
   end
-  local header = {}
-  for word in lines[1]:gmatch("%S+") do table.insert(header, word) end
-  slug, module_count = header[1], tonumber(header[2])
-  local learner = {}
-  -- learner_index was set by setup() in this thread's own Lua state.
-  for word in lines[1 + learner_index]:gmatch("%S+") do table.insert(learner, word) end
   cookie = "sessionid=" .. learner[1] .. "; csrftoken=" .. learner[2]
-  csrf_token = learner[3]
-  state, module_step = "module", 0
+  csrf_token, slug, module_count, role = learner[3], learner[4], tonumber(learner[5]), learner[6]
+  -- Learners start at different modules, so they do not move through the course in step.
+  module_step = learner_index
+  state = (mode == "learners" and role == "post-test") and "start attempt" or "module"
 end
 
 local function post(path, body)
@@ -110,7 +112,7 @@ function response(status, headers, body)
   if state == "module" then
     record("module page", status == 200)
     module_step = module_step + 1
-    if mode == "learners" and module_step % 4 == 0 then
+    if mode == "learners" and role == "post-test" then
       state = "start attempt"
     end
   elseif state == "start attempt" then

@@ -55,7 +55,12 @@ from courses.models import (
     Topic,
 )
 from courses.selectors import post_test_for, question_problems
-from courses.services import course_publish, course_unpublish, evaluation_items_seed_standard
+from courses.services import (
+    course_content_changed,
+    course_publish,
+    course_unpublish,
+    evaluation_items_seed_standard,
+)
 
 # Modules whose order changes are first parked above every real position, so that
 # swapping two modules never meets the one-module-per-position constraint halfway.
@@ -136,6 +141,35 @@ class GradedContentGuard:
         return "Editable: no learner has submitted an attempt at this quiz yet."
 
 
+class RevisesModulePages:
+    """Every save or delete on this admin page changes what module pages show, so it bumps
+    the content revision of the course a row belongs to, and of the one it left when it
+    moved (services.course_content_changed), in the admin's own transaction."""
+
+    # The path from this page's model to its course's id.
+    course_id_path: str
+
+    def _course_ids(self, objects) -> set[int]:
+        pks = [obj.pk for obj in objects if obj.pk is not None]
+        return set(self.model.objects.filter(pk__in=pks).values_list(self.course_id_path, flat=True))
+
+    def save_model(self, request, obj, form, change):
+        left = self._course_ids([obj]) if change else set()
+        super().save_model(request, obj, form, change)
+        # Inlines (modules, questions, options) are saved after this, in the same transaction.
+        course_content_changed(course_ids=left | self._course_ids([obj]))
+
+    def delete_model(self, request, obj):
+        course_ids = self._course_ids([obj])
+        super().delete_model(request, obj)
+        course_content_changed(course_ids=course_ids)
+
+    def delete_queryset(self, request, queryset):
+        course_ids = self._course_ids(queryset)
+        super().delete_queryset(request, queryset)
+        course_content_changed(course_ids=course_ids)
+
+
 # --- Courses ------------------------------------------------------------------------
 
 
@@ -200,7 +234,8 @@ class MocRegistrationInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
+    course_id_path = "id"
     form = CourseAdminForm
     list_display = ["title", "status", "credits_max", "release_date", "expiry_date", "module_count"]
     list_filter = ["status", "activity_format", "topics"]
@@ -474,7 +509,8 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(GradedContentGuard, admin.ModelAdmin):
+class QuizAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
+    course_id_path = "course_id"
     form = QuizAdminForm
     list_display = ["__str__", "kind", "question_count", "draw_count", "max_attempts", "grading_method"]
     list_filter = ["kind"]
@@ -519,7 +555,8 @@ class OptionInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(GradedContentGuard, admin.ModelAdmin):
+class QuestionAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
+    course_id_path = "quiz__course_id"
     form = QuestionAdminForm
     list_display = ["stem_text", "title", "quiz", "type", "order"]
     list_filter = ["type", "quiz__kind"]

@@ -109,8 +109,9 @@ class Course(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Goes up with every change to what the module pages show (see courses/content_revision.py):
+    # Goes up with every change to what the module pages show (services.course_content_changed):
     # the cached module content is keyed by it, so a learner never sees an outdated version.
+    # Not editable: the admin bumps it in the database after every save of a course.
     content_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CourseQuerySet.as_manager()
@@ -135,14 +136,6 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        # The revision only ever goes up, in the database (courses/content_revision.py): a
-        # save from an instance read before an edit must not write its older number back.
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
-                                       if not field.primary_key and field.name != "content_revision"]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", args=[self.slug])

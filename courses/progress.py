@@ -5,19 +5,18 @@ whatever the number of modules or attempts (see tests/courses/test_query_counts.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef
-from django.db.models.expressions import Col
 from django.urls import reverse
 
 from courses import grading
-from courses.models import Attempt, Course, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
+from courses.models import Attempt, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
+from courses.module_content import ModuleContent, OutlineModule, module_page_content
 from courses.selectors import post_test_for
 
 
 @dataclass(frozen=True)
 class ModuleStep:
-    module: Module
+    module: Module | OutlineModule
     is_complete: bool
     is_unlocked: bool
 
@@ -96,7 +95,7 @@ def all_modules_complete(*, enrollment: Enrollment) -> bool:
         Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk")))).exists()
 
 
-def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module, bool]]) -> list[ModuleStep]:
+def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool]]) -> list[ModuleStep]:
     steps = []
     previous_complete = enrollment.disclosures_acknowledged_at is not None
     for module, is_complete in modules_done:
@@ -106,73 +105,40 @@ def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module, bool]
     return steps
 
 
-_ENROLLMENT_COLUMNS = ("id", "user_id", "course_id", "enrolled_at", "disclosures_acknowledged_at",
-                       "post_test_passed_at", "evaluation_submitted_at", "completed_at")
-_MODULE_PAGE_SQL = """
-SELECT {enrollment_columns}, c.slug, c.title, c.content_revision,
-       m.id, m.{order}, m.title, m.estimated_minutes, p.id IS NOT NULL
-FROM {enrollment} e
-JOIN {course} c ON c.id = e.course_id
-LEFT JOIN {module} m ON m.course_id = c.id
--- At most one row: (enrollment, module) is unique.
-LEFT JOIN {progress} p ON p.enrollment_id = e.id AND p.module_id = m.id
-WHERE e.user_id = %s AND c.slug = %s AND c.status = %s
-ORDER BY m.{order}
-"""
-
-
-def _converted(model, names: tuple[str, ...], values) -> list:
-    """Values read with a plain cursor, converted as the ORM would (SQLite returns dates as text)."""
-    converted = []
-    for name, value in zip(names, values, strict=True):
-        field = model._meta.get_field(name)
-        column = Col(model._meta.db_table, field)
-        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
-            value = converter(value, column, connection)
-        converted.append(value)
-    return converted
-
-
-def module_page_progress(*, user, slug: str) -> CourseProgress | None:
-    """The learner's own enrollment in a published course, with the course and every module's
-    completion, in one query; None if there is no such enrollment.
-
-    This is the module page's whole read, on the hottest path of the site. Written through
-    the ORM it cost 3.3 ms, most of it compiling two joined queries and building objects;
-    as one query read with a plain cursor it costs 0.5 ms. Only the fields the module page
-    shows are loaded; anything else would be fetched on access."""
-    sql = _MODULE_PAGE_SQL.format(
-        enrollment_columns=", ".join(f"e.{name}" for name in _ENROLLMENT_COLUMNS),
-        order=connection.ops.quote_name("order"), progress=ModuleProgress._meta.db_table,
-        enrollment=Enrollment._meta.db_table, course=Course._meta.db_table, module=Module._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, slug, CourseStatus.PUBLISHED])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    first, width = rows[0], len(_ENROLLMENT_COLUMNS)
-    enrollment = Enrollment.from_db(connection.alias, _ENROLLMENT_COLUMNS,
-                                    _converted(Enrollment, _ENROLLMENT_COLUMNS, first[:width]))
-    slug, title, content_revision = first[width:width + 3]
-    enrollment.course = Course.from_db(connection.alias, ["id", "slug", "title", "content_revision"],
-                                       [enrollment.course_id, slug, title, content_revision])
-    modules = [
-        (Module.from_db(connection.alias, ["id", "course_id", "order", "title", "estimated_minutes"],
-                        [module_id, enrollment.course_id, order, module_title, minutes]), bool(is_done))
-        for module_id, order, module_title, minutes, is_done in (row[width + 3:] for row in rows)
-        if module_id is not None
-    ]
-    return CourseProgress(enrollment=enrollment, modules=_module_steps(enrollment, modules), post_test=None)
-
-
-def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
+def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
+    """Every module of the enrollment's course with its completion, in one query."""
     modules = (
         Module.objects.filter(course_id=enrollment.course_id).order_by("order")
         .only("id", "course_id", "order", "title", "estimated_minutes")
         .annotate(is_done=Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk"))))
     )
-    steps = _module_steps(enrollment, [(module, module.is_done) for module in modules])
+    return _module_steps(enrollment, [(module, module.is_done) for module in modules])
+
+
+def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, ModuleContent | None] | None:
+    """The learner's own enrollment in a published course with every module's completion,
+    and the shared content of the module at `order` (None if there is none); None if there
+    is no such enrollment. Two queries, and one round trip to the cache: the course's
+    outline and the content are shared by every learner (courses/module_content.py); only
+    the enrollment and which modules it completed are the learner's own."""
+    enrollment = (
+        Enrollment.objects.select_related("course")
+        .only("id", "user_id", "course_id", "disclosures_acknowledged_at", "post_test_passed_at",
+              "evaluation_submitted_at", "completed_at",
+              "course__id", "course__slug", "course__title", "course__content_revision")
+        .filter(user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED)
+        .first()
+    )
+    if enrollment is None:
+        return None
+    outline, content = module_page_content(course=enrollment.course, order=order)
+    done = set(ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True))
+    steps = _module_steps(enrollment, [(module, module.id in done) for module in outline])
+    return CourseProgress(enrollment=enrollment, modules=steps, post_test=None), content
+
+
+def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
+    steps = _course_modules(enrollment)
     post_test = post_test_for(enrollment.course)
     attempts = list(Attempt.objects.filter(enrollment=enrollment, quiz=post_test).order_by("number")) if post_test else []
     progress = CourseProgress(enrollment=enrollment, modules=steps, post_test=post_test, attempts=attempts)

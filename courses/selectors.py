@@ -73,15 +73,6 @@ def post_test_for(course: Course) -> Quiz | None:
     return Quiz.objects.filter(course=course, kind=QuizKind.POST_TEST).first()
 
 
-def module_for_player(*, module_id: int) -> Module:
-    return (
-        Module.objects
-        .prefetch_related(Prefetch("knowledge_check__questions", queryset=Question.objects.prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("order", "id")))))
-        .get(pk=module_id)
-    )
-
-
 @dataclass(frozen=True)
 class QuestionResult:
     """What a learner may see about one graded question."""

@@ -2,11 +2,12 @@
 in one transaction; a domain error raised before the first write leaves nothing behind."""
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -275,6 +276,16 @@ def course_unpublish(*, course: Course, archive: bool = False) -> Course:
     course.status = CourseStatus.ARCHIVED if archive else CourseStatus.DRAFT
     course.save(update_fields=["status", "updated_at"])
     return course
+
+
+def course_content_changed(*, course_ids: Collection[int]) -> None:
+    """What these courses' module pages show has changed: a module, a knowledge check, a
+    question or an option (a row moved between courses changes both). The cached module
+    content is keyed by the course's content revision (courses/module_content.py), so
+    learners see the change on their next view. Call it in the transaction that writes the
+    change: readers then see the new revision only together with the new content."""
+    Course.objects.filter(pk__in=[pk for pk in course_ids if pk is not None]).update(
+        content_revision=F("content_revision") + 1)
 
 
 STANDARD_EVALUATION = [

@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import module_page, option_tokens, selectors, services
+from courses import option_tokens, selectors, services
 from courses.errors import CourseError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
-from courses.progress import course_progress_for, learning_overview_for, module_page_progress
+from courses.progress import course_progress_for, learning_overview_for, module_page_read
 
 LIKERT_SCALE = [("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"), ("5", "Strongly agree")]
 
@@ -136,9 +136,10 @@ def disclosures(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @handles_course_errors
 def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    progress = module_page_progress(user=request.user, slug=slug)
-    if progress is None:
+    read = module_page_read(user=request.user, slug=slug, order=order)
+    if read is None:
         raise Http404("You are not enrolled in this course.")
+    progress, content = read
     enrollment, course = progress.enrollment, progress.enrollment.course
     step = next((s for s in progress.modules if s.module.order == order), None)
     if step is None:
@@ -147,7 +148,14 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         return redirect("courses:disclosures", slug=course.slug)
     if not step.is_unlocked:
         raise NotAllowedYet("This module opens when you complete the one before it.")
-    return HttpResponse(module_page.html_for(request, progress=progress, step=step))
+    orders = [s.module.order for s in progress.modules]
+    index = orders.index(order)
+    return render(request, "courses/module.html", {
+        "course": course, "enrollment": enrollment, "progress": progress, "module": step.module, "step": step,
+        "content": content,
+        "previous_order": orders[index - 1] if index > 0 else None,
+        "next_order": orders[index + 1] if index + 1 < len(orders) else None,
+    })
 
 
 @login_required

@@ -77,7 +77,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"cached_urls": "lms.template_urls"},
         },
     },
 ]

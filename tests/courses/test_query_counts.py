@@ -82,3 +82,22 @@ def test_my_learning_is_flat_in_the_number_of_enrollments(client, learner):
     hundred = _queries(client, reverse("learning"))
     assert ten == hundred, (ten, hundred)
     print(f"my learning queries: 10 enrollments → {ten}, 100 enrollments → {hundred}")
+
+
+# The session, the user, the enrollment with its course, the modules it completed; then, the
+# first time a revision is shown, the course's modules, the module's body, its questions, their options.
+MODULE_PAGE_QUERIES = 4
+MODULE_CONTENT_QUERIES = 4
+
+
+@pytest.mark.parametrize("modules", [10, 100])
+def test_the_module_page_takes_a_fixed_number_of_queries(client, learner, modules, django_assert_max_num_queries):
+    course = build_course(slug="long", modules=10)
+    _add_modules(course, modules)
+    services.disclosures_acknowledge(enrollment=services.enrollment_create(user=learner, course=course))
+    client.force_login(learner)
+    url = reverse("courses:module", args=[course.slug, 1])
+    with django_assert_max_num_queries(MODULE_PAGE_QUERIES + MODULE_CONTENT_QUERIES):
+        assert "Check for module 1?" in client.get(url).content.decode()
+    with django_assert_max_num_queries(MODULE_PAGE_QUERIES):
+        assert "Check for module 1?" in client.get(url).content.decode()

@@ -1,0 +1,109 @@
+"""The part of a module page that is the same for every learner: the module's body and its
+knowledge-check questions, rendered from Markdown and sanitized. That rendering is the
+costly part of the page, so it is kept in the shared cache under the course's content
+revision (see `services.course_content_changed`): an author's edit makes a new key, and
+learners see the edit on their next view.
+
+What is cached is rendered without a request, so it cannot hold anything of a learner's:
+the forms around the questions, their CSRF token, progress and messages are rendered on
+every response (templates/courses/module.html). The course's outline (its modules' titles
+and order) is shared the same way; which of them a learner completed is read per response.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from courses.markdown import render_markdown
+from courses.models import Course, Module, Option, Question, QuizKind
+
+# Keys change with every revision; the timeout only clears out keys no longer asked for.
+CACHE_SECONDS = 24 * 60 * 60
+# Part of the key: raise it when a release renders content differently (the templates
+# below, courses/markdown.py) or changes the cached shape, so no process reads the old one.
+CONTENT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    """A module as the course's navigation shows it."""
+
+    id: int
+    order: int
+    title: str
+    estimated_minutes: int
+
+
+@dataclass(frozen=True)
+class KnowledgeCheckQuestion:
+    id: int
+    # The stem and the choices; the form around them is the learner's own.
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    body_html: SafeString
+    questions: tuple[KnowledgeCheckQuestion, ...]
+
+
+def _key(kind: str, course: Course, *parts) -> str:
+    # Within one revision a module's place is fixed: the admin bumps the revision on every save.
+    return ":".join(str(part) for part in (kind, CONTENT_FORMAT, course.id, course.content_revision, *parts))
+
+
+def course_outline_key(*, course: Course) -> str:
+    return _key("course-outline", course)
+
+
+def module_content_key(*, course: Course, order: int) -> str:
+    return _key("module-content", course, order, get_language())
+
+
+def _outline(course: Course) -> tuple[OutlineModule, ...]:
+    rows = Module.objects.filter(course_id=course.id).order_by("order").values_list(
+        "id", "order", "title", "estimated_minutes")
+    return tuple(OutlineModule(*row) for row in rows)
+
+
+def _render(module_id: int) -> ModuleContent:
+    body = Module.objects.filter(pk=module_id).values_list("body", flat=True).get()
+    questions = (
+        Question.objects.filter(quiz__module_id=module_id, quiz__kind=QuizKind.KNOWLEDGE_CHECK)
+        .order_by("order", "id")
+        .only("id", "type", "stem")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id").only(
+            "id", "question_id", "text")))
+    )
+    return ModuleContent(
+        body_html=render_markdown(body),
+        questions=tuple(
+            KnowledgeCheckQuestion(id=question.id, html=render_to_string(
+                "courses/partials/knowledge_check_question.html", {"question": question, "number": number}))
+            for number, question in enumerate(questions, start=1)
+        ),
+    )
+
+
+def module_page_content(*, course: Course, order: int) -> tuple[tuple[OutlineModule, ...], ModuleContent | None]:
+    """The course's outline and the shared content of its module at `order` (None if it has
+    none there), in one round trip to the cache when this revision was shown before.
+    `course` must carry its content_revision, as read with the learner's enrollment."""
+    outline_key, content_key = course_outline_key(course=course), module_content_key(course=course, order=order)
+    found = cache.get_many([outline_key, content_key])
+    outline = found.get(outline_key)
+    if outline is None:
+        outline = _outline(course)
+        cache.set(outline_key, outline, CACHE_SECONDS)
+    module = next((module for module in outline if module.order == order), None)
+    if module is None:
+        return outline, None
+    content = found.get(content_key)
+    if content is None:
+        content = _render(module.id)
+        cache.set(content_key, content, CACHE_SECONDS)
+    return outline, content
