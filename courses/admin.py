@@ -263,6 +263,17 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     save_on_top = True
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # The content revision is the module-page cache's key and only course_content_changed
+        # moves it. Writing back the number this form was built on would undo a bump made by
+        # another author meanwhile, and the bump below would then land on a revision whose
+        # cached pages predate this edit.
+        obj.save(update_fields=[field.name for field in Course._meta.get_fields()
+                                if field.concrete and not field.primary_key and not field.many_to_many
+                                and field.name != "content_revision"])
+        course_content_changed(course_ids={obj.pk})
     def changelist_view(self, request, extra_context=None):
         may_import = self.has_add_permission(request) and self.has_change_permission(request)
         return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import})

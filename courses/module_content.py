@@ -10,22 +10,41 @@ every response (templates/courses/module.html). The course's outline (its module
 and order) is shared the same way; which of them a learner completed is read per response.
 """
 
+import functools
+import hashlib
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from courses import markdown
 from courses.markdown import render_markdown
 from courses.models import Course, Module, Option, Question, QuizKind
 
 # Keys change with every revision; the timeout only clears out keys no longer asked for.
 CACHE_SECONDS = 24 * 60 * 60
-# Part of the key: raise it when a release renders content differently (the templates
-# below, courses/markdown.py) or changes the cached shape, so no process reads the old one.
-CONTENT_FORMAT = 1
+KNOWLEDGE_CHECK_TEMPLATE = "courses/partials/knowledge_check_question.html"
+
+
+@functools.cache
+def content_format() -> str:
+    """Part of every key: a fingerprint of what decides how content renders and what shape is
+    cached (this module, courses/markdown.py, the knowledge-check template, and the Markdown,
+    sanitizer and Django releases). A deploy that changes any of them reads fresh keys, with
+    no number for anyone to remember to raise; processes still on the old release keep theirs.
+    """
+    sources = [
+        Path(__file__).read_bytes(),
+        Path(markdown.__file__).read_bytes(),
+        get_template(KNOWLEDGE_CHECK_TEMPLATE).template.source.encode(),
+        *(version(package).encode() for package in ("django", "markdown-it-py", "nh3")),
+    ]
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -53,7 +72,7 @@ class ModuleContent:
 
 def _key(kind: str, course: Course, *parts) -> str:
     # Within one revision a module's place is fixed: the admin bumps the revision on every save.
-    return ":".join(str(part) for part in (kind, CONTENT_FORMAT, course.id, course.content_revision, *parts))
+    return ":".join(str(part) for part in (kind, content_format(), course.id, course.content_revision, *parts))
 
 
 def course_outline_key(*, course: Course) -> str:
@@ -83,7 +102,7 @@ def _render(module_id: int) -> ModuleContent:
         body_html=render_markdown(body),
         questions=tuple(
             KnowledgeCheckQuestion(id=question.id, html=render_to_string(
-                "courses/partials/knowledge_check_question.html", {"question": question, "number": number}))
+                KNOWLEDGE_CHECK_TEMPLATE, {"question": question, "number": number}))
             for number, question in enumerate(questions, start=1)
         ),
     )

@@ -104,6 +104,10 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "KEY_PREFIX": "docere",
+            # Django's default of 300 entries makes the cache delete a third of them at random
+            # when full: an LTI launch's state or a sign-in rate count could vanish mid-flow.
+            # Each write lists the folder, so the ceiling stays in the thousands.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 

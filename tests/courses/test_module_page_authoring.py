@@ -3,9 +3,11 @@ on their next view, although the page's content is served from the cache: a modu
 a knowledge-check question or option, a quiz or a question moved to another course."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from courses import services
+from courses.admin import CourseAdmin
 from courses.models import Course, Module, Question
 from tests.courses.conftest import build_course
 from tests.courses.test_admin_authoring import change_form_data, form_errors, signed_in, staff_member
@@ -168,3 +170,15 @@ def test_an_edit_refused_by_the_admin_changes_nothing_learners_see(author, reade
     assert Course.objects.get(pk=course.pk).content_revision == revision
     assert Module.objects.get(pk=module.pk).body == "Body of module 1."
     assert "Never saved." not in page_of(reader, course)
+
+
+def test_a_course_saved_from_a_copy_read_before_another_authors_edit_still_moves_the_revision_on(course):
+    """The admin's copy of the course is read when the form is posted; an edit by someone
+    else committed before it is saved must not have its revision written back over."""
+    copy_read_first = Course.objects.get(pk=course.pk)
+    services.course_content_changed(course_ids={course.pk})
+    after_other_edit = Course.objects.get(pk=course.pk).content_revision
+    copy_read_first.title = "Renamed"
+    CourseAdmin(Course, admin.site).save_model(request=None, obj=copy_read_first, form=None, change=True)
+    saved = Course.objects.get(pk=course.pk)
+    assert saved.title == "Renamed" and saved.content_revision > after_other_edit
