@@ -9,7 +9,8 @@ from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from certificates import exports, rendering, services
+from certificates import batch_services, exports, rendering, services
+from certificates.models import CertificateBatchKind
 
 logger = logging.getLogger(__name__)
 
@@ -109,21 +110,31 @@ EXPORT_TIME_LIMIT_SECONDS = 30 * 60
 @shared_task(name="certificates.build_certificate_export", acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
 def build_certificate_export(batch_id: int) -> None:
-    batch = services.certificate_export_start(batch_id=batch_id)
+    batch = batch_services.certificate_batch_start(batch_id=batch_id, kind=CertificateBatchKind.EXPORT)
     if batch is None:
         return  # already built, failed for good, or gone
     try:
         built = exports.export_build(
             batch=batch,
-            on_progress=lambda count: services.certificate_export_progress(batch_id=batch_id, processed_count=count),
+            on_progress=lambda count: batch_services.certificate_export_progress(batch_id=batch_id,
+                                                                                 processed_count=count),
         )
     except Exception as error:  # noqa: BLE001 — recorded on the row; the progress page shows it
         logger.exception("Certificate export %s failed", batch_id)
-        services.certificate_export_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
+        batch_services.certificate_batch_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
         return
-    services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size, skipped=built.skipped)
+    batch_services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size,
+                                             skipped=built.skipped)
 
 
+# Each learner's claim commits on its own, so the limits only bound a course of many thousands.
+@shared_task(name="certificates.issue_for_course", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
+def issue_for_course(batch_id: int) -> None:
+    batch_services.certificates_issue_run(batch_id=batch_id)
+
+
+# Covers bulk issues as well as exports; the name is the one beat's schedule has always used.
 @shared_task(name="certificates.sweep_stuck_exports")
 def sweep_stuck_exports() -> int:
-    return services.certificate_exports_sweep()
+    return batch_services.certificate_batches_sweep()

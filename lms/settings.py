@@ -5,6 +5,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from lms import env
 
@@ -245,6 +246,25 @@ else:
         # The 1 s default added ~0.9 s to every task; 0.1 s keeps it near 60 ms.
         "polling_interval": 0.1,
     }
+# Named queues, so a slow kind of work never waits in front of a quick one: a learner's
+# certificate (or transcript) is rendered from `certificates`, never behind a bulk issue of
+# hundreds on `bulk`. Each worker process consumes a set of them (Procfile, docker-compose.yml,
+# docs/operations.md); a worker started without -Q consumes them all. A task without a route
+# goes to `default`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+WORKER_QUEUES = ("certificates", "email", "lti", "bulk", "exports", "maintenance", "default")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in WORKER_QUEUES]
+CELERY_TASK_ROUTES = {
+    "certificates.render_certificate": {"queue": "certificates"},
+    "certificates.render_transcript": {"queue": "certificates"},
+    "certificates.email_certificate_ready": {"queue": "email"},
+    "certificates.issue_for_course": {"queue": "bulk"},
+    "certificates.build_certificate_export": {"queue": "exports"},
+    "lti.send_score": {"queue": "lti"},
+    "certificates.sweep_*": {"queue": "maintenance"},
+    "lti.sweep_*": {"queue": "maintenance"},
+    "accounts.tasks.*": {"queue": "maintenance"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
