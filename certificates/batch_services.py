@@ -17,7 +17,7 @@ from certificates.models import (
     CertificateBatchStatus,
     CertificateEventKind,
 )
-from certificates.services import ClaimError, credit_claim_create, queue_task
+from certificates.services import ClaimError, credit_claim_create, queue_task, stuck_rows_requeue
 from courses.models import Course, Enrollment
 
 # A batch still running after this long has outlived its worker (the tasks' hard limit is
@@ -98,13 +98,7 @@ def certificate_batches_sweep(*, now=None) -> int:
           status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
         | Q(status=CertificateBatchStatus.RUNNING, status_changed_at__lt=now - BATCH_STUCK_AFTER),
     )
-    count = 0
-    for batch in list(stuck):
-        # Touch the row so the next sweep waits a full period before queueing it again.
-        CertificateBatch.objects.filter(pk=batch.pk).update(status_changed_at=now)
-        _queue_batch(batch)
-        count += 1
-    return count
+    return stuck_rows_requeue(stuck, now=now, queue=_queue_batch)
 
 
 # --- Bulk issue -------------------------------------------------------------------------

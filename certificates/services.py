@@ -2,13 +2,14 @@
 in one transaction, with its event recorded; the render task is queued on commit."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
@@ -303,6 +304,16 @@ def certificates_sweep(*, now=None) -> int:
         queue_render(certificate_id, certificate.render_generation)
         count += 1
     return count
+
+
+def stuck_rows_requeue(stuck: QuerySet, *, now, queue: Callable) -> int:
+    """Queue each stuck row of a sweep again, touching it first so that the next sweep waits
+    a full period before asking again. Returns how many were queued."""
+    rows = list(stuck)
+    for row in rows:
+        stuck.model.objects.filter(pk=row.pk).update(status_changed_at=now)
+        queue(row)
+    return len(rows)
 
 
 # A worker killed while writing a PDF or a ZIP (out of memory, a redeploy) leaves its

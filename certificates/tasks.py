@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from certificates import batch_services, exports, rendering, services
+from certificates import batch_services, exports, rendering, services, transcript_services
 from certificates.models import CertificateBatchKind
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,23 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
         raise task.retry(exc=error, countdown=_backoff_seconds(task.request.retries)) from error
     services.certificate_mark_ready(certificate_id=certificate_id, generation=generation, task_id=task_id,
                                     path=stored.path, size=stored.size, sha256=stored.sha256)
+
+
+@shared_task(name="certificates.render_transcript", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
+             time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS)
+def render_transcript(transcript_id: int, generation: int) -> None:
+    try:
+        transcript_services.transcript_pdf_render(transcript_id=transcript_id, generation=generation)
+    except Exception as error:  # noqa: BLE001 — recorded on the row; the learner's page offers to try again
+        logger.exception("Transcript PDF %s failed", transcript_id)
+        transcript_services.transcript_pdf_fail(transcript_id=transcript_id, generation=generation,
+                                                error=f"{type(error).__name__}: {error}")
+
+
+@shared_task(name="certificates.sweep_stuck_transcripts")
+def sweep_stuck_transcripts() -> int:
+    return transcript_services.transcript_pdfs_sweep()
 
 
 # A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the

@@ -299,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.sweep_stuck_exports",
         "schedule": 300.0,
     },
+    "sweep-stuck-transcript-pdfs": {
+        "task": "certificates.sweep_stuck_transcripts",
+        "schedule": 60.0,
+    },
 }
 
 # --- Certificates. A row still pending or rendering after these ages is re-queued by the

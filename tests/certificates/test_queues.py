@@ -3,6 +3,7 @@ checked on the run's real broker (the filesystem transport under `make test`, Re
 
 import re
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,9 +11,19 @@ import pytest
 import yaml
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.utils import timezone
 
 from certificates import batch_services, services
-from certificates.models import Certificate, CertificateBatch, CertificateBatchStatus, CertificateStatus
+from certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateBatchKind,
+    CertificateBatchStatus,
+    CertificateStatus,
+    TranscriptPdf,
+    TranscriptPdfStatus,
+)
+from certificates.tasks import sweep_stuck_exports, sweep_stuck_transcripts
 from lms.celery import app as celery_app
 from lms.celery import ensure_broker_folders
 from tests.certificates.conftest import complete_course
@@ -62,6 +73,8 @@ def test_a_learners_certificate_is_rendered_while_a_bulk_issue_waits_on_its_own_
         assert CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE
     finally:
         celery_app.control.purge()
+        # A worker started with -Q narrows the app's queues for every later worker in this process.
+        celery_app.amqp.queues.select(settings.WORKER_QUEUES)
 
 
 def consumed_queues(command: str) -> set[str]:
@@ -87,3 +100,26 @@ def test_every_queue_has_a_worker_under_make_run_and_in_the_production_stack():
     assert set().union(*queue_sets) == set(settings.WORKER_QUEUES)
     learner_set = next(queues for queues in queue_sets if "certificates" in queues)
     assert not learner_set & {"bulk", "exports"}, "bulk work never shares the learners' worker"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_issue_and_a_transcript_whose_messages_were_lost_are_finished_after_the_sweep(
+        physician, private_media, celery_worker):
+    course = build_course(slug="lost-messages")
+    complete_course(physician, course)
+    long_ago = timezone.now() - timedelta(hours=2)
+    # Rows as a request leaves them, but the broker lost both messages.
+    batch = CertificateBatch.objects.create(kind=CertificateBatchKind.ISSUE, course=course,
+                                            status_changed_at=long_ago)
+    transcript = TranscriptPdf.objects.create(user=physician, status_changed_at=long_ago)
+
+    assert sweep_stuck_exports() == 1
+    assert sweep_stuck_transcripts() == 1
+    assert sweep_stuck_exports() == 0, "a row just queued again waits a full period"
+
+    wait_until(lambda: CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE,
+               what="the swept bulk issue")
+    wait_until(lambda: TranscriptPdf.objects.get(pk=transcript.pk).status == TranscriptPdfStatus.READY,
+               what="the swept transcript")
+    assert Certificate.objects.get().user == physician
