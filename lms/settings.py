@@ -273,6 +273,11 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+# Celery's Django fixup closes the database connection around every task unless told to
+# reuse it: a new PostgreSQL connection for each render and each e-mail, ~7 ms apiece. The
+# connection is kept instead and judged as a request's is, by CONN_MAX_AGE and the health
+# check (lms/celery.py); the fixup's own recycling comes only every thousand tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_CONCURRENCY = env.CELERY_WORKER_CONCURRENCY
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
