@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("bench.certificates failed: a round, the workers' memory or a claim was not measured.")
         print(f"bench.certificates{' --smoke' if args.smoke else ''}: every figure produced in "
               f"{time.perf_counter() - started:.0f} s")
+    except BaseException:
+        # The scratch folder goes with the run: show what the workers said before it does.
+        for log in sorted(scratch.var_dir.glob("worker*.log")):
+            print(f"\n--- the end of {log.name} ---\n" + "\n".join(log.read_text().splitlines()[-40:]))
+        raise
     finally:
         for worker in workers:
             worker.stop()

@@ -100,6 +100,10 @@ def test_every_queue_has_a_worker_under_make_run_and_in_the_production_stack():
     assert set().union(*queue_sets) == set(settings.WORKER_QUEUES)
     learner_set = next(queues for queues in queue_sets if "certificates" in queues)
     assert not learner_set & {"bulk", "exports"}, "bulk work never shares the learners' worker"
+    # A render's e-mail follows it on the same worker: taking one message at a time, each
+    # process waited for the next poll in between and a batch kept the CPUs a quarter idle.
+    learners = [command for command in procfile + workers if "certificates" in consumed_queues(command)]
+    assert all("--prefetch-multiplier=4" in command for command in learners)
 
 
 @pytest.mark.worker
