@@ -159,7 +159,7 @@ def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: s
 
 
 def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str, path: str, size: int,
-                           sha256: str) -> Certificate | None:
+                           sha256: str, email_queue: str | None = None) -> Certificate | None:
     """Record the rendered file, only if this render still holds the lease on the current
     generation. A late render of a superseded generation changes nothing and its file goes."""
     with transaction.atomic():
@@ -186,15 +186,16 @@ def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str
 
         if previous_path and previous_path != path:
             transaction.on_commit(lambda: rendering.discard_pdf(previous_path))
-        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate_id))
+        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate_id, queue=email_queue))
     return certificate
 
 
-def queue_task(task, *args) -> None:
-    """Queue a task on its route. The row it works on is the truth, and a sweeper asks again
-    for whatever the broker lost, so a broker outage is logged, never raised to the caller."""
+def queue_task(task, *args, queue: str | None = None) -> None:
+    """Queue a task on its route, or on `queue`. The row it works on is the truth, and a sweeper
+    asks again for whatever the broker lost, so a broker outage is logged, never raised."""
     try:
-        task.apply_async(args=list(args), retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+        task.apply_async(args=list(args), queue=queue, retry=True,
+                         retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
     except Exception:  # noqa: BLE001 — a lost message must not undo the write that queued it
         logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
 

@@ -60,8 +60,12 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
                 logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
             return
         raise task.retry(exc=error, countdown=_backoff_seconds(task.request.retries)) from error
+    # A bulk issue's e-mails follow its renders on the bulk queue: hundreds of them must not
+    # stand in front of a learner's own on the learners' worker.
+    came_from = (task.request.delivery_info or {}).get("routing_key")
+    email_queue = batch_services.BULK_QUEUE if came_from == batch_services.BULK_QUEUE else None
     services.certificate_mark_ready(certificate_id=certificate_id, generation=generation, task_id=task_id,
-                                    path=stored.path, size=stored.size, sha256=stored.sha256)
+                                    path=stored.path, size=stored.size, sha256=stored.sha256, email_queue=email_queue)
 
 
 @shared_task(name="certificates.render_transcript", acks_late=True, reject_on_worker_lost=True,

@@ -19,6 +19,8 @@ from certificates.models import (
     CertificateBatch,
     CertificateBatchKind,
     CertificateBatchStatus,
+    CertificateEvent,
+    CertificateEventKind,
     CertificateStatus,
     TranscriptPdf,
     TranscriptPdfStatus,
@@ -65,11 +67,13 @@ def test_a_learners_certificate_is_rendered_while_a_bulk_issue_waits_on_its_own_
             assert batch.status == CertificateBatchStatus.PENDING
             assert Certificate.objects.count() == 1
 
-        # The bulk worker picks the issue up, and renders its certificates on the bulk queue.
+        # The bulk worker picks the issue up, renders its certificates and sends their e-mails,
+        # all on the bulk queue: none of it waits in the learners' queues.
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15,
                           queues=["bulk", "exports"]):
-            wait_until(lambda: Certificate.objects.filter(course=course, status=CertificateStatus.READY).count() == 3,
-                       what="the bulk issue's certificates")
+            wait_until(lambda: CertificateEvent.objects.filter(certificate__course=course,
+                                                               kind=CertificateEventKind.EMAILED).count() == 3,
+                       what="the bulk issue's certificates and their e-mails")
         assert CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE
     finally:
         celery_app.control.purge()
