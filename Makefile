@@ -28,7 +28,7 @@ run migrate demo: export DEBUG ?= 1
 # fixed here, once, for all three.
 run: setup migrate demo
 	@echo
-	@echo "Docere is starting on http://127.0.0.1:$(PORT)  (web + Celery worker + beat; Ctrl-C stops all)"
+	@echo "Docere is starting on http://127.0.0.1:$(PORT)  (web + Celery workers + beat; Ctrl-C stops all)"
 	@echo "  links in certificates, e-mails and credentials: $(SITE_URL)"
 	@echo "  demo admin:   admin@docere.local   / docere-admin-demo   (asked to enrol MFA before the admin)"
 	@echo "  demo learner: learner@docere.local / docere-learner-demo"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from certificates import exports, services
+from certificates import batch_services, exports, services
 from certificates.admin_views import (
     LOOK_IMAGE_FIELDS,
     CertificateLookPages,
@@ -211,7 +211,7 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
         if len(ready) <= exports.ZIP_STREAM_LIMIT:
             report_outcomes(self, request, done=len(ready), done_phrase="put in the ZIP", skipped=skipped)
             return self.zip_response(ready) if ready else None
-        batch = services.certificate_export_create(certificates=ready, actor=request.user)
+        batch = batch_services.certificate_export_create(certificates=ready, actor=request.user)
         report_outcomes(self, request, done=len(ready), done_phrase="queued for a ZIP built in the background",
                         skipped=skipped)
         return redirect("admin:certificates_certificate_batch", batch.pk)

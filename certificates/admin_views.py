@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from certificates import exports, rendering, services
+from certificates import batch_services, exports, rendering
 from certificates.models import (
     Certificate,
     CertificateBatch,
@@ -78,12 +78,14 @@ def batch_progress(batch: CertificateBatch) -> BatchProgress:
     if batch.is_export:
         return BatchProgress(done=batch.processed_count, total=batch.total_count, failed=0,
                              is_finished=batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED))
+    # While the worker is still issuing, the total grows: the batch is not finished yet.
+    is_issued = batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED)
     counts = batch.certificates.aggregate(
         ready=Count("pk", filter=Q(status=CertificateStatus.READY)),
         failed=Count("pk", filter=Q(status__in=[CertificateStatus.FAILED, CertificateStatus.REVOKED])),
     )
     return BatchProgress(done=counts["ready"], total=batch.total_count, failed=counts["failed"],
-                         is_finished=counts["ready"] + counts["failed"] >= batch.total_count)
+                         is_finished=is_issued and counts["ready"] + counts["failed"] >= batch.total_count)
 
 
 # --- Certificates: revoke page, bulk issue, batches, ZIP streaming --------------------
@@ -132,11 +134,10 @@ class CertificatePages:
             raise PermissionDenied
         form = BulkIssueForm(request.POST or None, initial={"course": request.GET.get("course")})
         if request.method == "POST" and form.is_valid():
-            batch = services.certificates_issue_for_course(course=form.cleaned_data["course"], actor=request.user)
-            issued, skipped = batch.total_count, len(batch.skipped)
-            level = messages.SUCCESS if not skipped else messages.WARNING
-            self.message_user(request, f"{issued} certificate{'s' if issued != 1 else ''} issued and queued; "
-                                       f"{skipped} learner{'s' if skipped != 1 else ''} skipped.", level)
+            course = form.cleaned_data["course"]
+            batch = batch_services.certificates_issue_request(course=course, actor=request.user)
+            self.message_user(request, f"Issuing certificates for “{course.title}” on the worker. This page "
+                                       "follows its progress; you may leave it and come back.", messages.SUCCESS)
             return redirect("admin:certificates_certificate_batch", batch.pk)
         return self._page(request, "admin/certificates/certificate/issue.html", {
             "title": "Issue certificates for a whole course", "form": form,

@@ -296,3 +296,44 @@ class CertificateBatch(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.is_export and self.status == CertificateBatchStatus.DONE
+
+
+class TranscriptPdfStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be prepared"
+
+
+class TranscriptPdf(models.Model):
+    """A learner's transcript as a PDF, rendered by the worker when the learner asks for it.
+
+    One row per learner: asking again starts a new generation, and only the render of the
+    current generation may mark the row ready, so a slow older render never shows an older
+    transcript. The file lives in the default storage, private to its learner.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transcript_pdf")
+    status = models.CharField(max_length=10, choices=TranscriptPdfStatus.choices, default=TranscriptPdfStatus.PENDING)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    generation = models.PositiveIntegerField(default=1)
+    file_name = models.CharField(max_length=200, blank=True, help_text="The PDF's name in the default storage.")
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="transcript_pdf_status_valid",
+                                   condition=Q(status__in=TranscriptPdfStatus.values)),
+            # "Ready" always means "downloadable".
+            models.CheckConstraint(name="ready_transcript_pdf_has_its_file",
+                                   condition=~Q(status=TranscriptPdfStatus.READY)
+                                   | (~Q(file_name="") & Q(file_size__isnull=False))),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transcript PDF of {self.user} ({self.get_status_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TranscriptPdfStatus.PENDING

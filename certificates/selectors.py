@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from certificates.models import Certificate, CertificateStatus, CreditClaim, CreditType, normalize_code
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CreditClaim,
+    CreditType,
+    TranscriptPdf,
+    normalize_code,
+)
 
 
 def certificates_for(*, user) -> QuerySet[Certificate]:
@@ -67,3 +74,8 @@ def transcript_for(*, user) -> Transcript:
         totals_by_year={year: _totals(amounts) for year, amounts in by_year.items()},
         totals_by_type=_totals(by_type),
     )
+
+
+def transcript_pdf_for(*, user) -> TranscriptPdf | None:
+    """The learner's own transcript PDF, if ever asked for; nobody else's is reachable."""
+    return TranscriptPdf.objects.filter(user=user).first()

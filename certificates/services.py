@@ -2,12 +2,13 @@
 in one transaction, with its event recorded; the render task is queued on commit."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
@@ -15,9 +16,6 @@ from certificates import rendering
 from certificates.exports import EXPORT_DIR
 from certificates.models import (
     Certificate,
-    CertificateBatch,
-    CertificateBatchKind,
-    CertificateBatchStatus,
     CertificateEvent,
     CertificateEventKind,
     CertificateStatus,
@@ -26,7 +24,7 @@ from certificates.models import (
 )
 from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
-from courses.models import Course, Enrollment
+from courses.models import Enrollment
 from lms.files import stale_temporary_files_remove
 
 logger = logging.getLogger(__name__)
@@ -59,20 +57,23 @@ def _event(certificate: Certificate, kind: str, *, actor=None, detail: str = "")
     CertificateEvent.objects.create(certificate=certificate, kind=kind, actor=actor, detail=detail)
 
 
-def queue_render(certificate_id: int, generation: int) -> None:
-    """Hand the render of one generation to the worker. If the broker is away, the claim
-    still stands: the row stays pending and the sweeper queues it again once the broker is back."""
+def queue_render(certificate_id: int, generation: int, *, queue: str | None = None) -> None:
+    """Hand the render of one generation to the worker: on the learners' `certificates` queue
+    (the task's route) unless a bulk job names its own. If the broker is away, the claim still
+    stands: the row stays pending and the sweeper queues it again once the broker is back."""
     from certificates.tasks import render_certificate
 
     try:
-        render_certificate.apply_async(args=[certificate_id, generation], retry=True,
+        render_certificate.apply_async(args=[certificate_id, generation], queue=queue, retry=True,
                                        retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
     except Exception:  # noqa: BLE001 — the database row is the truth; the sweeper re-queues
         logger.warning("Could not queue certificate %s; the sweeper will retry", certificate_id, exc_info=True)
 
 
-def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attested: bool) -> Certificate:
-    """Claim credit for a completed course and create its pending certificate, atomically."""
+def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attested: bool,
+                        render_queue: str | None = None) -> Certificate:
+    """Claim credit for a completed course and create its pending certificate, atomically.
+    Its render goes to `render_queue` when a bulk job names one, else to the learners' queue."""
     if enrollment.user_id != user.pk:
         raise ClaimError("No such enrollment.", status_code=404)
     if enrollment.completed_at is None:
@@ -109,7 +110,8 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
             )
             _event(certificate, CertificateEventKind.CREATED, actor=user,
                    detail=f"{claim.credit_text} claimed")
-            transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
+            transaction.on_commit(
+                lambda: queue_render(certificate.pk, certificate.render_generation, queue=render_queue))
     except IntegrityError as error:
         # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.
         raise ClaimError("Credit has already been claimed for this course.", status_code=409) from error
@@ -157,7 +159,7 @@ def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: s
 
 
 def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str, path: str, size: int,
-                           sha256: str) -> Certificate | None:
+                           sha256: str, email_queue: str | None = None) -> Certificate | None:
     """Record the rendered file, only if this render still holds the lease on the current
     generation. A late render of a superseded generation changes nothing and its file goes."""
     with transaction.atomic():
@@ -184,14 +186,17 @@ def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str
 
         if previous_path and previous_path != path:
             transaction.on_commit(lambda: rendering.discard_pdf(previous_path))
-        transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate_id))
+        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate_id, queue=email_queue))
     return certificate
 
 
-def _queue_quietly(task, *args) -> None:
+def queue_task(task, *args, queue: str | None = None) -> None:
+    """Queue a task on its route, or on `queue`. The row it works on is the truth, and a sweeper
+    asks again for whatever the broker lost, so a broker outage is logged, never raised."""
     try:
-        task.apply_async(args=list(args), retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
-    except Exception:  # noqa: BLE001 — a missed notification must not undo a ready certificate
+        task.apply_async(args=list(args), queue=queue, retry=True,
+                         retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 — a lost message must not undo the write that queued it
         logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
 
 
@@ -302,6 +307,16 @@ def certificates_sweep(*, now=None) -> int:
     return count
 
 
+def stuck_rows_requeue(stuck: QuerySet, *, now, queue: Callable) -> int:
+    """Queue each stuck row of a sweep again, touching it first so that the next sweep waits
+    a full period before asking again. Returns how many were queued."""
+    rows = list(stuck)
+    for row in rows:
+        stuck.model.objects.filter(pk=row.pk).update(status_changed_at=now)
+        queue(row)
+    return len(rows)
+
+
 # A worker killed while writing a PDF or a ZIP (out of memory, a redeploy) leaves its
 # temporary file behind; the retry writes a new one. A file still being written is younger
 # than the longest task's hard time limit (30 minutes, exports), so an hour is safely stale.
@@ -335,16 +350,9 @@ def certificate_emails_sweep(*, now=None) -> int:
     for certificate_id in list(owed.values_list("pk", flat=True)):
         # The conditional update claims the row: two sweeps running at once queue it once.
         if owed.filter(pk=certificate_id).update(ready_email_queued_at=now):
-            _queue_quietly(email_certificate_ready, certificate_id)
+            queue_task(email_certificate_ready, certificate_id)
             count += 1
     return count
-
-
-# --- Administration: actions over many certificates, and the batch jobs behind them.
-
-# An export still running after this long has outlived its worker (the task's hard limit is
-# 30 minutes), so the sweeper queues it again; a rebuild replaces the file atomically.
-EXPORT_STUCK_AFTER = timedelta(hours=1)
 
 
 def certificate_email_resend(*, certificate: Certificate) -> None:
@@ -357,126 +365,4 @@ def certificate_email_resend(*, certificate: Certificate) -> None:
     with transaction.atomic():
         # An explicit request owes the learner one more email.
         Certificate.objects.filter(pk=certificate.pk).update(ready_email_sent_at=None, ready_email_queued_at=None)
-        transaction.on_commit(lambda: _queue_quietly(email_certificate_ready, certificate.pk))
-
-
-def certificate_export_create(*, certificates: list[Certificate], actor) -> CertificateBatch:
-    """Record a ZIP export of many ready certificates and hand the building to the worker."""
-    with transaction.atomic():
-        batch = CertificateBatch.objects.create(kind=CertificateBatchKind.EXPORT, created_by=actor,
-                                                total_count=len(certificates))
-        batch.certificates.set(certificates)
-        transaction.on_commit(lambda: _queue_export(batch.pk))
-    return batch
-
-
-def _queue_export(batch_id: int) -> None:
-    from certificates.tasks import build_certificate_export
-
-    _queue_quietly(build_certificate_export, batch_id)
-
-
-def certificate_export_start(*, batch_id: int) -> CertificateBatch | None:
-    """Take an export for building, under a row lock. None when there is nothing to do.
-
-    A redelivered export (its worker died) starts again from the beginning: the ZIP is
-    written to a temporary file and only renamed into place when complete.
-    """
-    with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().filter(pk=batch_id, kind=CertificateBatchKind.EXPORT).first()
-        if batch is None or batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED):
-            return None
-        batch.status = CertificateBatchStatus.RUNNING
-        batch.status_changed_at = timezone.now()
-        batch.processed_count = 0
-        batch.save(update_fields=["status", "status_changed_at", "processed_count"])
-    return batch
-
-
-def certificate_export_progress(*, batch_id: int, processed_count: int) -> None:
-    CertificateBatch.objects.filter(pk=batch_id, status=CertificateBatchStatus.RUNNING).update(
-        processed_count=processed_count)
-
-
-def certificate_export_finish(*, batch_id: int, path: str, size: int, skipped: list[dict]) -> None:
-    with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
-        batch.status = CertificateBatchStatus.DONE
-        batch.status_changed_at = batch.finished_at = timezone.now()
-        batch.processed_count = batch.total_count
-        batch.file_path, batch.file_size = path, size
-        batch.skipped = skipped
-        batch.last_error = ""
-        batch.save()
-
-
-def certificate_export_fail(*, batch_id: int, error: str) -> None:
-    with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
-        batch.status = CertificateBatchStatus.FAILED
-        batch.status_changed_at = batch.finished_at = timezone.now()
-        batch.last_error = error[:2000]
-        batch.save(update_fields=["status", "status_changed_at", "finished_at", "last_error"])
-
-
-def certificate_exports_sweep(*, now=None) -> int:
-    """Re-queue exports the queue lost (still pending) or whose worker died (running too long)."""
-    now = now or timezone.now()
-    stuck = CertificateBatch.objects.filter(
-        Q(status=CertificateBatchStatus.PENDING,
-          status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
-        | Q(status=CertificateBatchStatus.RUNNING, status_changed_at__lt=now - EXPORT_STUCK_AFTER),
-        kind=CertificateBatchKind.EXPORT,
-    ).values_list("pk", flat=True)
-    count = 0
-    for batch_id in list(stuck):
-        # Touch the row so the next sweep waits a full period before queueing it again.
-        CertificateBatch.objects.filter(pk=batch_id).update(status_changed_at=now)
-        _queue_export(batch_id)
-        count += 1
-    return count
-
-
-def certificates_issue_for_course(*, course: Course, actor) -> CertificateBatch:
-    """Issue certificates for every completed enrollment of a course that has none yet.
-
-    Bulk issue is the administrator attesting on the learners' behalf, from a record the
-    provider keeps (a live event's sign-in sheet, an attendance list): each claim is for
-    the course's full designated credit, and the "created" event names the administrator,
-    not the learner, as the person who attested. Learners whose CME profile is incomplete
-    are skipped, with what is missing, because their certificate could not say who they are.
-    """
-    enrollments = (
-        Enrollment.objects.filter(course=course, completed_at__isnull=False, credit_claim__isnull=True)
-        .select_related("user", "course")
-        .order_by("user__email")
-    )
-    issued: list[Certificate] = []
-    skipped: list[dict] = []
-    with transaction.atomic():
-        batch = CertificateBatch.objects.create(kind=CertificateBatchKind.ISSUE, course=course, created_by=actor,
-                                                status=CertificateBatchStatus.RUNNING)
-        for enrollment in enrollments:
-            learner = enrollment.user
-            readiness = profile_is_complete_for_credit(learner)
-            if not readiness.is_complete:
-                skipped.append({"who": learner.email, "why": "profile is missing " + ", ".join(readiness.missing)})
-                continue
-            try:
-                certificate = credit_claim_create(enrollment=enrollment, user=learner, credits=course.credits_max,
-                                                  attested=True)
-            except ClaimError as error:
-                skipped.append({"who": learner.email, "why": error.message})
-                continue
-            created = certificate.events.get(kind=CertificateEventKind.CREATED)
-            created.actor = actor
-            created.detail += "; issued in bulk, attested by the administrator"
-            created.save(update_fields=["actor", "detail"])
-            issued.append(certificate)
-        batch.certificates.set(issued)
-        batch.total_count = batch.processed_count = len(issued)
-        batch.skipped = skipped
-        batch.status = CertificateBatchStatus.DONE
-        batch.status_changed_at = batch.finished_at = timezone.now()
-        batch.save()
-    return batch
+        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate.pk))

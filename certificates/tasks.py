@@ -9,7 +9,8 @@ from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from certificates import exports, rendering, services
+from certificates import batch_services, exports, rendering, services, transcript_services
+from certificates.models import CertificateBatchKind
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,29 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
                 logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
             return
         raise task.retry(exc=error, countdown=_backoff_seconds(task.request.retries)) from error
+    # A bulk issue's e-mails follow its renders on the bulk queue: hundreds of them must not
+    # stand in front of a learner's own on the learners' worker.
+    came_from = (task.request.delivery_info or {}).get("routing_key")
+    email_queue = batch_services.BULK_QUEUE if came_from == batch_services.BULK_QUEUE else None
     services.certificate_mark_ready(certificate_id=certificate_id, generation=generation, task_id=task_id,
-                                    path=stored.path, size=stored.size, sha256=stored.sha256)
+                                    path=stored.path, size=stored.size, sha256=stored.sha256, email_queue=email_queue)
+
+
+@shared_task(name="certificates.render_transcript", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
+             time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS)
+def render_transcript(transcript_id: int, generation: int) -> None:
+    try:
+        transcript_services.transcript_pdf_render(transcript_id=transcript_id, generation=generation)
+    except Exception as error:  # noqa: BLE001 — recorded on the row; the learner's page offers to try again
+        logger.exception("Transcript PDF %s failed", transcript_id)
+        transcript_services.transcript_pdf_fail(transcript_id=transcript_id, generation=generation,
+                                                error=f"{type(error).__name__}: {error}")
+
+
+@shared_task(name="certificates.sweep_stuck_transcripts")
+def sweep_stuck_transcripts() -> int:
+    return transcript_services.transcript_pdfs_sweep()
 
 
 # A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the
@@ -109,21 +131,31 @@ EXPORT_TIME_LIMIT_SECONDS = 30 * 60
 @shared_task(name="certificates.build_certificate_export", acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
 def build_certificate_export(batch_id: int) -> None:
-    batch = services.certificate_export_start(batch_id=batch_id)
+    batch = batch_services.certificate_batch_start(batch_id=batch_id, kind=CertificateBatchKind.EXPORT)
     if batch is None:
         return  # already built, failed for good, or gone
     try:
         built = exports.export_build(
             batch=batch,
-            on_progress=lambda count: services.certificate_export_progress(batch_id=batch_id, processed_count=count),
+            on_progress=lambda count: batch_services.certificate_export_progress(batch_id=batch_id,
+                                                                                 processed_count=count),
         )
     except Exception as error:  # noqa: BLE001 — recorded on the row; the progress page shows it
         logger.exception("Certificate export %s failed", batch_id)
-        services.certificate_export_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
+        batch_services.certificate_batch_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
         return
-    services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size, skipped=built.skipped)
+    batch_services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size,
+                                             skipped=built.skipped)
 
 
+# Each learner's claim commits on its own, so the limits only bound a course of many thousands.
+@shared_task(name="certificates.issue_for_course", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
+def issue_for_course(batch_id: int) -> None:
+    batch_services.certificates_issue_run(batch_id=batch_id)
+
+
+# Covers bulk issues as well as exports; the name is the one beat's schedule has always used.
 @shared_task(name="certificates.sweep_stuck_exports")
 def sweep_stuck_exports() -> int:
-    return services.certificate_exports_sweep()
+    return batch_services.certificate_batches_sweep()

@@ -4,17 +4,16 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
-from certificates import rendering, selectors, services, transcript_export
+from certificates import rendering, selectors, services, transcript_export, transcript_services
 from certificates.forms import ClaimForm, VerifyCodeForm, VerifyUploadForm
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Certificate, CertificateStatus, TranscriptPdfStatus
 from courses.models import Course, Enrollment
 from lms import ratelimit
 from lms.files import private_file_open
@@ -92,20 +91,39 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
 @login_required
 def transcript(request: HttpRequest) -> HttpResponse:
     data = selectors.transcript_for(user=request.user)
-    export = request.GET.get("format", "")
-    if export == "csv":
+    if request.GET.get("format", "") == "csv":
         response = HttpResponse(transcript_export.transcript_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
         return response
-    context = {"transcript": data, "profile": profile_for(request.user), "user": request.user,
-               "generated_at": timezone.now()}
-    if export == "pdf":
-        html = render_to_string("certificates/pdf/transcript.html", context)
-        pdf = rendering.html_to_pdf(html)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="docere-transcript.pdf"'
-        return response
-    return render(request, "certificates/transcript.html", context)
+    return render(request, "certificates/transcript.html", {
+        "transcript": data, "transcript_pdf": selectors.transcript_pdf_for(user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def transcript_pdf_request(request: HttpRequest) -> HttpResponse:
+    """The PDF is rendered by the worker; the transcript page shows it being prepared, then a link."""
+    transcript_services.transcript_pdf_request(user=request.user)
+    messages.info(request, "Your transcript PDF is being prepared. This page updates by itself.")
+    return redirect("certificates:transcript")
+
+
+@login_required
+def transcript_pdf_status(request: HttpRequest) -> HttpResponse:
+    """The PDF's status block, polled by htmx while it is being prepared."""
+    return render(request, "certificates/partials/transcript_pdf.html",
+                  {"transcript_pdf": selectors.transcript_pdf_for(user=request.user)})
+
+
+@login_required
+def transcript_pdf_download(request: HttpRequest) -> FileResponse:
+    # Only the signed-in learner's own row is ever looked up: no URL names anyone else's file.
+    transcript_pdf = selectors.transcript_pdf_for(user=request.user)
+    if transcript_pdf is None or transcript_pdf.status != TranscriptPdfStatus.READY:
+        raise Http404("Your transcript PDF is not ready.")
+    return FileResponse(default_storage.open(transcript_pdf.file_name, "rb"), as_attachment=True,
+                        filename="docere-transcript.pdf", content_type="application/pdf")
 
 
 @require_GET

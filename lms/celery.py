@@ -1,9 +1,11 @@
 """The Celery app: configured from Django settings (CELERY_*), tasks autodiscovered."""
 
 import os
+import threading
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
@@ -23,6 +25,24 @@ def ensure_broker_folders() -> None:
 @app.on_after_configure.connect
 def _prepare_broker(sender, **kwargs):
     ensure_broker_folders()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_database_connections(task=None, **kwargs):
+    """Treat each task as Django treats a request: drop a connection that is broken or older
+    than CONN_MAX_AGE, keep a healthy one (settings.CELERY_DB_REUSE_MAX). Not for a task run
+    in-process with .apply(): that one runs inside its caller's connection and transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections, connections
+
+    if threading.current_thread() is threading.main_thread():
+        close_old_connections()
+    else:
+        # A worker run in a thread (the tests') would leave its kept connection open after
+        # the thread ends: it closes after every task, as Celery does by default.
+        connections.close_all()
 
 
 @app.task(name="lms.ping")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from lms import env
 
@@ -250,6 +251,25 @@ else:
         # The 1 s default added ~0.9 s to every task; 0.1 s keeps it near 60 ms.
         "polling_interval": 0.1,
     }
+# Named queues, so a slow kind of work never waits in front of a quick one: a learner's
+# certificate (or transcript) is rendered from `certificates`, never behind a bulk issue of
+# hundreds on `bulk`. Each worker process consumes a set of them (Procfile, docker-compose.yml,
+# docs/operations.md); a worker started without -Q consumes them all. A task without a route
+# goes to `default`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+WORKER_QUEUES = ("certificates", "email", "lti", "bulk", "exports", "maintenance", "default")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in WORKER_QUEUES]
+CELERY_TASK_ROUTES = {
+    "certificates.render_certificate": {"queue": "certificates"},
+    "certificates.render_transcript": {"queue": "certificates"},
+    "certificates.email_certificate_ready": {"queue": "email"},
+    "certificates.issue_for_course": {"queue": "bulk"},
+    "certificates.build_certificate_export": {"queue": "exports"},
+    "lti.send_score": {"queue": "lti"},
+    "certificates.sweep_*": {"queue": "maintenance"},
+    "lti.sweep_*": {"queue": "maintenance"},
+    "accounts.tasks.*": {"queue": "maintenance"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -258,6 +278,11 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+# Celery's Django fixup closes the database connection around every task unless told to
+# reuse it: a new PostgreSQL connection for each render and each e-mail, ~7 ms apiece. The
+# connection is kept instead and judged as a request's is, by CONN_MAX_AGE and the health
+# check (lms/celery.py); the fixup's own recycling comes only every thousand tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_CONCURRENCY = env.CELERY_WORKER_CONCURRENCY
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -283,6 +308,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-certificate-exports": {
         "task": "certificates.sweep_stuck_exports",
         "schedule": 300.0,
+    },
+    "sweep-stuck-transcript-pdfs": {
+        "task": "certificates.sweep_stuck_transcripts",
+        "schedule": 60.0,
     },
 }
 

@@ -1,7 +1,10 @@
 import pytest
 
 from certificates import services as certificate_services
+from certificates import transcript_services
+from certificates.models import TranscriptPdfStatus
 from certificates.rendering import store_pdf
+from certificates.tasks import render_transcript
 from courses import services as course_services
 from courses.models import QuizKind
 from tests.courses.conftest import build_course, complete_modules, correct_answers
@@ -40,3 +43,13 @@ def physician(db):
 def completed_enrollment(physician):
     course = build_course(slug="bias-in-feedback")
     return complete_course(physician, course)
+
+
+def transcript_pdf_ready(user):
+    """Ask for the learner's transcript PDF and run the worker's task in this process, for
+    tests without a worker; the row comes back ready."""
+    transcript = transcript_services.transcript_pdf_request(user=user)
+    render_transcript.apply(args=[transcript.pk, transcript.generation], throw=True)
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptPdfStatus.READY, transcript.last_error
+    return transcript

@@ -21,10 +21,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Profile
-from certificates import exports, services
+from certificates import batch_services, exports, services
 from certificates.models import (
     Certificate,
     CertificateBatch,
+    CertificateBatchStatus,
     CertificateEventKind,
     CertificateLook,
     CertificateStatus,
@@ -323,9 +324,12 @@ def test_many_certificates_are_zipped_by_the_worker_with_progress_and_a_download
 # --- Bulk issue -----------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_bulk_issue_certifies_completed_learners_and_lists_those_with_incomplete_profiles(
-        admin_client, administrator, physician, private_media):
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_bulk_issue_runs_on_the_worker_and_the_page_follows_it_to_the_end(
+        physician, private_media, celery_worker):
+    administrator = staff_member("cme-office@example.org")
+    admin_client = signed_in(administrator)
     course = build_course(slug="grand-rounds-live")
     complete_course(physician, course)
     nameless = ProfileFactory(certificate_name="").user
@@ -335,23 +339,54 @@ def test_bulk_issue_certifies_completed_learners_and_lists_those_with_incomplete
 
     unattested = admin_client.post(issue_url, {"course": course.pk})
     assert "confirm the attestation" in unattested.content.decode()
-    assert not Certificate.objects.exists()
+    assert not CertificateBatch.objects.exists()
 
-    response = admin_client.post(issue_url, {"course": course.pk, "attest": "on"}, follow=True)
+    response = admin_client.post(issue_url, {"course": course.pk, "attest": "on"})
+
+    batch = CertificateBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:certificates_certificate_batch", args=[batch.pk])
+    assert any("on the worker" in message for message in messages_of(response))
+    status_url = reverse("admin:certificates_certificate_batch_status", args=[batch.pk])
+    wait_until(lambda: 'data-finished="true"' in admin_client.get(status_url).content.decode(),
+               what="the bulk issue and its renders")
 
     certificate = Certificate.objects.get()
     assert certificate.user == physician
     assert certificate.credits == course.credits_max
+    assert certificate.status == CertificateStatus.READY
     assert certificate.events.get(kind=CertificateEventKind.CREATED).actor == administrator
-    page = response.content.decode()
-    assert "1 certificate issued and queued; 1 learner skipped." in page
-    assert "0 of 1 certificate ready" in page
+    page = admin_client.get(response.url).content.decode()
+    assert "1 certificate issued; 1 learner skipped." in page
+    assert "Done." in page and "1 of 1 certificate ready" in page
     assert f"{nameless.email}: profile is missing full name on certificates" in page
-    assert 'hx-trigger="every 2s"' in page
+    assert 'hx-trigger="every 2s"' not in page
 
-    again = admin_client.post(issue_url, {"course": course.pk, "attest": "on"}, follow=True)
-    assert "0 certificates issued and queued; 1 learner skipped." in again.content.decode()
-    assert Certificate.objects.count() == 1
+
+@pytest.mark.django_db
+def test_a_bulk_issue_run_again_issues_no_second_certificate(administrator, physician, private_media,
+                                                             django_capture_on_commit_callbacks):
+    course = build_course(slug="run-twice")
+    complete_course(physician, course)
+    latecomer = ProfileFactory().user
+    with django_capture_on_commit_callbacks():
+        batch = batch_services.certificates_issue_request(course=course, actor=administrator)
+
+    batch_services.certificates_issue_run(batch_id=batch.pk)
+    # The worker died after its last claim, before acknowledging: the message comes back, and
+    # meanwhile another learner completed the course.
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatchStatus.RUNNING)
+    complete_course(latecomer, course)
+    batch_services.certificates_issue_run(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert sorted(Certificate.objects.values_list("user__email", flat=True)) == sorted(
+        [physician.email, latecomer.email])
+    assert batch.status == CertificateBatchStatus.DONE
+    assert batch.total_count == 2 and batch.certificates.count() == 2
+    # A finished batch run once more does nothing at all.
+    assert batch_services.certificates_issue_run(batch_id=batch.pk) is None
+    assert Certificate.objects.count() == 2
 
 
 # --- Looks ----------------------------------------------------------------------------
@@ -397,7 +432,7 @@ def admin_urls(batch: CertificateBatch, look: CertificateLook) -> dict[str, str]
 @pytest.fixture
 def batch_and_look(administrator):
     course = build_course(slug="guarded")
-    batch = services.certificates_issue_for_course(course=course, actor=administrator)
+    batch = batch_services.certificates_issue_request(course=course, actor=administrator)
     return batch, CertificateLook.objects.create(course=course)
 
 

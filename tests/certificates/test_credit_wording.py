@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from certificates import services
 from certificates.rendering import render_certificate_pdf
 from certificates.tasks import email_certificate_ready
-from tests.certificates.conftest import complete_course, mark_ready
+from tests.certificates.conftest import complete_course, mark_ready, transcript_pdf_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
 
@@ -54,8 +54,9 @@ def test_every_surface_words_the_credit_the_same_way(client, private_media, prof
     email_certificate_ready(certificate.pk)
     printed = _words(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     transcript = client.get(reverse("certificates:transcript")).content.decode()
-    transcript_pdf = _words(PdfReader(io.BytesIO(
-        client.get(reverse("certificates:transcript") + "?format=pdf").content)).pages[0].extract_text())
+    transcript_pdf_ready(learner)
+    transcript_pdf = _words(PdfReader(io.BytesIO(b"".join(
+        client.get(reverse("certificates:transcript_pdf_download")).streaming_content))).pages[0].extract_text())
     rows = list(csv.reader(io.StringIO(client.get(reverse("certificates:transcript") + "?format=csv").content.decode())))
 
     assert f'<td data-label="Credit">{wording}</td>' in listed

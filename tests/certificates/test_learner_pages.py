@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
-from tests.certificates.conftest import RENDER_TASK_ID, complete_course, mark_ready
+from tests.certificates.conftest import RENDER_TASK_ID, complete_course, mark_ready, transcript_pdf_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
 from tests.spreadsheet_cases import FORMULA_TEXTS
@@ -152,8 +152,9 @@ def test_transcript_totals_and_exports(client, physician, certificate):
     rows = list(csv.reader(io.StringIO(csv_body)))
     assert rows[0][:2] == ["Completed", "Activity"] and len(rows) == 3
     assert {row[4] for row in rows[1:]} == {"1.75", "0.75"}
-    response = client.get(reverse("certificates:transcript") + "?format=pdf")
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    transcript_pdf_ready(physician)
+    response = client.get(reverse("certificates:transcript_pdf_download"))
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
     assert "second-course" in text.lower() or "Course second-course" in text
 
 

@@ -89,6 +89,15 @@ def test_learner_completes_a_course_and_downloads_a_verifiable_certificate(page,
     code_cell = page.get_by_role("cell", name=certificate.display_code)
     code_cell.wait_for()
     assert_in_view_without_scrolling_sideways(page, code_cell)
+    # The worker prepares the transcript PDF; the page says so, then shows the link by itself.
+    page.get_by_role("button", name="Prepare a PDF").click()
+    page.get_by_text("Your transcript PDF is being prepared.").wait_for()
+    transcript_link = page.locator("#transcript-pdf").get_by_role("link", name="Download PDF")
+    transcript_link.wait_for(timeout=60_000)
+    with page.expect_download() as transcript_download:
+        transcript_link.click()
+    transcript_text = PdfReader(transcript_download.value.path()).pages[0].extract_text()
+    assert certificate.display_code in transcript_text or course.title in transcript_text
     page.get_by_role("link", name="Account", exact=True).click()
     page.get_by_role("heading", name="Your CME profile").wait_for()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from certificates import services as certificate_services
 from library.models import Resource
 from tests.api.conftest import make_token
-from tests.certificates.conftest import complete_course, mark_ready
+from tests.certificates.conftest import complete_course, mark_ready, transcript_pdf_ready
 from tests.courses.conftest import build_course
 from tests.factories import ProfileFactory
 from tests.reports.conftest import staff_member
@@ -50,7 +50,8 @@ LEARNER_PAGES = {
     "certificate PDF": lambda certificate: reverse("certificates:download", args=[certificate.code]),
     "transcript": lambda certificate: reverse("certificates:transcript"),
     "transcript CSV": lambda certificate: reverse("certificates:transcript") + "?format=csv",
-    "transcript PDF": lambda certificate: reverse("certificates:transcript") + "?format=pdf",
+    "transcript PDF": lambda certificate: transcript_pdf_ready(certificate.user) and reverse(
+        "certificates:transcript_pdf_download"),
     "library download": lambda certificate: reverse("library:download", args=["feedback-guide"]),
 }
 
