@@ -22,11 +22,6 @@ from tests.factories import PASSWORD, ProfileFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-# The test's own Redis and real worker processes, as the certificate reliability drills start them.
-private_redis = reliability.private_redis
-app_broker_is_private_redis = reliability.app_broker_is_private_redis
-empty_broker = reliability.empty_broker
-start_worker_process = reliability.start_worker_process
 
 
 @pytest.fixture
