@@ -27,6 +27,7 @@ from certificates.models import (
 )
 from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
+from courses.credits import CREDIT_STEP_RULE, is_on_credit_step
 from courses.models import Course, Enrollment
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,8 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     course = enrollment.course
     if credits <= 0:
         raise ClaimError("Claim a positive number of credits.")
-    if (credits * 4) != (credits * 4).to_integral_value():
-        raise ClaimError("Credits are claimed in steps of 0.25 (for example 1.25 or 1.75).")
+    if not is_on_credit_step(credits):
+        raise ClaimError(f"Credits are claimed {CREDIT_STEP_RULE}.")
     if credits > course.credits_max:
         raise ClaimError(f"This activity is designated for at most {credit_amount(course.credits_max)}.")
     profile = profile_for(user)
