@@ -28,7 +28,9 @@ from certificates.models import (
 from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
 from courses.credits import CREDIT_STEP_RULE, is_on_credit_step
+from courses.errors import CourseExpired
 from courses.models import Course, Enrollment
+from courses.services import course_expiry_guard
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,10 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     """Claim credit for a completed course and create its pending certificate, atomically."""
     if enrollment.user_id != user.pk:
         raise ClaimError("No such enrollment.", status_code=404)
+    try:
+        course_expiry_guard(course=enrollment.course)
+    except CourseExpired as expired:
+        raise ClaimError(expired.message, status_code=expired.status_code) from expired
     if enrollment.completed_at is None:
         raise ClaimError("Credit can be claimed once the course is complete (post-test passed and evaluation done).",
                          status_code=403)

@@ -47,3 +47,16 @@ class GradedContentLocked(CourseError):
     """Editing what is graded after learners submitted attempts would rewrite their history."""
 
     status_code = 409
+
+
+class CourseExpired(CourseError):
+    """The activity's expiry date has passed: credit can no longer be earned from it."""
+
+    status_code = 403
+
+    def __init__(self, expiry_date):
+        super().__init__(
+            f"This activity expired on {expiry_date:%B} {expiry_date.day}, {expiry_date.year}: its post-test is "
+            "closed and no new credit can be claimed. Certificates you have already earned stay available."
+        )
+        self.expiry_date = expiry_date
