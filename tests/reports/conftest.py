@@ -3,7 +3,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
-from accounts.middleware import has_totp
+from accounts.mfa import has_totp
 from tests.factories import UserFactory
 
 
