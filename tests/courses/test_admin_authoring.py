@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
 from django import forms
 from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
@@ -40,7 +38,7 @@ from courses.models import (
     Quiz,
     QuizKind,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +50,8 @@ LOCKED = "Learners have already submitted attempts at this post-test; graded fie
 
 def staff_member(email: str, *groups: str) -> tuple:
     """A staff user in the given groups with TOTP enrolled, as the admin requires; returns (user, secret)."""
-    user = UserFactory(email=email, is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    secret = pyotp.random_base32()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
-    return user, secret
+    user = StaffFactory(email=email, groups=groups)
+    return user, user.totp_secret
 
 
 def signed_in(user) -> Client:
