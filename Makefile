@@ -93,7 +93,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 # never add hashes that exist nowhere else; installing still works from any mirror that serves
 # the same files.
 PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
-	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock: $(VENV)/.dev-installed
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
