@@ -56,7 +56,6 @@ from courses.services import (
     course_unpublish,
     evaluation_items_seed_standard,
     graded_content_guard,
-    graded_delete_refusal,
     quiz_is_locked,
 )
 
@@ -122,10 +121,10 @@ class GradedContentGuard:
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        refusal = graded_delete_refusal(obj) if obj is not None else None
-        if refusal:
-            return self._refused(request, refusal, _admin_url(obj))
         try:
+            # Asked before the confirmation page too, so nobody confirms a deletion that is refused.
+            if obj is not None:
+                graded_content_guard(deleting=[obj])
             return super().delete_view(request, object_id, extra_context)
         except GradedContentLocked as error:
             return self._refused(request, error.message, _admin_url(obj))

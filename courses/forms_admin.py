@@ -1,9 +1,9 @@
 """Forms of the course-authoring admin.
 
-The graded content lock is a rule of `courses.services` (`graded_edit_refusal`,
-`graded_delete_refusal`); the quiz, question and option forms ask it about the rows as the
-author edited them and show its answer beside the field, and the admin's save repeats the
-check (`graded_content_guard`) against the stored rows just before it writes.
+The graded content lock is a rule of `courses.services` (`graded_content_guard`): the quiz,
+question and option forms ask it about the rows as the author edited them and show its
+refusal (GradedContentLocked) beside the field; the admin's save asks again just before it
+writes.
 """
 
 from functools import cached_property
@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from courses.errors import GradedContentLocked
 from courses.models import (
     ActivityFormat,
     Course,
@@ -21,9 +22,18 @@ from courses.models import (
     QuizKind,
     latest_expiry_date,
 )
-from courses.services import graded_delete_refusal, graded_edit_refusal, quiz_is_locked
+from courses.services import graded_content_guard, quiz_is_locked
 
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _refusal(*, saving=(), deleting=()) -> str | None:
+    """The graded content lock's refusal of these edits, to show beside the field, or None."""
+    try:
+        graded_content_guard(saving=saving, deleting=deleting)
+    except GradedContentLocked as locked:
+        return locked.message
+    return None
 
 
 # --- Course -----------------------------------------------------------------------
@@ -158,7 +168,7 @@ class QuizAdminForm(forms.ModelForm):
             self.add_error("module", "This module belongs to another course.")
         if self.instance.pk and "draw_count" in self.changed_data:
             edited = Quiz(pk=self.instance.pk, draw_count=cleaned.get("draw_count"))
-            if refusal := graded_edit_refusal(edited):
+            if refusal := _refusal(saving=[edited]):
                 self.add_error("draw_count", refusal)
         return cleaned
 
@@ -174,9 +184,9 @@ class QuestionFormSet(forms.BaseInlineFormSet):
         refused_deletions = []
         for form in self.initial_forms:
             if _is_deleted(self, form):
-                if refusal := graded_delete_refusal(form.instance):
+                if refusal := _refusal(deleting=[form.instance]):
                     refused_deletions.append(f"“{form.instance}”: {refusal}")
-            elif refusal := graded_edit_refusal(form.instance):
+            elif refusal := _refusal(saving=[form.instance]):
                 form.add_error("type", refusal)
         if refused_deletions:
             raise ValidationError(refused_deletions)
@@ -192,7 +202,7 @@ class QuestionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         quiz = cleaned.get("quiz")
         edited = Question(pk=self.instance.pk, type=cleaned.get("type"), quiz_id=quiz.pk if quiz else None)
-        if self.instance.pk and (refusal := graded_edit_refusal(edited)):
+        if self.instance.pk and (refusal := _refusal(saving=[edited])):
             for field in ("type", "quiz"):
                 if field in self.changed_data:
                     self.add_error(field, refusal)
@@ -210,12 +220,12 @@ class OptionFormSet(forms.BaseInlineFormSet):
         problems = []
         for form in self.forms:
             if _is_deleted(self, form):
-                if form.instance.pk and (refusal := graded_delete_refusal(form.instance)):
+                if form.instance.pk and (refusal := _refusal(deleting=[form.instance])):
                     problems.append(f"Deleting the option “{form.instance}”: {refusal}")
             elif not form.instance.pk:
-                if form.has_changed() and (refusal := graded_edit_refusal(form.instance)):
+                if form.has_changed() and (refusal := _refusal(saving=[form.instance])):
                     problems.append(f"Adding an option: {refusal}")
-            elif refusal := graded_edit_refusal(form.instance):
+            elif refusal := _refusal(saving=[form.instance]):
                 form.add_error("weight_percent", refusal)
         if problems:
             raise ValidationError(problems)

@@ -342,7 +342,7 @@ def quiz_is_locked(quiz_id: int | None) -> bool:
     return quiz_id is not None and selectors.quiz_has_submitted_attempts(Quiz(pk=quiz_id))
 
 
-def graded_edit_refusal(obj: Quiz | Question | Option) -> str | None:
+def _graded_edit_refusal(obj: Quiz | Question | Option) -> str | None:
     """Why saving `obj` as it is in memory would change a locked quiz's grading, or None."""
     if isinstance(obj, Quiz):
         stored = _stored(Quiz, obj.pk, "draw_count")
@@ -365,7 +365,7 @@ def graded_edit_refusal(obj: Quiz | Question | Option) -> str | None:
     return None
 
 
-def graded_delete_refusal(obj: Quiz | Question | Option) -> str | None:
+def _graded_delete_refusal(obj: Quiz | Question | Option) -> str | None:
     """Why deleting `obj` would change a locked quiz's grading, or None."""
     if isinstance(obj, Question) and quiz_is_locked(_question_quiz_id(obj.pk)):
         return QUESTION_DELETE_REFUSED
@@ -381,10 +381,10 @@ def graded_content_guard(*, saving: Iterable[Quiz | Question | Option] = (),
     Checked against the stored rows just before writing, so neither a form that skipped its
     checks nor an attempt submitted while the author was typing slips a change through."""
     for obj in saving:
-        if message := graded_edit_refusal(obj):
+        if message := _graded_edit_refusal(obj):
             raise GradedContentLocked(message)
     for obj in deleting:
-        if message := graded_delete_refusal(obj):
+        if message := _graded_delete_refusal(obj):
             raise GradedContentLocked(message)
 
 
