@@ -18,6 +18,7 @@ import factory
 from django.utils import timezone
 
 from courses.models import (
+    Attempt,
     Course,
     CourseStatus,
     Disclosure,
@@ -183,6 +184,26 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class SubmittedAttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted, passed attempt at the course's post-test that drew every question: once
+    one exists, the quiz's graded content is locked."""
+
+    class Meta:
+        model = Attempt
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    quiz = factory.LazyAttribute(lambda attempt: attempt.enrollment.course.quizzes.get(kind=QuizKind.POST_TEST))
+    number = 1
+    started_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.SelfAttribute("started_at")
+    layout = factory.LazyAttribute(lambda attempt: [
+        {"question": question.id, "options": [option.id for option in question.options.all()]}
+        for question in attempt.quiz.questions.all()
+    ])
+    score_percent = Decimal("100")
+    passed = True
 
 
 # --- The learner-path recipe ----------------------------------------------------------
