@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from courses.errors import CoursePublishError, GradedContentLocked
+from courses.errors import GRADED_FIELDS_LOCKED, CoursePublishError, GradedContentLocked
 from courses.forms_admin import (
     CourseAdminForm,
     CourseYamlUploadForm,
@@ -51,7 +51,6 @@ from courses.models import (
 )
 from courses.selectors import post_test_for, question_problems
 from courses.services import (
-    GRADED_FIELDS_LOCKED,
     course_publish,
     course_unpublish,
     evaluation_items_seed_standard,

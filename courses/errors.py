@@ -49,6 +49,14 @@ class GradedContentLocked(CourseError):
     status_code = 409
 
 
+GRADED_FIELDS_LOCKED = (
+    "Learners have already submitted attempts at this post-test; graded fields are locked so their scores stay true."
+)
+QUESTION_CHANGE_REFUSED = GRADED_FIELDS_LOCKED + " Add a new question instead of changing this one."
+QUESTION_DELETE_REFUSED = GRADED_FIELDS_LOCKED + " Questions cannot leave the bank now; add a new question instead."
+DRAW_COUNT_REFUSED = GRADED_FIELDS_LOCKED + " The number of questions drawn per attempt can no longer change."
+
+
 class CourseExpired(CourseError):
     """The activity's expiry date has passed: credit can no longer be earned from it."""
 

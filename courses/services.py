@@ -12,6 +12,9 @@ from django.utils.module_loading import import_string
 
 from courses import grading, selectors
 from courses.errors import (
+    DRAW_COUNT_REFUSED,
+    QUESTION_CHANGE_REFUSED,
+    QUESTION_DELETE_REFUSED,
     Conflict,
     CourseExpired,
     CoursePublishError,
@@ -329,13 +332,6 @@ def evaluation_items_seed_standard(*, course: Course) -> list[EvaluationItem]:
 # (docs/course-format.md, "Editing graded content after learners have taken a quiz"). Stems,
 # option wording, feedback and explanations stay editable. Every writer of quizzes, questions
 # and options asks here: the admin's forms (beside the field) and its save (against the rows).
-
-GRADED_FIELDS_LOCKED = (
-    "Learners have already submitted attempts at this post-test; graded fields are locked so their scores stay true."
-)
-QUESTION_CHANGE_REFUSED = GRADED_FIELDS_LOCKED + " Add a new question instead of changing this one."
-QUESTION_DELETE_REFUSED = GRADED_FIELDS_LOCKED + " Questions cannot leave the bank now; add a new question instead."
-DRAW_COUNT_REFUSED = GRADED_FIELDS_LOCKED + " The number of questions drawn per attempt can no longer change."
 
 
 def quiz_is_locked(quiz_id: int | None) -> bool:
