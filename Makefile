@@ -18,8 +18,9 @@ APT_TEST_PACKAGES := chromium redis-server nginx
 TEST_VAR_DIR := $(CURDIR)/var/test
 # `make test` measures line and branch coverage of the apps ([tool.coverage] in pyproject.toml)
 # and fails below the floor. The floor is a few points under the figure measured on the whole
-# suite; raise it when coverage rises, never lower it to let a change through.
-COVERAGE_FLOOR ?= 85
+# suite (93.2 % of lines and branches, December 2026, without tests/e2e); raise it when coverage
+# rises, never lower it to let a change through.
+COVERAGE_FLOOR ?= 90
 COVERAGE_ARGS := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 .PHONY: run test test-production setup system-packages migrate demo lint lock check-deploy bench-load bench-smoke clean
