@@ -11,8 +11,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The hashed runtime lock (`make lock`): no test tools, and no file whose hash it does not list.
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 COPY . .
 
 # collectstatic needs settings that load; these values, and the throw-away signing key,

@@ -16,17 +16,23 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 APT_TEST_PACKAGES := chromium redis-server nginx
 # `make test` keeps its own database, broker and cache, so it never touches `make run`'s.
 TEST_VAR_DIR := $(CURDIR)/var/test
+# `make test` measures line and branch coverage of the apps ([tool.coverage] in pyproject.toml)
+# and fails below the floor. The floor is a few points under the figure measured on the whole
+# suite (93.2 % of lines and branches, December 2026, without tests/e2e); raise it when coverage
+# rises, never lower it to let a change through.
+COVERAGE_FLOOR ?= 90
+COVERAGE_ARGS := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
-.PHONY: run test test-production setup system-packages migrate demo lint check-deploy bench-load bench-smoke clean
+.PHONY: run test test-production setup system-packages migrate demo lint lock check-deploy bench-load bench-smoke clean
 
 # Docere runs with DEBUG off unless told otherwise; the development targets turn it on (the
 # development secret key, local hosts, plain HTTP, the demo accounts), for themselves and the
 # processes they start. A DEBUG already in the environment wins: with DEBUG=0, seed_demo refuses.
 run migrate demo: export DEBUG ?= 1
 
-# honcho hands each process a PORT of its own (web 8000, worker 8100, …), so the site URL is
-# fixed here, once, for all three.
-run: setup migrate demo
+# honcho (a development tool, in requirements-dev.txt) hands each process a PORT of its own
+# (web 8000, worker 8100, …), so the site URL is fixed here, once, for all three.
+run: setup $(VENV)/.dev-installed migrate demo
 	@echo
 	@echo "Docere is starting on http://127.0.0.1:$(PORT)  (web + Celery workers + beat; Ctrl-C stops all)"
 	@echo "  links in certificates, e-mails and credentials: $(SITE_URL)"
@@ -38,7 +44,8 @@ run: setup migrate demo
 test: setup $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_TEST_PACKAGES)"
 	$(BIN)/ruff check .
-	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/pytest -m "not production"
+	$(BIN)/ruff format --check .
+	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/pytest -m "not production" $(COVERAGE_ARGS)
 
 # The production stack (tests/production): gunicorn behind Debian's nginx configured by
 # deploy/nginx/docere.conf.template (TLS with a throw-away certificate), DEBUG off, PostgreSQL,
@@ -69,14 +76,29 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the requirements change.
+# Reinstall only when the locks change. Both are hashed (`make lock`): pip refuses any file
+# whose hash is not in the lock, and any package the lock does not name.
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Regenerate the hashed locks after editing requirements.in (runtime) or requirements-dev.in
+# (tests and tools): `make lock`, or `make lock UPGRADE=1` to move the unpinned, indirect
+# dependencies to their newest releases too. The runtime lock is compiled first because the
+# development one is constrained by it. The locks are built from PyPI alone (pip's own
+# configuration and PIP_* variables are ignored), so a machine's local mirrors or wheel folders
+# never add hashes that exist nowhere else; installing still works from any mirror that serves
+# the same files.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.dev-installed
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -86,6 +108,7 @@ demo: migrate
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Production settings need a signing key file: a throw-away one, in a folder removed afterwards.
 check-deploy: setup

@@ -1,4 +1,3 @@
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,19 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def mfa_enrolment_redirect(request):
-    # The enrolment page explains the QR code itself; this message may also land on the
-    # "Confirm access" page first, which has no code, so it says only why they are here.
-    messages.warning(
-        request,
-        "Administrators must turn on two-factor authentication before using the admin or the reports.",
-    )
-    return redirect("mfa_activate_totp")
+from accounts.mfa import has_totp, mfa_enrolment_redirect
 
 
 class StaffMfaRequiredMiddleware:

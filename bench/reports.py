@@ -300,7 +300,7 @@ def main() -> None:
         import pyotp  # noqa: F401 — checked first, before minutes of work
     except ImportError:
         raise SystemExit("bench.reports plays the administrator's authenticator app with PyOTP, a test tool: "
-                         ".venv/bin/pip install -r requirements-dev.txt (make test does it)") from None
+                         ".venv/bin/pip install --require-hashes -r requirements-dev.txt (make test does it)") from None
     if arguments.rss_child:
         rss_child(arguments.server, data_set, *arguments.rss_child)
         return

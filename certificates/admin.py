@@ -32,19 +32,7 @@ from certificates.models import (
     CreditClaim,
     normalize_code,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services alone: staff look, never edit."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from lms.admin import ReadOnlyAdmin
 
 
 class CertificateEventInline(admin.TabularInline):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from certificates.models import CODE_PATTERN, normalize_code
+from courses.credits import CREDIT_STEP
 
 
 class ClaimForm(forms.Form):
@@ -10,7 +11,7 @@ class ClaimForm(forms.Form):
 
     credits = forms.DecimalField(
         label="Credits to claim", decimal_places=2, max_digits=5,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": f"{CREDIT_STEP}", "min": f"{CREDIT_STEP}", "inputmode": "decimal"}),
     )
     attest = forms.BooleanField(
         label="I attest that I completed this activity and that the credit I claim reflects the time I spent on it.",
@@ -23,7 +24,7 @@ class ClaimForm(forms.Form):
             # A certificate of participation states hours, as it is worded everywhere else.
             self.fields["credits"].label = "Hours of participation to claim"
         self.fields["credits"].widget.attrs["max"] = f"{credits_max.normalize():f}"
-        self.fields["credits"].help_text = f"In steps of 0.25, at most {credits_max.normalize():f}."
+        self.fields["credits"].help_text = f"In steps of {CREDIT_STEP}, at most {credits_max.normalize():f}."
         self.fields["credits"].initial = credits_max
 
 

@@ -11,7 +11,6 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.credit_wording import AMA_PRA_CATEGORY_1_CREDIT, credit_amount
+from courses.credits import validate_credit_step
 from courses.models import Course, Enrollment
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or retyped is unambiguous.
@@ -38,9 +38,8 @@ def normalize_code(raw: str) -> str:
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
-def validate_quarter_step(value: Decimal) -> None:
-    if value is not None and (value * 4) != (value * 4).to_integral_value():
-        raise ValidationError("Credit is claimed in steps of 0.25.", code="credit_step")
+# The name the first migration refers to; the rule itself lives in courses/credits.py.
+validate_quarter_step = validate_credit_step
 
 
 class CreditType(models.TextChoices):

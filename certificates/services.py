@@ -24,7 +24,10 @@ from certificates.models import (
 )
 from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
+from courses.credits import CREDIT_STEP_RULE, is_on_credit_step
+from courses.errors import CourseExpired
 from courses.models import Enrollment
+from courses.services import course_expiry_guard
 from lms.files import stale_temporary_files_remove
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,10 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     Its render goes to `render_queue` when a bulk job names one, else to the learners' queue."""
     if enrollment.user_id != user.pk:
         raise ClaimError("No such enrollment.", status_code=404)
+    try:
+        course_expiry_guard(course=enrollment.course)
+    except CourseExpired as expired:
+        raise ClaimError(expired.message, status_code=expired.status_code) from expired
     if enrollment.completed_at is None:
         raise ClaimError("Credit can be claimed once the course is complete (post-test passed and evaluation done).",
                          status_code=403)
@@ -87,8 +94,8 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     course = enrollment.course
     if credits <= 0:
         raise ClaimError("Claim a positive number of credits.")
-    if (credits * 4) != (credits * 4).to_integral_value():
-        raise ClaimError("Credits are claimed in steps of 0.25 (for example 1.25 or 1.75).")
+    if not is_on_credit_step(credits):
+        raise ClaimError(f"Credits are claimed {CREDIT_STEP_RULE}.")
     if credits > course.credits_max:
         raise ClaimError(f"This activity is designated for at most {credit_amount(course.credits_max)}.")
     profile = profile_for(user)

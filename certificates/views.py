@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
-from certificates import rendering, selectors, services, transcript_export, transcript_services
+from certificates import selectors, services, transcript_export, transcript_services
 from certificates.forms import ClaimForm, VerifyCodeForm, VerifyUploadForm
 from certificates.models import Certificate, CertificateStatus, TranscriptPdfStatus
 from courses.models import Course, Enrollment

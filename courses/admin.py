@@ -2,7 +2,7 @@
 
 Publishing goes through `courses.services.course_publish`, so the admin applies exactly
 the checks every other writer does; graded content is locked once learners have
-submitted attempts (`courses.forms_admin`).
+submitted attempts (`courses.services.graded_content_guard`).
 """
 
 from urllib.parse import urlencode
@@ -21,9 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from courses.errors import CoursePublishError, GradedContentLocked
+from courses.errors import GRADED_FIELDS_LOCKED, CoursePublishError, GradedContentLocked
 from courses.forms_admin import (
-    GRADED_FIELDS_LOCKED,
     CourseAdminForm,
     CourseYamlUploadForm,
     DisclosureForm,
@@ -33,9 +32,6 @@ from courses.forms_admin import (
     QuestionAdminForm,
     QuestionFormSet,
     QuizAdminForm,
-    graded_delete_refusal,
-    quiz_is_locked,
-    refuse_graded_edits,
 )
 from courses.markdown import html_to_text, render_markdown
 from courses.models import (
@@ -60,6 +56,8 @@ from courses.services import (
     course_publish,
     course_unpublish,
     evaluation_items_seed_standard,
+    graded_content_guard,
+    quiz_is_locked,
 )
 
 # Modules whose order changes are first parked above every real position, so that
@@ -82,24 +80,24 @@ class GradedContentGuard:
     """
 
     def save_model(self, request, obj, form, change):
-        refuse_graded_edits(saving=[obj])
+        graded_content_guard(saving=[obj])
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if change:  # rows under a parent created just now cannot have been graded
             deleted = formset.deleted_forms
-            refuse_graded_edits(
+            graded_content_guard(
                 saving=[f.instance for f in formset.forms if f.has_changed() and f not in deleted],
                 deleting=[f.instance for f in deleted if f.instance.pk],
             )
         super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
-        refuse_graded_edits(deleting=[obj])
+        graded_content_guard(deleting=[obj])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        refuse_graded_edits(deleting=list(queryset))
+        graded_content_guard(deleting=list(queryset))
         super().delete_queryset(request, queryset)
 
     def _refused(self, request, message: str, url: str) -> HttpResponseRedirect:
@@ -124,10 +122,10 @@ class GradedContentGuard:
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        refusal = graded_delete_refusal(obj) if obj is not None else None
-        if refusal:
-            return self._refused(request, refusal, _admin_url(obj))
         try:
+            # Asked before the confirmation page too, so nobody confirms a deletion that is refused.
+            if obj is not None:
+                graded_content_guard(deleting=[obj])
             return super().delete_view(request, object_id, extra_context)
         except GradedContentLocked as error:
             return self._refused(request, error.message, _admin_url(obj))

@@ -47,3 +47,24 @@ class GradedContentLocked(CourseError):
     """Editing what is graded after learners submitted attempts would rewrite their history."""
 
     status_code = 409
+
+
+GRADED_FIELDS_LOCKED = (
+    "Learners have already submitted attempts at this post-test; graded fields are locked so their scores stay true."
+)
+QUESTION_CHANGE_REFUSED = GRADED_FIELDS_LOCKED + " Add a new question instead of changing this one."
+QUESTION_DELETE_REFUSED = GRADED_FIELDS_LOCKED + " Questions cannot leave the bank now; add a new question instead."
+DRAW_COUNT_REFUSED = GRADED_FIELDS_LOCKED + " The number of questions drawn per attempt can no longer change."
+
+
+class CourseExpired(CourseError):
+    """The activity's expiry date has passed: credit can no longer be earned from it."""
+
+    status_code = 403
+
+    def __init__(self, expiry_date):
+        super().__init__(
+            f"This activity expired on {expiry_date:%B} {expiry_date.day}, {expiry_date.year}: its post-test is "
+            "closed and no new credit can be claimed. Certificates you have already earned stay available."
+        )
+        self.expiry_date = expiry_date

@@ -1,19 +1,15 @@
-"""Forms of the course-authoring admin, and the rule that locks graded content.
+"""Forms of the course-authoring admin.
 
-Graded content lock (see docs/course-format.md, "Editing graded content after learners
-have taken a quiz"): once a quiz has a submitted attempt, what decides a score — option
-weights, which options exist, a question's type, which questions are in the bank and how
-many are drawn — is refused. The forms say so next to the field; `refuse_graded_edits`
-repeats the check against the stored rows just before the admin writes, so a form that
-skipped its checks (or an attempt submitted meanwhile) cannot slip past.
+The graded content lock is a rule of `courses.services` (`graded_content_guard`): the quiz,
+question and option forms ask it about the rows as the author edited them and show its
+refusal (GradedContentLocked) beside the field; the admin's save asks again just before it
+writes.
 """
 
-from collections.abc import Iterable
 from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from courses.errors import GradedContentLocked
@@ -21,82 +17,23 @@ from courses.models import (
     ActivityFormat,
     Course,
     Disclosure,
-    Option,
     Question,
     Quiz,
     QuizKind,
     latest_expiry_date,
 )
-from courses.selectors import quiz_has_submitted_attempts
-
-GRADED_FIELDS_LOCKED = (
-    "Learners have already submitted attempts at this post-test; graded fields are locked so their scores stay true."
-)
-QUESTION_CHANGE_REFUSED = GRADED_FIELDS_LOCKED + " Add a new question instead of changing this one."
-QUESTION_DELETE_REFUSED = GRADED_FIELDS_LOCKED + " Questions cannot leave the bank now; add a new question instead."
-DRAW_COUNT_REFUSED = GRADED_FIELDS_LOCKED + " The number of questions drawn per attempt can no longer change."
+from courses.services import graded_content_guard, quiz_is_locked
 
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
-def quiz_is_locked(quiz_id: int | None) -> bool:
-    return quiz_id is not None and quiz_has_submitted_attempts(Quiz(pk=quiz_id))
-
-
-def _stored(model: type[models.Model], pk, *fields: str) -> dict | None:
-    return model.objects.filter(pk=pk).values(*fields).first() if pk is not None else None
-
-
-def graded_edit_refusal(obj: models.Model) -> str | None:
-    """Why saving `obj` as it is in memory would change a locked quiz's grading, or None."""
-    if isinstance(obj, Quiz):
-        stored = _stored(Quiz, obj.pk, "draw_count")
-        if stored and stored["draw_count"] != obj.draw_count and quiz_is_locked(obj.pk):
-            return DRAW_COUNT_REFUSED
-    elif isinstance(obj, Question):
-        stored = _stored(Question, obj.pk, "type", "quiz_id")
-        changed = stored and (stored["type"] != obj.type or stored["quiz_id"] != obj.quiz_id)
-        if changed and quiz_is_locked(stored["quiz_id"]):
-            return QUESTION_CHANGE_REFUSED
-    elif isinstance(obj, Option):
-        stored = _stored(Option, obj.pk, "weight_percent", "question_id")
-        if stored is None:
-            # A new option changes how the question is graded just as a new weight does.
-            if quiz_is_locked(_question_quiz_id(obj.question_id)):
-                return QUESTION_CHANGE_REFUSED
-        elif stored["weight_percent"] != obj.weight_percent or stored["question_id"] != obj.question_id:
-            if quiz_is_locked(_question_quiz_id(stored["question_id"])):
-                return QUESTION_CHANGE_REFUSED
+def _refusal(*, saving=(), deleting=()) -> str | None:
+    """The graded content lock's refusal of these edits, to show beside the field, or None."""
+    try:
+        graded_content_guard(saving=saving, deleting=deleting)
+    except GradedContentLocked as locked:
+        return locked.message
     return None
-
-
-def graded_delete_refusal(obj: models.Model) -> str | None:
-    """Why deleting `obj` would change a locked quiz's grading, or None."""
-    if isinstance(obj, Question) and quiz_is_locked(_question_quiz_id(obj.pk)):
-        return QUESTION_DELETE_REFUSED
-    if isinstance(obj, Option) and quiz_is_locked(_question_quiz_id(_stored_question_id(obj))):
-        return QUESTION_CHANGE_REFUSED
-    return None
-
-
-def refuse_graded_edits(*, saving: Iterable[models.Model] = (), deleting: Iterable[models.Model] = ()) -> None:
-    """Raise GradedContentLocked before any write that would rewrite learners' scores."""
-    for obj in saving:
-        if message := graded_edit_refusal(obj):
-            raise GradedContentLocked(message)
-    for obj in deleting:
-        if message := graded_delete_refusal(obj):
-            raise GradedContentLocked(message)
-
-
-def _question_quiz_id(question_id: int | None) -> int | None:
-    stored = _stored(Question, question_id, "quiz_id")
-    return stored["quiz_id"] if stored else None
-
-
-def _stored_question_id(option: Option) -> int | None:
-    stored = _stored(Option, option.pk, "question_id")
-    return stored["question_id"] if stored else option.question_id
 
 
 # --- Course -----------------------------------------------------------------------
@@ -229,8 +166,10 @@ class QuizAdminForm(forms.ModelForm):
             self.add_error("module", "Choose the module this knowledge check follows.")
         if module is not None and course is not None and module.course_id != course.pk:
             self.add_error("module", "This module belongs to another course.")
-        if self.instance.pk and "draw_count" in self.changed_data and quiz_is_locked(self.instance.pk):
-            self.add_error("draw_count", DRAW_COUNT_REFUSED)
+        if self.instance.pk and "draw_count" in self.changed_data:
+            edited = Quiz(pk=self.instance.pk, draw_count=cleaned.get("draw_count"))
+            if refusal := _refusal(saving=[edited]):
+                self.add_error("draw_count", refusal)
         return cleaned
 
 
@@ -241,14 +180,16 @@ class QuestionFormSet(forms.BaseInlineFormSet):
         super().clean()
         if not quiz_is_locked(self.instance.pk):
             return
-        deleted = [form.instance for form in self.initial_forms if _is_deleted(self, form)]
+        # Each form's instance already holds the author's edits (the forms have been cleaned).
+        refused_deletions = []
         for form in self.initial_forms:
-            if not _is_deleted(self, form) and "type" in form.changed_data:
-                form.add_error("type", QUESTION_CHANGE_REFUSED)
-        if deleted:
-            raise ValidationError(
-                [f"“{question}”: {QUESTION_DELETE_REFUSED}" for question in deleted]
-            )
+            if _is_deleted(self, form):
+                if refusal := _refusal(deleting=[form.instance]):
+                    refused_deletions.append(f"“{form.instance}”: {refusal}")
+            elif refusal := _refusal(saving=[form.instance]):
+                form.add_error("type", refusal)
+        if refused_deletions:
+            raise ValidationError(refused_deletions)
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -259,11 +200,12 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        stored = _stored(Question, self.instance.pk, "quiz_id")
-        if stored and quiz_is_locked(stored["quiz_id"]):
+        quiz = cleaned.get("quiz")
+        edited = Question(pk=self.instance.pk, type=cleaned.get("type"), quiz_id=quiz.pk if quiz else None)
+        if self.instance.pk and (refusal := _refusal(saving=[edited])):
             for field in ("type", "quiz"):
                 if field in self.changed_data:
-                    self.add_error(field, QUESTION_CHANGE_REFUSED)
+                    self.add_error(field, refusal)
         return cleaned
 
 
@@ -272,18 +214,19 @@ class OptionFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if not quiz_is_locked(_question_quiz_id(self.instance.pk)):
+        if self.instance.pk is None or not quiz_is_locked(self.instance.quiz_id):
             return
+        # Each form's instance already holds the author's edits (the forms have been cleaned).
         problems = []
         for form in self.forms:
             if _is_deleted(self, form):
-                if form.instance.pk:
-                    problems.append(f"Deleting the option “{form.instance}”: {QUESTION_CHANGE_REFUSED}")
+                if form.instance.pk and (refusal := _refusal(deleting=[form.instance])):
+                    problems.append(f"Deleting the option “{form.instance}”: {refusal}")
             elif not form.instance.pk:
-                if form.has_changed():
-                    problems.append(f"Adding an option: {QUESTION_CHANGE_REFUSED}")
-            elif "weight_percent" in form.changed_data:
-                form.add_error("weight_percent", QUESTION_CHANGE_REFUSED)
+                if form.has_changed() and (refusal := _refusal(saving=[form.instance])):
+                    problems.append(f"Adding an option: {refusal}")
+            elif refusal := _refusal(saving=[form.instance]):
+                form.add_error("weight_percent", refusal)
         if problems:
             raise ValidationError(problems)
 

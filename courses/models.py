@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -17,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.credit_wording import credit_amount
+from courses.credits import validate_credit_step
 
-
-def validate_quarter_credits(value: Decimal) -> None:
-    if value is not None and (value * 4) != (value * 4).to_integral_value():
-        raise ValidationError("Credits are awarded in steps of 0.25 (for example 1.25 or 1.75).", code="credit_step")
+# The name the first migration refers to; the rule itself lives in courses/credits.py.
+validate_quarter_credits = validate_credit_step
 
 
 # ACCME: an enduring material is reviewed at least every three years, so it may be offered

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courses import grading
+from courses.credits import CREDIT_STEP, is_on_credit_step
 from courses.models import (
     Attempt,
     Course,
@@ -169,8 +170,8 @@ def quiz_has_submitted_attempts(quiz: Quiz) -> bool:
 def course_publication_problems(course: Course) -> list[str]:
     """Every reason this course cannot be published, all at once, so an author fixes them in one pass."""
     problems: list[str] = []
-    if (course.credits_max * 4) != (course.credits_max * 4).to_integral_value():
-        problems.append(f"Maximum credits {course.credits_max} is not a multiple of 0.25.")
+    if not is_on_credit_step(course.credits_max):
+        problems.append(f"Maximum credits {course.credits_max} is not a multiple of {CREDIT_STEP}.")
     if not 1 <= course.passing_score_percent <= 100:
         problems.append(f"Passing score {course.passing_score_percent}% is outside 1–100%.")
     if course.release_date and course.expiry_date and course.expiry_date < course.release_date:

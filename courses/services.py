@@ -2,7 +2,7 @@
 in one transaction; a domain error raised before the first write leaves nothing behind."""
 
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,7 +12,18 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from courses import grading, selectors
-from courses.errors import Conflict, CoursePublishError, EvaluationIncomplete, InvalidSubmission, NotAllowedYet
+from courses.errors import (
+    DRAW_COUNT_REFUSED,
+    QUESTION_CHANGE_REFUSED,
+    QUESTION_DELETE_REFUSED,
+    Conflict,
+    CourseExpired,
+    CoursePublishError,
+    EvaluationIncomplete,
+    GradedContentLocked,
+    InvalidSubmission,
+    NotAllowedYet,
+)
 from courses.models import (
     Answer,
     Attempt,
@@ -35,6 +46,17 @@ from lms.nul import has_nul
 # Network and clock slack before a timed attempt counts as late.
 LATE_GRACE = timedelta(seconds=30)
 _random = secrets.SystemRandom()
+
+
+def course_expiry_guard(*, course: Course, now: datetime | None = None) -> None:
+    """Refuse to let credit be earned from an activity after its expiry date.
+
+    Docere's rule, stricter than letting enrolled learners finish: from the day after
+    `expiry_date` no post-test attempt is started, saved or submitted and no credit is claimed,
+    even by learners who enrolled before (AMA PRA: credit is awarded only within the activity's
+    approved dates). Reading the modules and downloading certificates already earned go on."""
+    if course.is_expired(timezone.localdate(now) if now else None):
+        raise CourseExpired(course.expiry_date)
 
 
 def enrollment_create(*, user, course: Course) -> Enrollment:
@@ -93,6 +115,7 @@ def attempt_start(*, enrollment: Enrollment, quiz: Quiz, now: datetime | None = 
     now = now or timezone.now()
     if quiz.course_id != enrollment.course_id or not quiz.is_post_test:
         raise InvalidSubmission("That quiz is not this course's post-test.")
+    course_expiry_guard(course=enrollment.course, now=now)
     with transaction.atomic():
         # Lock the enrollment so two tabs starting at once get one attempt.
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
@@ -138,9 +161,10 @@ def attempt_save_answer(*, attempt: Attempt, question_id: int, option_ids: list[
     now = now or timezone.now()
     clean = _validated_answers(attempt, {question_id: option_ids})
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update().select_related("enrollment__course").get(pk=attempt.pk)
         if not locked.is_open:
             raise Conflict("This attempt has already been submitted.")
+        course_expiry_guard(course=locked.enrollment.course, now=now)
         if _is_late(locked, now):
             raise Conflict("Time is up for this attempt; answers can no longer be changed.")
         answer, _ = Answer.objects.update_or_create(
@@ -158,6 +182,7 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: d
         attempt = Attempt.objects.select_for_update().select_related("quiz", "enrollment__course").get(pk=attempt.pk)
         if not attempt.is_open:
             raise Conflict("This attempt has already been submitted.")
+        course_expiry_guard(course=attempt.enrollment.course, now=now)
         late = _is_late(attempt, now)
         # What was autosaved, then what this submission brings (unless it came too late:
         # under "grade answers in time" the autosaved answers count and the late payload does not).
@@ -309,3 +334,76 @@ def evaluation_items_seed_standard(*, course: Course) -> list[EvaluationItem]:
                        is_required=code != "commercial_bias_comment")
         for index, (kind, prompt, code) in enumerate(STANDARD_EVALUATION, start=1)
     ])
+
+
+# --- Graded content lock --------------------------------------------------------------
+# Once a quiz has a submitted attempt, what decides a score — option weights, which options
+# exist, a question's type and quiz, which questions are in the bank and how many are drawn —
+# can no longer change, or learners' recorded scores would stop matching the quiz they took
+# (docs/course-format.md, "Editing graded content after learners have taken a quiz"). Stems,
+# option wording, feedback and explanations stay editable. Every writer of quizzes, questions
+# and options asks here: the admin's forms (beside the field) and its save (against the rows).
+
+
+def quiz_is_locked(quiz_id: int | None) -> bool:
+    return quiz_id is not None and selectors.quiz_has_submitted_attempts(Quiz(pk=quiz_id))
+
+
+def _graded_edit_refusal(obj: Quiz | Question | Option) -> str | None:
+    """Why saving `obj` as it is in memory would change a locked quiz's grading, or None."""
+    if isinstance(obj, Quiz):
+        stored = _stored(Quiz, obj.pk, "draw_count")
+        if stored and stored["draw_count"] != obj.draw_count and quiz_is_locked(obj.pk):
+            return DRAW_COUNT_REFUSED
+    elif isinstance(obj, Question):
+        stored = _stored(Question, obj.pk, "type", "quiz_id")
+        changed = stored and (stored["type"] != obj.type or stored["quiz_id"] != obj.quiz_id)
+        if changed and quiz_is_locked(stored["quiz_id"]):
+            return QUESTION_CHANGE_REFUSED
+    elif isinstance(obj, Option):
+        stored = _stored(Option, obj.pk, "weight_percent", "question_id")
+        if stored is None:
+            # A new option changes how the question is graded just as a new weight does.
+            if quiz_is_locked(_question_quiz_id(obj.question_id)):
+                return QUESTION_CHANGE_REFUSED
+        elif stored["weight_percent"] != obj.weight_percent or stored["question_id"] != obj.question_id:
+            if quiz_is_locked(_question_quiz_id(stored["question_id"])):
+                return QUESTION_CHANGE_REFUSED
+    return None
+
+
+def _graded_delete_refusal(obj: Quiz | Question | Option) -> str | None:
+    """Why deleting `obj` would change a locked quiz's grading, or None."""
+    if isinstance(obj, Question) and quiz_is_locked(_question_quiz_id(obj.pk)):
+        return QUESTION_DELETE_REFUSED
+    if isinstance(obj, Option) and quiz_is_locked(_question_quiz_id(_stored_question_id(obj))):
+        return QUESTION_CHANGE_REFUSED
+    return None
+
+
+def graded_content_guard(*, saving: Iterable[Quiz | Question | Option] = (),
+                         deleting: Iterable[Quiz | Question | Option] = ()) -> None:
+    """Raise GradedContentLocked before any write that would rewrite learners' scores.
+
+    Checked against the stored rows just before writing, so neither a form that skipped its
+    checks nor an attempt submitted while the author was typing slips a change through."""
+    for obj in saving:
+        if message := _graded_edit_refusal(obj):
+            raise GradedContentLocked(message)
+    for obj in deleting:
+        if message := _graded_delete_refusal(obj):
+            raise GradedContentLocked(message)
+
+
+def _stored(model: type[Quiz | Question | Option], pk, *fields: str) -> dict | None:
+    return model.objects.filter(pk=pk).values(*fields).first() if pk is not None else None
+
+
+def _question_quiz_id(question_id: int | None) -> int | None:
+    stored = _stored(Question, question_id, "quiz_id")
+    return stored["quiz_id"] if stored else None
+
+
+def _stored_question_id(option: Option) -> int | None:
+    stored = _stored(Option, option.pk, "question_id")
+    return stored["question_id"] if stored else option.question_id

@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.http import Http404
 
-from accounts.middleware import has_totp, mfa_enrolment_redirect
+from accounts.mfa import has_totp, mfa_enrolment_redirect
 
 REPORT_VIEWERS_GROUP = "CME administrators"
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from certificates.admin import ReadOnlyAdmin
+from lms.admin import ReadOnlyAdmin
 from reports.models import ExportLog, ParsExportedCompletion
 
 

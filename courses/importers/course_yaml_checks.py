@@ -17,6 +17,7 @@ import yaml
 from django.core.validators import slug_re
 from django.utils.text import slugify
 
+from courses.credits import CREDIT_STEP, is_on_credit_step
 from courses.importers.gift import TITLE_MAX_LENGTH, ParsedOption, ParsedQuestion
 from courses.models import (
     ActivityFormat,
@@ -217,8 +218,8 @@ def _decimal(c: Checker, value: Any, path: Path, example: str) -> Decimal | None
 
 def _credits(c: Checker, value: Any, path: Path) -> Decimal | None:
     credits = _decimal(c, value, path, '"1.75"')
-    if credits is not None and not (0 < credits <= 100 and (credits * 4) == (credits * 4).to_integral_value()):
-        c.problem(path, f"is {credits}; credits are more than 0, at most 100, in steps of 0.25 (e.g. \"1.75\")")
+    if credits is not None and not (0 < credits <= 100 and is_on_credit_step(credits)):
+        c.problem(path, f"is {credits}; credits are more than 0, at most 100, in steps of {CREDIT_STEP} (e.g. \"1.75\")")
     return credits
 
 

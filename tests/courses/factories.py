@@ -1,9 +1,14 @@
-"""Course factories. `CourseFactory()` is a complete course a learner can take today:
-published and open, one faculty member who has disclosed, two modules, a post-test bank
-of three questions (one of each type) and the standard evaluation.
+"""Course factories, the one way tests build courses. `CourseFactory()` is a complete course
+a learner can take today: published and open, one faculty member who has disclosed, two
+modules, a post-test bank of three questions (one of each type) and the standard evaluation.
 
     CourseFactory(modules=10, bank=12)        # bigger
     CourseFactory(status="draft", bank=0)     # a draft without a post-test
+
+`build_course()` is the recipe the learner-path tests share (re-exported by
+tests/courses/conftest.py): single-answer questions whose feedback must stay hidden until
+grading, a knowledge check after each module, and the post-test settings as arguments.
+Cohorts of hundreds of learners are written in bulk by tests/reports/builders.py.
 """
 
 from datetime import timedelta
@@ -13,6 +18,7 @@ import factory
 from django.utils import timezone
 
 from courses.models import (
+    Attempt,
     Course,
     CourseStatus,
     Disclosure,
@@ -118,6 +124,16 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             ])
 
 
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    question = factory.SubFactory(QuestionFactory, options=[])
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Choice {n}")
+    weight_percent = Decimal("0")
+
+
 class CourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Course
@@ -168,3 +184,77 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class SubmittedAttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted, passed attempt at the course's post-test that drew every question: once
+    one exists, the quiz's graded content is locked."""
+
+    class Meta:
+        model = Attempt
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    quiz = factory.LazyAttribute(lambda attempt: attempt.enrollment.course.quizzes.get(kind=QuizKind.POST_TEST))
+    number = 1
+    started_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.SelfAttribute("started_at")
+    layout = factory.LazyAttribute(lambda attempt: [
+        {"question": question.id, "options": [option.id for option in question.options.all()]}
+        for question in attempt.quiz.questions.all()
+    ])
+    score_percent = Decimal("100")
+    passed = True
+
+
+# --- The learner-path recipe ----------------------------------------------------------
+
+# Text that must never reach a learner before grading: option feedback and explanations.
+SECRET_FEEDBACK = "FEEDBACK-ONLY-AFTER-GRADING"
+
+
+def build_course(*, slug="inclusive-rounds", modules=3, bank=6, draw_count=None, shuffle=False,
+                 max_attempts=0, grading_method="highest", time_limit_minutes=None,
+                 late_submission_policy="grade_answers_in_time", review_policy="after_pass",
+                 passing_score_percent=80, knowledge_checks=True, status="published") -> Course:
+    """A small, complete course: one faculty member, `modules` modules (each followed by a
+    knowledge check), a post-test of `bank` single-answer questions and the standard evaluation.
+    No release, expiry or ACCME activity ID unless a test sets them."""
+    course = CourseFactory(
+        slug=slug, title=f"Course {slug}", summary="A course about teaching.", description="**Why** it matters.",
+        learning_objectives=["Describe one thing", "Apply another"], target_audience="Faculty who teach",
+        estimated_minutes=60, credits_max=Decimal("1.75"), passing_score_percent=passing_score_percent,
+        status=status, accme_activity_id="", release_date=None, expiry_date=None, published_at=None,
+        faculty=0, modules=0, bank=0, evaluation=False,
+    )
+    FacultyFactory(course=course, order=0, name="Dr. Ines Halvorsen-Achebe", degrees="MD", role="author")
+    for order in range(1, modules + 1):
+        module = ModuleFactory(course=course, order=order, title=f"Module {order}", body=f"Body of module {order}.",
+                               estimated_minutes=15)
+        if knowledge_checks:
+            add_single_question(KnowledgeCheckFactory(module=module), order=1, stem=f"Check for module {order}?")
+    quiz = PostTestFactory(
+        course=course, draw_count=draw_count, shuffle_questions=shuffle, shuffle_options=shuffle,
+        max_attempts=max_attempts, grading_method=grading_method, time_limit_minutes=time_limit_minutes,
+        late_submission_policy=late_submission_policy, review_policy=review_policy,
+    )
+    for order in range(1, bank + 1):
+        add_single_question(quiz, order=order, stem=f"Post-test question {order}?")
+    evaluation_items_seed_standard(course=course)
+    return course
+
+
+def add_single_question(quiz: Quiz, *, order: int, stem: str) -> Question:
+    question = QuestionFactory(quiz=quiz, order=order, type=QuestionType.SINGLE, stem=stem,
+                               explanation=f"Explanation {SECRET_FEEDBACK}", options=[])
+    OptionFactory(question=question, order=1, text="Right answer", weight_percent=100,
+                  feedback=f"Yes {SECRET_FEEDBACK}")
+    OptionFactory(question=question, order=2, text="Wrong answer", weight_percent=0, feedback=f"No {SECRET_FEEDBACK}")
+    return question
+
+
+def add_multiple_question(quiz: Quiz, *, order: int, weights=(50, 50, -100)) -> Question:
+    question = QuestionFactory(quiz=quiz, order=order, type=QuestionType.MULTIPLE, stem="Pick all?", explanation="",
+                               options=[])
+    for index, weight in enumerate(weights, start=1):
+        OptionFactory(question=question, order=index, text=f"Choice {index}", weight_percent=weight)
+    return question

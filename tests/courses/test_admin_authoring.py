@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
 from django import forms
 from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
@@ -21,7 +19,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from courses.errors import GradedContentLocked
@@ -40,7 +37,16 @@ from courses.models import (
     Quiz,
     QuizKind,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.courses.factories import (
+    CourseFactory,
+    FacultyFactory,
+    ModuleFactory,
+    OptionFactory,
+    PostTestFactory,
+    QuestionFactory,
+    SubmittedAttemptFactory,
+)
+from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +58,8 @@ LOCKED = "Learners have already submitted attempts at this post-test; graded fie
 
 def staff_member(email: str, *groups: str) -> tuple:
     """A staff user in the given groups with TOTP enrolled, as the admin requires; returns (user, secret)."""
-    user = UserFactory(email=email, is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    secret = pyotp.random_base32()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
-    return user, secret
+    user = StaffFactory(email=email, groups=groups)
+    return user, user.totp_secret
 
 
 def signed_in(user) -> Client:
@@ -75,38 +78,34 @@ def author_client():
 
 
 def add_question(quiz: Quiz, *, order: int, stem: str, weights, type=QuestionType.SINGLE) -> Question:
-    question = Question.objects.create(quiz=quiz, order=order, type=type, stem=stem, explanation="Why it is so.")
+    question = QuestionFactory(quiz=quiz, order=order, type=type, stem=stem, explanation="Why it is so.", options=[])
     for index, weight in enumerate(weights, start=1):
-        Option.objects.create(question=question, order=index, text=f"Choice {'ABCD'[index - 1]}",
-                              weight_percent=Decimal(weight), feedback=f"Feedback {index}.")
+        OptionFactory(question=question, order=index, text=f"Choice {'ABCD'[index - 1]}",
+                      weight_percent=Decimal(weight), feedback=f"Feedback {index}.")
     return question
 
 
 def publishable_course(*, slug: str = "feedback-that-lands", title: str = "Feedback that lands") -> Course:
-    course = Course.objects.create(
-        slug=slug, title=title, summary="Feedback residents act on.", learning_objectives=["Give specific feedback"],
-        target_audience="Clinical teachers", credits_max=Decimal("1.25"),
-        release_date=date(2026, 1, 1), expiry_date=date(2028, 1, 1), accme_activity_id="004512345",
+    """A draft with everything publishing asks for: dates, activity ID, a disclosed faculty member,
+    one module and a post-test of two questions drawn per attempt."""
+    course = CourseFactory(
+        slug=slug, title=title, summary="Feedback residents act on.", description="",
+        learning_objectives=["Give specific feedback"], target_audience="Clinical teachers",
+        credits_max=Decimal("1.25"), release_date=date(2026, 1, 1), expiry_date=date(2028, 1, 1),
+        accme_activity_id="004512345", status=CourseStatus.DRAFT, published_at=None,
+        faculty=0, modules=0, bank=0, evaluation=False,
     )
-    person = Faculty.objects.create(course=course, name="Dr. Mara Quist", degrees="MD")
-    Disclosure.objects.create(faculty=person, has_no_relevant_relationships=True)
-    Module.objects.create(course=course, order=1, title="Why it lands", body="Learners **remember** specific words.")
-    post_test = Quiz.objects.create(course=course, kind=QuizKind.POST_TEST, draw_count=2, shuffle_questions=False)
+    FacultyFactory(course=course, order=0, name="Dr. Mara Quist", degrees="MD")
+    ModuleFactory(course=course, order=1, title="Why it lands", body="Learners **remember** specific words.",
+                  estimated_minutes=15)
+    post_test = PostTestFactory(course=course, draw_count=2, shuffle_questions=False)
     add_question(post_test, order=1, stem="Which feedback is specific?", weights=(100, 0, 0))
     add_question(post_test, order=2, stem="Which habits help?", weights=(50, 50, -100), type=QuestionType.MULTIPLE)
     return course
 
 
 def submitted_attempt(course: Course) -> Attempt:
-    learner = UserFactory(email="learner@example.org")
-    enrollment = Enrollment.objects.create(user=learner, course=course)
-    quiz = course.quizzes.get(kind=QuizKind.POST_TEST)
-    now = timezone.now()
-    return Attempt.objects.create(
-        enrollment=enrollment, quiz=quiz, number=1, started_at=now, submitted_at=now,
-        layout=[{"question": q.id, "options": [o.id for o in q.options.all()]} for q in quiz.questions.all()],
-        score_percent=Decimal("100"), passed=True,
-    )
+    return SubmittedAttemptFactory(enrollment__user__email="learner@example.org", enrollment__course=course)
 
 
 # --- The admin's change forms, posted back as a browser would ------------------------

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.selectors import profile_is_complete_for_credit
-from accounts.services import DEMO_ADMIN_EMAIL, DEMO_LEARNER_EMAIL
 from certificates.models import Certificate, CertificateEvent
 from courses.models import Course, Enrollment, ModuleProgress, Question
 from courses.progress import course_progress_for
+from demo.services import DEMO_ADMIN_EMAIL, DEMO_LEARNER_EMAIL
 from library.models import Resource
 
 pytestmark = pytest.mark.django_db

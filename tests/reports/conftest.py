@@ -1,10 +1,6 @@
-import pyotp
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
 
-from accounts.middleware import has_totp
-from tests.factories import UserFactory
+from tests.factories import StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -15,12 +11,7 @@ def _fast_password_hashing(settings):
 
 def staff_member(email: str, *groups: str, **fields):
     """Staff with TOTP enrolled, as every staff member must be before the reports open."""
-    user = UserFactory(email=email, **{"is_staff": True, **fields})
-    # get_or_create: a transactional test earlier in the run empties the groups the migrations made.
-    user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in groups))
-    if not has_totp(user):
-        TOTP.activate(user, pyotp.random_base32())
-    return user
+    return StaffFactory(email=email, groups=groups, **fields)
 
 
 @pytest.fixture

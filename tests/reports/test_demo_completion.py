@@ -4,9 +4,8 @@ and a PARS file whose validation report is empty."""
 import pytest
 from django.urls import reverse
 
-from accounts.services import demo_accounts_ensure
 from certificates.models import Certificate
-from demo.services import demo_completion_ensure
+from demo.services import demo_accounts_ensure, demo_completion_ensure
 from tests.courses.conftest import build_course
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services as account_services
 from courses import services as course_services
 from courses.importers.course_yaml import CourseImportError, course_import_yaml
 from courses.models import Course
-from demo.services import demo_completion_ensure
+from demo import services as demo_services
 from library.services import demo_resource_ensure
 
 DEMO_COURSES_DIR = Path(settings.BASE_DIR) / "courses" / "demo"
@@ -28,16 +27,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates accounts with published passwords; it never runs with DEBUG off.")
-        accounts = account_services.demo_accounts_ensure()
+        accounts = demo_services.demo_accounts_ensure()
         self.stdout.write(
-            f"Demo admin:   {account_services.DEMO_ADMIN_EMAIL} / {account_services.DEMO_ADMIN_PASSWORD}\n"
-            f"Demo learner: {account_services.DEMO_LEARNER_EMAIL} / {account_services.DEMO_LEARNER_PASSWORD}"
+            f"Demo admin:   {demo_services.DEMO_ADMIN_EMAIL} / {demo_services.DEMO_ADMIN_PASSWORD}\n"
+            f"Demo learner: {demo_services.DEMO_LEARNER_EMAIL} / {demo_services.DEMO_LEARNER_PASSWORD}"
         )
         self._load_demo_courses()
         self._put_learner_midway(accounts["learner"])
         completed = Course.objects.get(slug=DEMO_LEARNER_COMPLETED_COURSE)
         if completed.is_open():
-            demo_completion_ensure(learner=accounts["learner"], course=completed)
+            demo_services.demo_completion_ensure(learner=accounts["learner"], course=completed)
         resource = demo_resource_ensure()
         self.stdout.write(f"Demo resource: {resource.title}")
         call_command("lti_demo_platform", stdout=self.stdout)
