@@ -9,7 +9,7 @@ transaction: a file with any problem changes nothing.
 from django.db import transaction
 from django.utils.text import slugify
 
-from courses import services
+from courses import authoring_services
 from courses.errors import CoursePublishError
 from courses.importers.course_yaml_checks import (  # noqa: F401 — ImportProblem is part of this module's API
     DOCUMENT,
@@ -77,7 +77,7 @@ def _course_create(document: dict) -> Course:
         quiz_questions_append(quiz=Quiz.objects.create(course=course, kind=QuizKind.POST_TEST, **settings),
                               questions=questions)
     if document["evaluation"] is None:
-        services.evaluation_items_seed_standard(course=course)
+        authoring_services.evaluation_items_seed_standard(course=course)
     else:
         EvaluationItem.objects.bulk_create([
             EvaluationItem(course=course, order=order, kind=item["kind"], prompt=item["prompt"],
@@ -85,7 +85,7 @@ def _course_create(document: dict) -> Course:
             for order, item in enumerate(document["evaluation"], start=1)
         ])
     if status == CourseStatus.ARCHIVED:
-        services.course_unpublish(course=course, archive=True)
+        authoring_services.course_unpublish(course=course, archive=True)
     return course
 
 
@@ -118,7 +118,7 @@ def course_import_yaml(*, text: str, replace: bool = False) -> Course:
         course = _course_create(document)
         if document["course"]["status"] == CourseStatus.PUBLISHED:
             try:
-                services.course_publish(course=course)
+                authoring_services.course_publish(course=course)
             except CoursePublishError as exc:
                 for problem in exc.problems:
                     checker.problem(("course",), f"status is published, but {problem[0].lower()}{problem[1:]}")
