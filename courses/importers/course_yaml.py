@@ -11,12 +11,14 @@ from django.utils.text import slugify
 
 from courses import authoring_services
 from courses.errors import CoursePublishError
-from courses.importers.course_yaml_checks import (  # noqa: F401 — ImportProblem is part of this module's API
-    DOCUMENT,
-    READABLE_FORMATS,
+from courses.importers.course_yaml_checker import (  # noqa: F401 — ImportProblem is part of this module's API
     Checker,
     CourseImportError,
     ImportProblem,
+)
+from courses.importers.course_yaml_checks import (
+    DOCUMENT,
+    READABLE_FORMATS,
     course_to_replace,
     load_document,
     report_duplicate_keys,
