@@ -119,7 +119,7 @@ class Clock:
 
 def _courses():
     """The courses with their banks: (course, quiz, items), items as (question id, a, b, option ids, right first)."""
-    from courses import services
+    from courses import authoring_services
     from courses.models import Course, Faculty, Module, Option, Question, Quiz
 
     rng = random.Random(7)
@@ -144,7 +144,7 @@ def _courses():
             a = {10: -0.9}.get(order, rng.uniform(0.7, 1.8))
             b = {8: 2.6, 9: -3.5}.get(order, rng.gauss(-0.9, 0.7))
             items.append((question.id, a, b, [option.id for option in options]))
-        services.evaluation_items_seed_standard(course=course)
+        authoring_services.evaluation_items_seed_standard(course=course)
         courses.append((course, quiz, items))
     return courses
 

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from courses.authoring_services import graded_content_guard, quiz_is_locked
 from courses.errors import GradedContentLocked
 from courses.models import (
     ActivityFormat,
@@ -22,7 +23,6 @@ from courses.models import (
     QuizKind,
     latest_expiry_date,
 )
-from courses.services import graded_content_guard, quiz_is_locked
 
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 

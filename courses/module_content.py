@@ -1,7 +1,7 @@
 """The part of a module page that is the same for every learner: the module's body and its
 knowledge-check questions, rendered from Markdown and sanitized. That rendering is the
 costly part of the page, so it is kept in the shared cache under the course's content
-revision (see `services.course_content_changed`): an author's edit makes a new key, and
+revision (see `authoring_services.course_content_changed`): an author's edit makes a new key, and
 learners see the edit on their next view.
 
 What is cached is rendered without a request, so it cannot hold anything of a learner's:

@@ -9,14 +9,16 @@ transaction: a file with any problem changes nothing.
 from django.db import transaction
 from django.utils.text import slugify
 
-from courses import services
+from courses import authoring_services
 from courses.errors import CoursePublishError
-from courses.importers.course_yaml_checks import (  # noqa: F401 — ImportProblem is part of this module's API
-    DOCUMENT,
-    READABLE_FORMATS,
+from courses.importers.course_yaml_checker import (  # noqa: F401 — ImportProblem is part of this module's API
     Checker,
     CourseImportError,
     ImportProblem,
+)
+from courses.importers.course_yaml_checks import (
+    DOCUMENT,
+    READABLE_FORMATS,
     course_to_replace,
     load_document,
     report_duplicate_keys,
@@ -77,7 +79,7 @@ def _course_create(document: dict) -> Course:
         quiz_questions_append(quiz=Quiz.objects.create(course=course, kind=QuizKind.POST_TEST, **settings),
                               questions=questions)
     if document["evaluation"] is None:
-        services.evaluation_items_seed_standard(course=course)
+        authoring_services.evaluation_items_seed_standard(course=course)
     else:
         EvaluationItem.objects.bulk_create([
             EvaluationItem(course=course, order=order, kind=item["kind"], prompt=item["prompt"],
@@ -85,7 +87,7 @@ def _course_create(document: dict) -> Course:
             for order, item in enumerate(document["evaluation"], start=1)
         ])
     if status == CourseStatus.ARCHIVED:
-        services.course_unpublish(course=course, archive=True)
+        authoring_services.course_unpublish(course=course, archive=True)
     return course
 
 
@@ -118,7 +120,7 @@ def course_import_yaml(*, text: str, replace: bool = False) -> Course:
         course = _course_create(document)
         if document["course"]["status"] == CourseStatus.PUBLISHED:
             try:
-                services.course_publish(course=course)
+                authoring_services.course_publish(course=course)
             except CoursePublishError as exc:
                 for problem in exc.problems:
                     checker.problem(("course",), f"status is published, but {problem[0].lower()}{problem[1:]}")

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from courses.importers.gift import GiftError, ParsedQuestion, read_gift
+from courses.importers.gift import GiftError, read_gift
+from courses.importers.parsed_questions import ParsedQuestion
 from courses.models import Course, Option, Question, Quiz, QuizKind
 
 # Option.weight_percent keeps two decimals; GIFT allows weights such as %33.33333%. Grading

@@ -17,6 +17,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from courses.authoring_services import evaluation_items_seed_standard
 from courses.models import (
     Attempt,
     Course,
@@ -31,7 +32,6 @@ from courses.models import (
     Quiz,
     QuizKind,
 )
-from courses.services import evaluation_items_seed_standard
 from tests.factories import UserFactory
 
 QUESTION_TYPES = [QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE]

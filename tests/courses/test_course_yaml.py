@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from courses.authoring_services import STANDARD_EVALUATION
 from courses.importers.course_yaml import CourseImportError, ImportProblem, course_export_yaml, course_import_yaml
 from courses.models import (
     Course,
@@ -25,7 +26,6 @@ from courses.models import (
     Topic,
 )
 from courses.selectors import course_publication_problems, post_test_for
-from courses.services import STANDARD_EVALUATION
 from tests.courses.factories import CourseFactory, EnrollmentFactory, KnowledgeCheckFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from courses.importers.gift import (
-    GiftError,
-    GiftImportError,
-    ParsedOption,
-    ParsedQuestion,
-    parse_gift,
-    read_gift,
-)
+from courses.importers.gift import GiftError, GiftImportError, parse_gift, read_gift
+from courses.importers.parsed_questions import ParsedOption, ParsedQuestion
 from courses.markdown import render_markdown
 
 SUPPORTED = "(Docere grades single-answer, multiple-answer and true/false questions)"

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from courses import services
+from courses import authoring_services, services
 from courses.errors import GradedContentLocked
 from courses.models import Option, Question, QuestionType, Quiz, QuizKind
 from tests.courses.conftest import build_course, complete_modules, correct_answers
@@ -31,7 +31,7 @@ def test_a_new_correct_answer_is_refused_once_a_learner_has_submitted():
     right.weight_percent, wrong.weight_percent = Decimal("0"), Decimal("100")
 
     with pytest.raises(GradedContentLocked, match="graded fields are locked so their scores stay true"):
-        services.graded_content_guard(saving=[right, wrong])
+        authoring_services.graded_content_guard(saving=[right, wrong])
 
     assert list(Question.objects.get(quiz=quiz, order=1).options.values_list("weight_percent", flat=True)) == [
         100, 0]
@@ -51,7 +51,7 @@ def test_other_changes_to_scoring_are_refused_once_a_learner_has_submitted(chang
         edited = Option(question=question, order=3, text="A third answer", weight_percent=Decimal("0"))
 
     with pytest.raises(GradedContentLocked):
-        services.graded_content_guard(saving=[edited])
+        authoring_services.graded_content_guard(saving=[edited])
 
 
 @pytest.mark.parametrize("deleted", ["question", "option"])
@@ -60,7 +60,7 @@ def test_graded_questions_and_options_cannot_be_deleted_once_a_learner_has_submi
     question = Question.objects.get(quiz=quiz, order=1)
 
     with pytest.raises(GradedContentLocked, match="(?i)add a new question instead"):
-        services.graded_content_guard(deleting=[question if deleted == "question" else question.options.first()])
+        authoring_services.graded_content_guard(deleting=[question if deleted == "question" else question.options.first()])
 
 
 def test_wording_feedback_and_explanations_stay_editable_after_attempts():
@@ -70,7 +70,7 @@ def test_wording_feedback_and_explanations_stay_editable_after_attempts():
     option = question.options.first()
     option.text, option.feedback = "Right answer, reworded", "Yes, and here is why."
 
-    services.graded_content_guard(saving=[question, option])
+    authoring_services.graded_content_guard(saving=[question, option])
 
 
 def test_an_attempt_still_in_progress_does_not_lock_the_post_test():
@@ -78,5 +78,5 @@ def test_an_attempt_still_in_progress_does_not_lock_the_post_test():
     right, wrong = Question.objects.get(quiz=quiz, order=1).options.order_by("order")
     right.weight_percent, wrong.weight_percent = Decimal("0"), Decimal("100")
 
-    services.graded_content_guard(saving=[right, wrong], deleting=[Question.objects.get(quiz=quiz, order=2)])
-    assert not services.quiz_is_locked(quiz.pk)
+    authoring_services.graded_content_guard(saving=[right, wrong], deleting=[Question.objects.get(quiz=quiz, order=2)])
+    assert not authoring_services.quiz_is_locked(quiz.pk)

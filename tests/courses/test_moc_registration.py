@@ -65,7 +65,7 @@ def test_the_admin_refuses_the_same_board_twice_and_points_off_the_quarter_step(
     refused = author_client.post(url, data)
 
     assert refused.status_code == 200
-    assert "Credits are awarded in steps of 0.25" in refused.content.decode()
+    assert "Credits are counted in steps of 0.25" in refused.content.decode()
     assert not CourseMocRegistration.objects.exists()
 
 

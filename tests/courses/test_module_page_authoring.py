@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from courses import services
+from courses import authoring_services, services
 from courses.admin import CourseAdmin
 from courses.models import Course, Module, Question
 from tests.courses.conftest import build_course
@@ -176,7 +176,7 @@ def test_a_course_saved_from_a_copy_read_before_another_authors_edit_still_moves
     """The admin's copy of the course is read when the form is posted; an edit by someone
     else committed before it is saved must not have its revision written back over."""
     copy_read_first = Course.objects.get(pk=course.pk)
-    services.course_content_changed(course_ids={course.pk})
+    authoring_services.course_content_changed(course_ids={course.pk})
     after_other_edit = Course.objects.get(pk=course.pk).content_revision
     copy_read_first.title = "Renamed"
     CourseAdmin(Course, admin.site).save_model(request=None, obj=copy_read_first, form=None, change=True)

@@ -1,46 +1,39 @@
-"""Course authoring in the admin, for the "Course authors" group (migration 0002).
-
-Publishing goes through `courses.services.course_publish`, so the admin applies exactly
-the checks every other writer does; graded content is locked once learners have
-submitted attempts (`courses.services.graded_content_guard`).
-"""
+"""The course admin: CME facts, faculty and disclosures, modules, evaluation items and MOC
+registrations, publication, and the course file and GIFT imports."""
 
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from courses.errors import GRADED_FIELDS_LOCKED, CoursePublishError, GradedContentLocked
+from courses.admin.common import MODULE_ORDER_PARKING, RevisesModulePages, admin_url
+from courses.authoring_services import (
+    course_content_changed,
+    course_publish,
+    course_unpublish,
+    evaluation_items_seed_standard,
+)
+from courses.errors import CoursePublishError
 from courses.forms_admin import (
     CourseAdminForm,
     CourseYamlUploadForm,
     DisclosureForm,
     GiftUploadForm,
     ModuleFormSet,
-    OptionFormSet,
-    QuestionAdminForm,
-    QuestionFormSet,
-    QuizAdminForm,
 )
-from courses.markdown import html_to_text, render_markdown
 from courses.models import (
-    Answer,
-    Attempt,
     Course,
     CourseMocRegistration,
     Disclosure,
-    Enrollment,
     EvaluationItem,
     Faculty,
     Module,
@@ -50,125 +43,7 @@ from courses.models import (
     QuizKind,
     Topic,
 )
-from courses.selectors import post_test_for, question_problems
-from courses.services import (
-    course_content_changed,
-    course_publish,
-    course_unpublish,
-    evaluation_items_seed_standard,
-    graded_content_guard,
-    quiz_is_locked,
-)
-
-# Modules whose order changes are first parked above every real position, so that
-# swapping two modules never meets the one-module-per-position constraint halfway.
-MODULE_ORDER_PARKING = 1_000_000
-
-SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
-
-
-def _admin_url(obj: models.Model, action: str = "change") -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{action}", args=[obj.pk])
-
-
-class GradedContentGuard:
-    """Refuses, at the moment of writing, edits that would rewrite learners' scores.
-
-    The forms already refuse them with a message beside the field; this repeats the check
-    against the stored rows, so neither a skipped form check nor an attempt submitted
-    while the author was typing can slip a change through.
-    """
-
-    def save_model(self, request, obj, form, change):
-        graded_content_guard(saving=[obj])
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if change:  # rows under a parent created just now cannot have been graded
-            deleted = formset.deleted_forms
-            graded_content_guard(
-                saving=[f.instance for f in formset.forms if f.has_changed() and f not in deleted],
-                deleting=[f.instance for f in deleted if f.instance.pk],
-            )
-        super().save_formset(request, form, formset, change)
-
-    def delete_model(self, request, obj):
-        graded_content_guard(deleting=[obj])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        graded_content_guard(deleting=list(queryset))
-        super().delete_queryset(request, queryset)
-
-    def _refused(self, request, message: str, url: str) -> HttpResponseRedirect:
-        self.message_user(request, message, messages.ERROR)
-        return HttpResponseRedirect(url)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except GradedContentLocked as error:  # the admin's transaction has rolled back
-            return self._refused(request, error.message, request.get_full_path())
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method != "POST":
-            return super().changelist_view(request, extra_context)
-        try:
-            # Atomic, so the deletion log "delete selected" writes first is undone with it.
-            with transaction.atomic():
-                return super().changelist_view(request, extra_context)
-        except GradedContentLocked as error:  # "delete selected" on a locked question
-            return self._refused(request, error.message, request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        try:
-            # Asked before the confirmation page too, so nobody confirms a deletion that is refused.
-            if obj is not None:
-                graded_content_guard(deleting=[obj])
-            return super().delete_view(request, object_id, extra_context)
-        except GradedContentLocked as error:
-            return self._refused(request, error.message, _admin_url(obj))
-
-    @admin.display(description="Graded content")
-    def lock_status(self, obj) -> str:
-        quiz_id = obj.pk if isinstance(obj, Quiz) else getattr(obj, "quiz_id", None)
-        if obj.pk and quiz_is_locked(quiz_id):
-            return (f"{GRADED_FIELDS_LOCKED} Stems, option wording, feedback and explanations "
-                    "stay editable.")
-        return "Editable: no learner has submitted an attempt at this quiz yet."
-
-
-class RevisesModulePages:
-    """Every save or delete on this admin page changes what module pages show, so it bumps
-    the content revision of the course a row belongs to, and of the one it left when it
-    moved (services.course_content_changed), in the admin's own transaction."""
-
-    # The path from this page's model to its course's id.
-    course_id_path: str
-
-    def _course_ids(self, objects) -> set[int]:
-        pks = [obj.pk for obj in objects if obj.pk is not None]
-        return set(self.model.objects.filter(pk__in=pks).values_list(self.course_id_path, flat=True))
-
-    def save_model(self, request, obj, form, change):
-        left = self._course_ids([obj]) if change else set()
-        super().save_model(request, obj, form, change)
-        # Inlines (modules, questions, options) are saved after this, in the same transaction.
-        course_content_changed(course_ids=left | self._course_ids([obj]))
-
-    def delete_model(self, request, obj):
-        course_ids = self._course_ids([obj])
-        super().delete_model(request, obj)
-        course_content_changed(course_ids=course_ids)
-
-    def delete_queryset(self, request, queryset):
-        course_ids = self._course_ids(queryset)
-        super().delete_queryset(request, queryset)
-        course_content_changed(course_ids=course_ids)
-
-
-# --- Courses ------------------------------------------------------------------------
+from courses.selectors import post_test_for
 
 
 class FacultyInline(admin.StackedInline):
@@ -187,7 +62,7 @@ class FacultyInline(admin.StackedInline):
             return "Save, then record this person's disclosures."
         count = getattr(faculty, "disclosure_count", None)
         label = "None recorded yet: add one" if not count else f"{count} recorded: edit"
-        return format_html('<a href="{}">{}</a>', _admin_url(faculty), label)
+        return format_html('<a href="{}">{}</a>', admin_url(faculty), label)
 
 
 class ModuleInline(admin.StackedInline):
@@ -214,7 +89,7 @@ class ModuleInline(admin.StackedInline):
         except Quiz.DoesNotExist:
             query = urlencode({"course": module.course_id, "module": module.pk, "kind": QuizKind.KNOWLEDGE_CHECK})
             return format_html('<a href="{}?{}">Add a knowledge check</a>', reverse("admin:courses_quiz_add"), query)
-        return format_html('<a href="{}">Edit the knowledge check</a>', _admin_url(quiz))
+        return format_html('<a href="{}">Edit the knowledge check</a>', admin_url(quiz))
 
 
 class EvaluationItemInline(admin.StackedInline):
@@ -304,7 +179,7 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
             return "Save the course, then add its post-test."
         quiz = post_test_for(course)
         if quiz is not None:
-            return format_html('<a href="{}">Edit the post-test settings and question bank</a>', _admin_url(quiz))
+            return format_html('<a href="{}">Edit the post-test settings and question bank</a>', admin_url(quiz))
         query = urlencode({"course": course.pk, "kind": QuizKind.POST_TEST})
         return format_html('<a href="{}?{}">Add the post-test</a>', reverse("admin:courses_quiz_add"), query)
 
@@ -378,7 +253,7 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
         course = self._course(request, object_id, self.has_change_permission)
         if self._publish(request, course):
             self.message_user(request, f"{course.title} is published.", messages.SUCCESS)
-        return redirect(_admin_url(course))
+        return redirect(admin_url(course))
 
     def preview_view(self, request, object_id):
         course = self._course(request, object_id, self.has_view_permission)
@@ -427,7 +302,7 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
             else:
                 self.message_user(request, f"Imported {course.title} as a {course.get_status_display().lower()} "
                                            "course.", messages.SUCCESS)
-                return redirect(_admin_url(course))
+                return redirect(admin_url(course))
         return self._upload_page(
             request, form=form, errors=errors, title="Import course (YAML)",
             intro="Upload a course file in the docere-course/1 or /2 format. Nothing is imported unless the whole file "
@@ -455,7 +330,7 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
                 for warning in imported.warnings:
                     self.message_user(request, f"GIFT file, line {warning.line}: {warning.message}",
                                       messages.WARNING)
-                return redirect(_admin_url(course))
+                return redirect(admin_url(course))
         return self._upload_page(
             request, form=form, errors=errors, warnings=warnings, course=course,
             title=f"Import GIFT questions: {course.title}",
@@ -494,147 +369,3 @@ class FacultyAdmin(admin.ModelAdmin):
     @admin.display(description="Disclosures", ordering="disclosure_count")
     def disclosure_count(self, faculty) -> int:
         return faculty.disclosure_count
-
-
-# --- Quizzes ------------------------------------------------------------------------
-
-
-class QuestionInline(admin.StackedInline):
-    model = Question
-    formset = QuestionFormSet
-    extra = 0
-    fields = ["order", "title", "type", "stem", "option_count"]
-    readonly_fields = ["option_count"]
-    ordering = ["order", "id"]
-    show_change_link = True
-    formfield_overrides = SHORT_TEXT
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(option_count=Count("options"))
-
-    @admin.display(description="Options")
-    def option_count(self, question) -> int | str:
-        return getattr(question, "option_count", "—")
-
-
-@admin.register(Quiz)
-class QuizAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
-    course_id_path = "course_id"
-    form = QuizAdminForm
-    list_display = ["__str__", "kind", "question_count", "draw_count", "max_attempts", "grading_method"]
-    list_filter = ["kind"]
-    list_select_related = ["course", "module"]
-    search_fields = ["course__title", "module__title"]
-    readonly_fields = ["lock_status"]
-    fieldsets = [
-        (None, {"fields": ["course", "kind", "module", "lock_status"]}),
-        ("Post-test settings", {
-            "fields": ["draw_count", "shuffle_questions", "shuffle_options", "max_attempts", "grading_method",
-                       "time_limit_minutes", "late_submission_policy", "review_policy"],
-            "description": "A knowledge check is formative: only its shuffling applies.",
-        }),
-    ]
-    inlines = [QuestionInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(question_count=Count("questions"))
-
-    @admin.display(description="Questions in the bank", ordering="question_count")
-    def question_count(self, quiz) -> int:
-        return quiz.question_count
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "module":
-            kwargs["queryset"] = Module.objects.select_related("course").order_by("course__title", "order")
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "module":
-            field.label_from_instance = lambda module: f"{module.course.title} — module {module}"
-        return field
-
-
-class OptionInline(admin.StackedInline):
-    model = Option
-    formset = OptionFormSet
-    fields = ["order", "text", "weight_percent", "feedback"]
-    ordering = ["order", "id"]
-    formfield_overrides = SHORT_TEXT
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return 4 if obj is None else 0
-
-
-@admin.register(Question)
-class QuestionAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
-    course_id_path = "quiz__course_id"
-    form = QuestionAdminForm
-    list_display = ["stem_text", "title", "quiz", "type", "order"]
-    list_filter = ["type", "quiz__kind"]
-    list_select_related = ["quiz__course", "quiz__module"]
-    search_fields = ["title", "stem", "quiz__course__title"]
-    fields = ["quiz", "order", "title", "type", "stem", "explanation", "lock_status", "problems"]
-    readonly_fields = ["lock_status", "problems"]
-    inlines = [OptionInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "quiz":
-            kwargs["queryset"] = Quiz.objects.select_related("course", "module")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="Question", ordering="stem")
-    def stem_text(self, question) -> str:
-        # The words a learner reads, not the Markdown or HTML (an imported GIFT stem) behind them.
-        return Truncator(" ".join(html_to_text(render_markdown(question.stem)).split())).chars(80)
-
-    @admin.display(description="Before publishing")
-    def problems(self, question) -> str:
-        if question.pk is None:
-            return "Checked once the question is saved."
-        found = question_problems(question, label="This question")
-        if not found:
-            return "No problems found."
-        return format_html_join("", "<p>{}</p>", ((problem,) for problem in found))
-
-
-# --- The learners' record: read-only ------------------------------------------------
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by learners' actions; staff look, services write."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyAdmin):
-    list_display = ["user", "course", "enrolled_at", "disclosures_acknowledged_at", "post_test_passed_at",
-                    "evaluation_submitted_at", "completed_at"]
-    list_select_related = ["user", "course"]
-    list_filter = [("completed_at", admin.EmptyFieldListFilter), "course"]
-    search_fields = ["user__email", "course__title"]
-
-
-class AnswerInline(admin.TabularInline):
-    model = Answer
-    fields = ["question", "selected_option_ids", "saved_at", "points"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question")
-
-
-@admin.register(Attempt)
-class AttemptAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "quiz", "started_at", "submitted_at", "score_percent", "passed", "is_late"]
-    list_select_related = ["enrollment__user", "enrollment__course", "quiz__course", "quiz__module"]
-    list_filter = ["passed", "is_late", ("submitted_at", admin.EmptyFieldListFilter)]
-    search_fields = ["enrollment__user__email", "enrollment__course__title"]
-    inlines = [AnswerInline]
