@@ -15,16 +15,32 @@ class ProfileForm(forms.ModelForm):
         label="Birth month", choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
     )
     birth_day = forms.TypedChoiceField(
-        label="Birth day", choices=DAY_CHOICES, coerce=int, empty_value=None, required=False,
+        label="Birth day",
+        choices=DAY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
         help_text="Boards match on month and day only; we never ask for or store the year.",
     )
 
     class Meta:
         model = Profile
         fields = [
-            "first_name", "last_name", "certificate_name", "credentials", "profession",
-            "institution", "specialty", "npi", "licence_state", "licence_number",
-            "certifying_board", "board_id", "birth_month", "birth_day", "reporting_consent",
+            "first_name",
+            "last_name",
+            "certificate_name",
+            "credentials",
+            "profession",
+            "institution",
+            "specialty",
+            "npi",
+            "licence_state",
+            "licence_number",
+            "certifying_board",
+            "board_id",
+            "birth_month",
+            "birth_day",
+            "reporting_consent",
         ]
         help_texts = {
             "npi": "Your 10-digit National Provider Identifier, if you have one.",

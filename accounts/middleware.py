@@ -72,8 +72,11 @@ class StaffSessionIdleTimeoutMiddleware:
     def sign_out(self, request):
         logout(request)
         # Said after logout, which empties the session: the message travels in its own cookie.
-        messages.info(request, f"You were signed out after {settings.STAFF_SESSION_IDLE_MINUTES} minutes "
-                               "without activity. Sign in again to continue.")
+        messages.info(
+            request,
+            f"You were signed out after {settings.STAFF_SESSION_IDLE_MINUTES} minutes "
+            "without activity. Sign in again to continue.",
+        )
         # Back to the page they were on once signed in, when it is a page that can be asked for again.
         if request.htmx:
             next_url = request.htmx.current_url_abs_path

@@ -22,8 +22,9 @@ def profile_for(user) -> Profile | None:
 def profile_is_complete_for_credit(user) -> CreditReadiness:
     profile = profile_for(user)
     if profile is None:
-        return CreditReadiness(missing=["first name", "last name", "full name on certificates",
-                                        "degree / credentials", "profession"])
+        return CreditReadiness(
+            missing=["first name", "last name", "full name on certificates", "degree / credentials", "profession"]
+        )
     return credit_readiness_of(profile)
 
 

@@ -24,4 +24,3 @@ def profile_update(*, profile: Profile, changes: dict) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
-

@@ -55,18 +55,26 @@ class AccessTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = services.access_token_create(name=obj.name, scope=obj.scope, expires_at=obj.expires_at,
-                                               created_by=request.user)
+        created = services.access_token_create(
+            name=obj.name, scope=obj.scope, expires_at=obj.expires_at, created_by=request.user
+        )
         obj.__dict__.update({key: value for key, value in created.token.__dict__.items() if key != "_state"})
         obj._state.adding = False
         request._new_token_secret = created.secret
 
     def response_add(self, request, obj, post_url_continue=None):
         # The secret is rendered into this one response and exists nowhere else.
-        response = TemplateResponse(request, "api/admin/token_created.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "token": obj,
-            "secret": request._new_token_secret, "title": "Copy the new token now",
-        })
+        response = TemplateResponse(
+            request,
+            "api/admin/token_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "token": obj,
+                "secret": request._new_token_secret,
+                "title": "Copy the new token now",
+            },
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -74,8 +82,7 @@ class AccessTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             services.access_token_revoke(token=token, actor=request.user)
-        self.message_user(request, f"Revoked {queryset.count()} token(s). They stop working at once.",
-                          messages.SUCCESS)
+        self.message_user(request, f"Revoked {queryset.count()} token(s). They stop working at once.", messages.SUCCESS)
 
 
 @admin.register(ApiCall)

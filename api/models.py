@@ -20,17 +20,23 @@ class TokenScope(models.TextChoices):
 
 class AccessToken(models.Model):
     name = models.CharField(max_length=100, help_text="Who uses it and for what, e.g. “Registrar nightly import”.")
-    prefix = models.CharField(max_length=12, unique=True, editable=False,
-                              help_text="The start of the token, to recognise it in logs; not a secret.")
+    prefix = models.CharField(
+        max_length=12,
+        unique=True,
+        editable=False,
+        help_text="The start of the token, to recognise it in logs; not a secret.",
+    )
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     scope = models.CharField(max_length=20, choices=TokenScope.choices, default=TokenScope.READ)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -38,7 +44,9 @@ class AccessToken(models.Model):
         verbose_name = "API access token"
         constraints = [
             models.CheckConstraint(name="api_token_scope_valid", condition=Q(scope__in=TokenScope.values)),
-            models.CheckConstraint(name="api_token_expires_after_creation", condition=Q(expires_at__gt=F("created_at"))),
+            models.CheckConstraint(
+                name="api_token_expires_after_creation", condition=Q(expires_at__gt=F("created_at"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,8 +24,10 @@ MAX_ID = 2**63 - 1  # a BIGINT primary key; anything larger cannot be a row of o
 
 
 class InvalidCursor(Exception):
-    message = ("The cursor is not one this endpoint returned (altered, made up, or from another list). "
-               "Start again without a cursor.")
+    message = (
+        "The cursor is not one this endpoint returned (altered, made up, or from another list). "
+        "Start again without a cursor."
+    )
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def page_after(queryset: QuerySet, *, endpoint: str, time_field: str, cursor: st
     queryset = queryset.order_by(time_field, "pk")
     start = cursor_decode(cursor, endpoint=endpoint) if cursor else None
     if start:
-        queryset = queryset.filter(Q(**{f"{time_field}__gt": start.at}) | Q(**{time_field: start.at, "pk__gt": start.pk}))
+        queryset = queryset.filter(
+            Q(**{f"{time_field}__gt": start.at}) | Q(**{time_field: start.at, "pk__gt": start.pk})
+        )
     rows = list(queryset[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

@@ -89,8 +89,10 @@ class CertificateOut(Schema):
     credit_type: str
     credit_type_label: str
     credits: float
-    credit_text: str = Field(description="The amount with its unit, as the certificate words it: "
-                                         "\"1.5 AMA PRA Category 1 Credits™\", \"0.5 hours of participation\".")
+    credit_text: str = Field(
+        description="The amount with its unit, as the certificate words it: "
+        '"1.5 AMA PRA Category 1 Credits™", "0.5 hours of participation".'
+    )
     completion_date: date
     issued_at: datetime | None
     status_changed_at: datetime

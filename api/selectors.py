@@ -19,7 +19,8 @@ def published_course(*, course_id: int) -> Course:
 
 def completions(*, course_id: int | None = None, since: datetime | None = None) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.filter(completed_at__isnull=False).select_related(
-        "course", "user__profile", "certificate")
+        "course", "user__profile", "certificate"
+    )
     if course_id is not None:
         enrollments = enrollments.filter(course_id=course_id)
     if since is not None:
@@ -27,8 +28,9 @@ def completions(*, course_id: int | None = None, since: datetime | None = None) 
     return enrollments
 
 
-def certificates(*, course_id: int | None = None, status: str | None = None,
-                 since: datetime | None = None) -> QuerySet[Certificate]:
+def certificates(
+    *, course_id: int | None = None, status: str | None = None, since: datetime | None = None
+) -> QuerySet[Certificate]:
     rows = Certificate.objects.select_related("course", "user__profile")
     if course_id is not None:
         rows = rows.filter(course_id=course_id)

@@ -40,8 +40,13 @@ def access_token_create(*, name: str, scope: str, expires_at: datetime, created_
         raise TokenError("Choose an expiry date in the future.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
-        name=name, scope=scope, expires_at=expires_at, created_by=created_by, created_at=now,
-        prefix=secret[:12], token_sha256=token_digest(secret),
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        created_by=created_by,
+        created_at=now,
+        prefix=secret[:12],
+        token_sha256=token_digest(secret),
     )
     return NewToken(token=token, secret=secret)
 
@@ -61,5 +66,6 @@ def access_token_mark_used(*, token: AccessToken) -> None:
 
 
 def api_call_record(*, token: AccessToken | None, method: str, path: str, query: str, status_code: int) -> ApiCall:
-    return ApiCall.objects.create(token=token, method=method[:10], path=path[:300], query=query[:500],
-                                  status_code=status_code)
+    return ApiCall.objects.create(
+        token=token, method=method[:10], path=path[:300], query=query[:500], status_code=status_code
+    )

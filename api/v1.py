@@ -52,19 +52,27 @@ class DocereApi(NinjaAPI):
                 for status, response in operation.get("responses", {}).items():
                     if int(status) in CHALLENGES:
                         description, pattern = CHALLENGES[int(status)]
-                        response["headers"] = {"WWW-Authenticate": {
-                            "description": description, "required": True,
-                            "schema": {"type": "string", "pattern": pattern}}}
+                        response["headers"] = {
+                            "WWW-Authenticate": {
+                                "description": description,
+                                "required": True,
+                                "schema": {"type": "string", "pattern": pattern},
+                            }
+                        }
         return schema
 
 
 _QUOTED = r'"[^"\\]+"'
 CHALLENGES = {
-    401: ('RFC 6750 challenge: `Bearer realm="Docere API"`, plus `error="invalid_token"` and '
-          "`error_description` when the token sent is unknown, expired or revoked.",
-          rf'^Bearer realm="Docere API"(, error="invalid_token", error_description={_QUOTED})?$'),
-    403: ('RFC 6750 challenge with `error="insufficient_scope"` and the `scope` the endpoint needs.',
-          rf'^Bearer realm="Docere API", error="insufficient_scope", error_description={_QUOTED}, scope={_QUOTED}$'),
+    401: (
+        'RFC 6750 challenge: `Bearer realm="Docere API"`, plus `error="invalid_token"` and '
+        "`error_description` when the token sent is unknown, expired or revoked.",
+        rf'^Bearer realm="Docere API"(, error="invalid_token", error_description={_QUOTED})?$',
+    ),
+    403: (
+        'RFC 6750 challenge with `error="insufficient_scope"` and the `scope` the endpoint needs.',
+        rf'^Bearer realm="Docere API", error="insufficient_scope", error_description={_QUOTED}, scope={_QUOTED}$',
+    ),
 }
 
 
@@ -109,8 +117,12 @@ def _in_utc(value: datetime | None) -> datetime | None:
         raise ValueError("is outside the range of dates Docere can compare") from error
 
 
-Since = Annotated[datetime | None, BeforeValidator(_iso_8601_only), AfterValidator(_in_utc),
-                  Query(None, description="Only from this moment on (ISO 8601; UTC if no offset).")]
+Since = Annotated[
+    datetime | None,
+    BeforeValidator(_iso_8601_only),
+    AfterValidator(_in_utc),
+    Query(None, description="Only from this moment on (ISO 8601; UTC if no offset)."),
+]
 Cursor = Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")]
 Code = Annotated[str, Path(pattern=r"^[0-9A-Za-z][0-9A-Za-z -]{0,19}$", description="Certificate code.")]
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
@@ -141,7 +153,8 @@ def _parameters_not_validating(request, error: ValidationError):
         location, *field = [str(part) for part in item.get("loc", [])] or ["query"]
         problems.append({"location": location, "field": ".".join(field), "message": item.get("msg", "")})
     message = "Some parameters are not valid: " + "; ".join(
-        f"{problem['field'] or problem['location']}: {problem['message']}" for problem in problems)
+        f"{problem['field'] or problem['location']}: {problem['message']}" for problem in problems
+    )
     return _invalid_parameters(request, InvalidParameters(message, problems))
 
 
@@ -160,8 +173,10 @@ def _unauthenticated(request, error: AuthenticationError):
 def _insufficient_scope(request, error: ScopeError):
     response = _error(request, error.message, 403)
     response["WWW-Authenticate"] = bearer_challenge(
-        error="insufficient_scope", error_description="The token's scope does not cover this endpoint",
-        scope=error.scope)
+        error="insufficient_scope",
+        error_description="The token's scope does not cover this endpoint",
+        scope=error.scope,
+    )
     return response
 
 
@@ -186,20 +201,31 @@ def _only_documented_parameters(request: HttpRequest, *names: str) -> None:
     if unknown:
         listed = ", ".join(f"“{name}”" for name in unknown)
         takes = f"This endpoint takes: {', '.join(names) or 'none'}."
-        raise InvalidParameters(f"Unknown parameter {listed}. {takes}",
-                                [{"location": "query", "field": name, "message": f"Unknown parameter. {takes}"}
-                                 for name in unknown])
+        raise InvalidParameters(
+            f"Unknown parameter {listed}. {takes}",
+            [{"location": "query", "field": name, "message": f"Unknown parameter. {takes}"} for name in unknown],
+        )
 
 
-@api.get("/courses", response={200: CourseListOut, **ERRORS}, auth=read_catalog, tags=["Courses"],
-         summary="Published courses with their CME facts")
+@api.get(
+    "/courses",
+    response={200: CourseListOut, **ERRORS},
+    auth=read_catalog,
+    tags=["Courses"],
+    summary="Published courses with their CME facts",
+)
 def list_courses(request):
     _only_documented_parameters(request)
     return {"items": [course_out(course) for course in selectors.published_courses()]}
 
 
-@api.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, auth=read_catalog, tags=["Courses"],
-         summary="One published course")
+@api.get(
+    "/courses/{course_id}",
+    response={200: CourseOut, **ERRORS},
+    auth=read_catalog,
+    tags=["Courses"],
+    summary="One published course",
+)
 def get_course(request, course_id: Id):
     _only_documented_parameters(request)
     try:
@@ -208,31 +234,55 @@ def get_course(request, course_id: Id):
         raise Http404(f"No published course has id {course_id}.") from error
 
 
-@api.get("/completions", response={200: CompletionPageOut, **ERRORS}, tags=["Completions"],
-         summary="Completed enrollments, oldest first, one page at a time")
-def list_completions(request, course: CourseFilter = None, since: Since = None, cursor: Cursor = None,
-                     limit: Limit = 50):
+@api.get(
+    "/completions",
+    response={200: CompletionPageOut, **ERRORS},
+    tags=["Completions"],
+    summary="Completed enrollments, oldest first, one page at a time",
+)
+def list_completions(
+    request, course: CourseFilter = None, since: Since = None, cursor: Cursor = None, limit: Limit = 50
+):
     _only_documented_parameters(request, "course", "since", "cursor", "limit")
     rows = selectors.completions(course_id=course, since=since)
     page = page_after(rows, endpoint="completions", time_field="completed_at", cursor=cursor, limit=limit)
-    return {"items": [completion_out(row) for row in page.items], "next_cursor": page.next_cursor,
-            "has_more": page.has_more}
+    return {
+        "items": [completion_out(row) for row in page.items],
+        "next_cursor": page.next_cursor,
+        "has_more": page.has_more,
+    }
 
 
-@api.get("/certificates", response={200: CertificatePageOut, **ERRORS}, tags=["Certificates"],
-         summary="Certificates in order of their last status change (a revocation brings one back)")
-def list_certificates(request, course: CourseFilter = None, status: CertificateStatus | None = None,
-                      since: Since = None, cursor: Cursor = None, limit: Limit = 50):
+@api.get(
+    "/certificates",
+    response={200: CertificatePageOut, **ERRORS},
+    tags=["Certificates"],
+    summary="Certificates in order of their last status change (a revocation brings one back)",
+)
+def list_certificates(
+    request,
+    course: CourseFilter = None,
+    status: CertificateStatus | None = None,
+    since: Since = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+):
     _only_documented_parameters(request, "course", "status", "since", "cursor", "limit")
     rows = selectors.certificates(course_id=course, status=status, since=since)
-    page = page_after(rows, endpoint="certificates", time_field="status_changed_at", cursor=cursor,
-                      limit=limit)
-    return {"items": [certificate_out(row) for row in page.items], "next_cursor": page.next_cursor,
-            "has_more": page.has_more}
+    page = page_after(rows, endpoint="certificates", time_field="status_changed_at", cursor=cursor, limit=limit)
+    return {
+        "items": [certificate_out(row) for row in page.items],
+        "next_cursor": page.next_cursor,
+        "has_more": page.has_more,
+    }
 
 
-@api.get("/certificates/{code}", response={200: CertificateOut, **ERRORS}, tags=["Certificates"],
-         summary="One certificate by its code")
+@api.get(
+    "/certificates/{code}",
+    response={200: CertificateOut, **ERRORS},
+    tags=["Certificates"],
+    summary="One certificate by its code",
+)
 def get_certificate(request, code: Code):
     _only_documented_parameters(request)
     try:
@@ -241,8 +291,12 @@ def get_certificate(request, code: Code):
         raise Http404(f"No certificate has the code {code}.") from error
 
 
-@api.get("/learners/{learner_id}/transcript", response={200: TranscriptOut, **ERRORS}, tags=["Learners"],
-         summary="One learner's transcript: every claimed activity (revoked ones left out) and credit totals")
+@api.get(
+    "/learners/{learner_id}/transcript",
+    response={200: TranscriptOut, **ERRORS},
+    tags=["Learners"],
+    summary="One learner's transcript: every claimed activity (revoked ones left out) and credit totals",
+)
 def get_transcript(request, learner_id: Id):
     _only_documented_parameters(request)
     try:
@@ -250,20 +304,28 @@ def get_transcript(request, learner_id: Id):
     except ObjectDoesNotExist as error:
         raise Http404(f"No learner has id {learner_id}.") from error
     transcript = transcript_for(user=user)
-    items = [{
-        "course": course_ref_out(claim.enrollment.course),
-        "provider_name": claim.enrollment.course.provider_name,
-        "credit_type": claim.credit_type,
-        "credit_type_label": claim.get_credit_type_display(),
-        "credits": float(claim.credits_claimed),
-        "credit_text": claim.credit_text,
-        "completed_at": claim.enrollment.completed_at,
-        "claimed_at": claim.claimed_at,
-        "certificate_code": claim.certificate.code,
-        "certificate_status": claim.certificate.status,
-        "verify_url": claim.certificate.verify_url,
-    } for claim in transcript.claims]
-    totals = [{"credit_type_label": total.label, "credits": float(total.total),
-               "credit_text": credit_text(total.total, total.credit_type)}
-              for total in sorted(transcript.totals_by_type, key=lambda total: total.label)]
+    items = [
+        {
+            "course": course_ref_out(claim.enrollment.course),
+            "provider_name": claim.enrollment.course.provider_name,
+            "credit_type": claim.credit_type,
+            "credit_type_label": claim.get_credit_type_display(),
+            "credits": float(claim.credits_claimed),
+            "credit_text": claim.credit_text,
+            "completed_at": claim.enrollment.completed_at,
+            "claimed_at": claim.claimed_at,
+            "certificate_code": claim.certificate.code,
+            "certificate_status": claim.certificate.status,
+            "verify_url": claim.certificate.verify_url,
+        }
+        for claim in transcript.claims
+    ]
+    totals = [
+        {
+            "credit_type_label": total.label,
+            "credits": float(total.total),
+            "credit_text": credit_text(total.total, total.credit_type),
+        }
+        for total in sorted(transcript.totals_by_type, key=lambda total: total.label)
+    ]
     return {"learner": learner_out(user), "items": items, "totals": totals}

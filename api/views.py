@@ -23,9 +23,13 @@ def logs_calls(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        services.api_call_record(token=getattr(request, "api_token", None), method=request.method,
-                                 path=request.path, query=request.META.get("QUERY_STRING", ""),
-                                 status_code=response.status_code)
+        services.api_call_record(
+            token=getattr(request, "api_token", None),
+            method=request.method,
+            path=request.path,
+            query=request.META.get("QUERY_STRING", ""),
+            status_code=response.status_code,
+        )
         return response
 
     return wrapper
@@ -58,8 +62,9 @@ def answers_head_and_json_405(view):
             if "GET" in allowed:
                 allowed.add("HEAD")
             listed = ", ".join(sorted(allowed))
-            response = JsonResponse({"message": f"{request.method} is not allowed here. This path answers: {listed}."},
-                                    status=405)
+            response = JsonResponse(
+                {"message": f"{request.method} is not allowed here. This path answers: {listed}."}, status=405
+            )
             response["Allow"] = listed
         return response
 
@@ -93,28 +98,45 @@ def endpoints_from(schema: dict) -> list[dict]:
             operation = operations.get(method)
             if operation is None:
                 continue
-            parameters = [{
-                "name": parameter["name"], "where": parameter["in"], "required": parameter.get("required", False),
-                "type": _parameter_type(_schema_ref(schema, parameter.get("schema", {}))),
-                "description": inline_code(parameter.get("description")
-                                           or parameter.get("schema", {}).get("description", "")),
-            } for parameter in operation.get("parameters", [])]
-            endpoints.append({
-                "method": method.upper(), "path": path, "summary": operation.get("summary", ""),
-                "tag": (operation.get("tags") or ["Other"])[0], "parameters": parameters,
-                "statuses": sorted(operation.get("responses", {})),
-                "anchor": operation.get("operationId", f"{method}-{path}"),
-            })
+            parameters = [
+                {
+                    "name": parameter["name"],
+                    "where": parameter["in"],
+                    "required": parameter.get("required", False),
+                    "type": _parameter_type(_schema_ref(schema, parameter.get("schema", {}))),
+                    "description": inline_code(
+                        parameter.get("description") or parameter.get("schema", {}).get("description", "")
+                    ),
+                }
+                for parameter in operation.get("parameters", [])
+            ]
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "tag": (operation.get("tags") or ["Other"])[0],
+                    "parameters": parameters,
+                    "statuses": sorted(operation.get("responses", {})),
+                    "anchor": operation.get("operationId", f"{method}-{path}"),
+                }
+            )
     return endpoints
 
 
 @require_safe
 def docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema()
-    return render(request, "api/docs.html", {
-        "title": schema["info"]["title"], "description": inline_code(schema["info"].get("description", "")),
-        "endpoints": endpoints_from(schema), "schema_json": json.dumps(schema["components"]["schemas"], indent=2),
-    })
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "title": schema["info"]["title"],
+            "description": inline_code(schema["info"].get("description", "")),
+            "endpoints": endpoints_from(schema),
+            "schema_json": json.dumps(schema["components"]["schemas"], indent=2),
+        },
+    )
 
 
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -40,14 +40,21 @@ def _timestamp(moment: datetime) -> str:
 
 
 def issuer_profile() -> dict:
-    return {"id": _url("badges:issuer"), "type": ["Profile"], "name": settings.OPEN_BADGES_ISSUER_NAME,
-            "url": settings.SITE_URL}
+    return {
+        "id": _url("badges:issuer"),
+        "type": ["Profile"],
+        "name": settings.OPEN_BADGES_ISSUER_NAME,
+        "url": settings.SITE_URL,
+    }
 
 
 def achievement_image(course) -> dict:
     """OB 3.0 Image: the course's badge picture, drawn from its certificate look."""
-    return {"id": _url("badges:achievement_image", course.pk), "type": "Image",
-            "caption": f"Badge for “{course.title}”"}
+    return {
+        "id": _url("badges:achievement_image", course.pk),
+        "type": "Image",
+        "caption": f"Badge for “{course.title}”",
+    }
 
 
 def _credits_text(certificate: Certificate) -> str:
@@ -72,17 +79,26 @@ def credential_for(certificate: Certificate, status: StatusListEntry) -> dict:
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{certificate.course_title} — {certificate.get_credit_type_display()}",
         "description": f"{certificate.provider_name} certifies that {certificate.learner_name} completed "
-                       f"“{certificate.course_title}”.",
+        f"“{certificate.course_title}”.",
         "issuer": issuer_profile(),
         "validFrom": _timestamp(certificate.issued_at),
         "credentialSubject": {
             "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, _url('home') + f'learners/{learner.pk}')}",
             "type": ["AchievementSubject"],
             "identifier": [
-                {"type": "IdentityObject", "identityHash": f"sha256${email_hash}", "identityType": "emailAddress",
-                 "hashed": True, "salt": salt},
-                {"type": "IdentityObject", "identityHash": certificate.learner_name, "identityType": "name",
-                 "hashed": False},
+                {
+                    "type": "IdentityObject",
+                    "identityHash": f"sha256${email_hash}",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": salt,
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityHash": certificate.learner_name,
+                    "identityType": "name",
+                    "hashed": False,
+                },
             ],
             "creditsEarned": float(certificate.credits),
             "achievement": {
@@ -92,8 +108,10 @@ def credential_for(certificate: Certificate, status: StatusListEntry) -> dict:
                 "name": certificate.course_title,
                 "description": course.summary,
                 "image": achievement_image(course),
-                "criteria": {"narrative": f"Completed “{certificate.course_title}” ({certificate.activity_format}), "
-                                          f"passed its post-test and evaluated it, and {_credits_text(certificate)}."},
+                "criteria": {
+                    "narrative": f"Completed “{certificate.course_title}” ({certificate.activity_format}), "
+                    f"passed its post-test and evaluated it, and {_credits_text(certificate)}."
+                },
                 "creditsAvailable": float(course.credits_max),
             },
         },
@@ -121,8 +139,9 @@ def _sign(credential: dict, key: SigningKey) -> str:
     }
     if "validUntil" in credential:
         claims["exp"] = _numeric_date(credential["validUntil"])
-    return jwt.encode({**credential, **claims}, key.private_key, algorithm=key.alg,
-                      headers={"kid": key.kid, "typ": "JWT"})
+    return jwt.encode(
+        {**credential, **claims}, key.private_key, algorithm=key.alg, headers={"kid": key.kid, "typ": "JWT"}
+    )
 
 
 def _numeric_date(timestamp: str) -> int:
@@ -147,13 +166,20 @@ def signed_status_list(list_number: int, revoked_indexes: list[int], *, now: dat
     as the credentials that point at it (§3.6): a VC-JWT whose payload is the credential."""
     now = now or timezone.now()
     url = _url("badges:status_list", list_number)
-    return _sign({
-        "@context": [VC_CONTEXT],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_profile()["id"],
-        "validFrom": _timestamp(now),
-        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encoded_bitstring(revoked_indexes),
-                              "ttl": STATUS_LIST_TTL_SECONDS * 1000},
-    }, signing_key())
+    return _sign(
+        {
+            "@context": [VC_CONTEXT],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer_profile()["id"],
+            "validFrom": _timestamp(now),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": encoded_bitstring(revoked_indexes),
+                "ttl": STATUS_LIST_TTL_SECONDS * 1000,
+            },
+        },
+        signing_key(),
+    )

@@ -22,8 +22,9 @@ class StatusListEntry(models.Model):
 
     list_number = models.PositiveIntegerField()
     index = models.PositiveIntegerField()
-    certificate = models.OneToOneField(Certificate, on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="status_entry")
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="status_entry"
+    )
     allocated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,27 +10,36 @@ from courses.models import Course
 def ready_certificate_for_owner(*, user, code: str) -> Certificate:
     """The learner's own ready certificate; anything else raises DoesNotExist (a 404)."""
     return Certificate.objects.select_related("course", "user").get(
-        user=user, code=normalize_code(code), status=CertificateStatus.READY)
+        user=user, code=normalize_code(code), status=CertificateStatus.READY
+    )
 
 
 def issued_certificate(*, code: str) -> Certificate:
     """A certificate that was ever issued (ready or since revoked)."""
     return Certificate.objects.select_related("course", "user").get(
-        code=normalize_code(code), status__in=[CertificateStatus.READY, CertificateStatus.REVOKED])
+        code=normalize_code(code), status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]
+    )
 
 
 def revoked_indexes_in(*, list_number: int) -> list[int]:
     """The positions set in a status list: revoked certificates, and certificates since
     deleted (their credentials no longer stand, and their positions are never reused)."""
-    return list(StatusListEntry.objects.filter(list_number=list_number)
-                .filter(Q(certificate__isnull=True) | Q(certificate__status=CertificateStatus.REVOKED))
-                .values_list("index", flat=True))
+    return list(
+        StatusListEntry.objects.filter(list_number=list_number)
+        .filter(Q(certificate__isnull=True) | Q(certificate__status=CertificateStatus.REVOKED))
+        .values_list("index", flat=True)
+    )
 
 
 def course_with_credentials(*, course_id: int) -> Course:
     """A course some issued certificate is for; anything else raises DoesNotExist (a 404)."""
-    return Course.objects.filter(
-        pk=course_id, certificates__status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]).distinct().get()
+    return (
+        Course.objects.filter(
+            pk=course_id, certificates__status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]
+        )
+        .distinct()
+        .get()
+    )
 
 
 def accent_colour_of(course: Course) -> str:

@@ -23,8 +23,10 @@ def signing_key_rotate() -> keys.SigningKey:
     """Make a new key the signing key. Older keys stay published, so credentials they signed
     keep verifying."""
     if not keys.uses_generated_keys():
-        raise KeyRotationError("Signing keys come from OPEN_BADGES_SIGNING_KEY_FILES: put the new key's file "
-                               "first in that list and keep the old ones after it.")
+        raise KeyRotationError(
+            "Signing keys come from OPEN_BADGES_SIGNING_KEY_FILES: put the new key's file "
+            "first in that list and keep the old ones after it."
+        )
     keys.generate_key_file(Path(settings.OPEN_BADGES_GENERATED_KEY_DIR))
     return keys.signing_key()
 
@@ -55,8 +57,9 @@ def status_entry_for(*, certificate: Certificate) -> StatusListEntry:
     for _ in range(STATUS_INDEX_DRAWS):
         try:
             with transaction.atomic():
-                return StatusListEntry.objects.create(certificate=certificate, list_number=list_number,
-                                                      index=secrets.randbelow(STATUS_LIST_BITS))
+                return StatusListEntry.objects.create(
+                    certificate=certificate, list_number=list_number, index=secrets.randbelow(STATUS_LIST_BITS)
+                )
         except IntegrityError:
             # Either the position is taken, or another request just allocated this
             # certificate's position: then that one is the answer.

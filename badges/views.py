@@ -33,8 +33,9 @@ def credential_download(request: HttpRequest, code: str) -> HttpResponse:
         certificate = selectors.ready_certificate_for_owner(user=request.user, code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No ready certificate of yours has this code.") from error
-    return _jwt_response(services.credential_sign(certificate=certificate),
-                         filename=f"docere-credential-{certificate.code}.jwt")
+    return _jwt_response(
+        services.credential_sign(certificate=certificate), filename=f"docere-credential-{certificate.code}.jwt"
+    )
 
 
 def _wants_page(request: HttpRequest) -> bool:
@@ -62,10 +63,15 @@ def _credential_page(request: HttpRequest, code: str) -> HttpResponse:
         certificate = selectors.issued_certificate(code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No issued certificate has this code.") from error
-    return render(request, "badges/credential.html", {
-        "certificate": certificate, "issuer_name": settings.OPEN_BADGES_ISSUER_NAME,
-        "is_revoked": certificate.status == CertificateStatus.REVOKED,
-    })
+    return render(
+        request,
+        "badges/credential.html",
+        {
+            "certificate": certificate,
+            "issuer_name": settings.OPEN_BADGES_ISSUER_NAME,
+            "is_revoked": certificate.status == CertificateStatus.REVOKED,
+        },
+    )
 
 
 @require_GET
@@ -82,8 +88,9 @@ def _signed_credential_response(request: HttpRequest, code: str, *, as_download:
     except Certificate.DoesNotExist as error:
         raise Http404("No issued certificate has this code.") from error
     if certificate.status == CertificateStatus.REVOKED:
-        return JsonResponse({"message": "This certificate was revoked; its credential is no longer issued."},
-                            status=410)
+        return JsonResponse(
+            {"message": "This certificate was revoked; its credential is no longer issued."}, status=410
+        )
     filename = f"docere-credential-{certificate.code}.jwt" if as_download else None
     return _jwt_response(services.credential_sign(certificate=certificate), filename=filename)
 

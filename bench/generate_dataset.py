@@ -44,21 +44,44 @@ class DataSet:
     certificates: int
 
 
-FULL = DataSet(database="docere_bench_reports", var_dir=BASE_DIR / "var" / "bench-reports",
-               learners=10_000, attempts=100_000, certificates=5_000)
+FULL = DataSet(
+    database="docere_bench_reports",
+    var_dir=BASE_DIR / "var" / "bench-reports",
+    learners=10_000,
+    attempts=100_000,
+    certificates=5_000,
+)
 # Small enough to build in seconds in CI, large enough that every report has rows to show
 # (several attempts per course, completions, evaluations, certificates of each status).
-SMOKE = DataSet(database="docere_bench_reports_smoke", var_dir=BASE_DIR / "var" / "bench-reports-smoke",
-                learners=200, attempts=1_500, certificates=100)
+SMOKE = DataSet(
+    database="docere_bench_reports_smoke",
+    var_dir=BASE_DIR / "var" / "bench-reports-smoke",
+    learners=200,
+    attempts=1_500,
+    certificates=100,
+)
 COURSES = 20
 COURSES_PER_LEARNER = 6
 MODULES, QUESTIONS, OPTIONS = 4, 10, 4
 MAX_ATTEMPTS = 5
 BATCH = 5_000
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
-INSTITUTIONS = [f"{name} {kind}" for name in ("Lakeside", "Riverside", "Northgate", "Harbor", "Summit", "Prairie",
-                                              "Cedar", "Bayview", "Highland", "Valley")
-                for kind in ("School of Medicine", "University Hospital", "Medical Center", "College of Medicine")]
+INSTITUTIONS = [
+    f"{name} {kind}"
+    for name in (
+        "Lakeside",
+        "Riverside",
+        "Northgate",
+        "Harbor",
+        "Summit",
+        "Prairie",
+        "Cedar",
+        "Bayview",
+        "Highland",
+        "Valley",
+    )
+    for kind in ("School of Medicine", "University Hospital", "Medical Center", "College of Medicine")
+]
 BOARDS = ["ABIM", "ABP", "ABS", "ABA", "ABFM", "ABPath", ""]
 STATES = ["OH", "NY", "CA", "TX", "MI", "IL", "PA", "WA"]
 
@@ -99,8 +122,14 @@ def recreate_database(server: str, data_set: DataSet, *, create: bool) -> None:
     from psycopg import sql
 
     parts = urlsplit(server)
-    with psycopg.connect(host=parts.hostname, port=parts.port, user=parts.username or "postgres",
-                         password=parts.password, dbname="postgres", autocommit=True) as admin:
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
         # The name is one of two constants: this statement cannot reach any other database.
         if data_set not in (FULL, SMOKE):
             raise ValueError(f"not a benchmark data set: {data_set!r}")
@@ -126,20 +155,29 @@ def _courses():
     courses = []
     for number in range(1, COURSES + 1):
         course = Course.objects.create(
-            slug=f"bench-course-{number:02d}", title=f"Benchmark course {number:02d}", summary="Generated.",
-            credits_max=Decimal("1.50"), status="published", accme_activity_id=f"{900000000 + number}",
-            learning_objectives=["Teach"], published_at=YEAR_START,
+            slug=f"bench-course-{number:02d}",
+            title=f"Benchmark course {number:02d}",
+            summary="Generated.",
+            credits_max=Decimal("1.50"),
+            status="published",
+            accme_activity_id=f"{900000000 + number}",
+            learning_objectives=["Teach"],
+            published_at=YEAR_START,
         )
         Faculty.objects.create(course=course, name="Generated Faculty")
-        Module.objects.bulk_create([Module(course=course, order=n, title=f"Module {n}", body="Text.")
-                                    for n in range(1, MODULES + 1)])
+        Module.objects.bulk_create(
+            [Module(course=course, order=n, title=f"Module {n}", body="Text.") for n in range(1, MODULES + 1)]
+        )
         quiz = Quiz.objects.create(course=course, kind="post_test", shuffle_questions=False, shuffle_options=False)
         items = []
         for order in range(1, QUESTIONS + 1):
             question = Question.objects.create(quiz=quiz, order=order, stem=f"Generated question {order}?")
-            options = Option.objects.bulk_create([
-                Option(question=question, order=n, text=f"Option {n}", weight_percent=100 if n == 1 else 0)
-                for n in range(1, OPTIONS + 1)])
+            options = Option.objects.bulk_create(
+                [
+                    Option(question=question, order=n, text=f"Option {n}", weight_percent=100 if n == 1 else 0)
+                    for n in range(1, OPTIONS + 1)
+                ]
+            )
             # (discrimination a, difficulty b): question 8 too hard, 9 too easy, 10 mis-keyed.
             a = {10: -0.9}.get(order, rng.uniform(0.7, 1.8))
             b = {8: 2.6, 9: -3.5}.get(order, rng.gauss(-0.9, 0.7))
@@ -157,26 +195,42 @@ def _learners(rng, count: int):
 
     User = get_user_model()
     no_password = make_password(None)  # generated learners never sign in
-    users = User.objects.bulk_create([
-        User(username=f"learner{n:05d}@bench.example", email=f"learner{n:05d}@bench.example", password=no_password,
-             first_name="Bench", last_name=f"Learner {n:05d}") for n in range(count)], batch_size=BATCH)
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"learner{n:05d}@bench.example",
+                email=f"learner{n:05d}@bench.example",
+                password=no_password,
+                first_name="Bench",
+                last_name=f"Learner {n:05d}",
+            )
+            for n in range(count)
+        ],
+        batch_size=BATCH,
+    )
     profiles = []
     for n, user in enumerate(users):
         physician = rng.random() < 0.7
         complete = rng.random() < 0.85
-        profiles.append(Profile(
-            user=user, first_name="Bench", last_name=f"Learner {n:05d}", certificate_name=f"Bench Learner {n:05d}",
-            credentials="MD" if physician else rng.choice(["RN", "PA", "NP", "PharmD"]),
-            profession="physician" if physician else "other_hp",
-            institution=INSTITUTIONS[min(int(rng.paretovariate(1.2)) - 1, len(INSTITUTIONS) - 1)],
-            npi="1234567893" if physician and complete else "",
-            licence_state=rng.choice(STATES) if physician else "",
-            licence_number=f"{rng.randrange(10**7):07d}" if physician and complete else "",
-            certifying_board=rng.choice(BOARDS) if physician else "",
-            board_id=f"{rng.randrange(10**6):06d}" if physician and rng.random() < 0.9 else "",
-            birth_month=4 if physician and complete else None, birth_day=18 if physician and complete else None,
-            reporting_consent=physician and rng.random() < 0.6,
-        ))
+        profiles.append(
+            Profile(
+                user=user,
+                first_name="Bench",
+                last_name=f"Learner {n:05d}",
+                certificate_name=f"Bench Learner {n:05d}",
+                credentials="MD" if physician else rng.choice(["RN", "PA", "NP", "PharmD"]),
+                profession="physician" if physician else "other_hp",
+                institution=INSTITUTIONS[min(int(rng.paretovariate(1.2)) - 1, len(INSTITUTIONS) - 1)],
+                npi="1234567893" if physician and complete else "",
+                licence_state=rng.choice(STATES) if physician else "",
+                licence_number=f"{rng.randrange(10**7):07d}" if physician and complete else "",
+                certifying_board=rng.choice(BOARDS) if physician else "",
+                board_id=f"{rng.randrange(10**6):06d}" if physician and rng.random() < 0.9 else "",
+                birth_month=4 if physician and complete else None,
+                birth_day=18 if physician and complete else None,
+                reporting_consent=physician and rng.random() < 0.6,
+            )
+        )
     Profile.objects.bulk_create(profiles, batch_size=BATCH)
     return [(user, profile.profession == "physician") for user, profile in zip(users, profiles, strict=True)]
 
@@ -192,10 +246,21 @@ def _plan(rng, users, courses, *, attempts: int) -> list[dict]:
                 modules_done = 0
             else:
                 modules_done = MODULES if rng.random() < 0.88 else rng.randrange(MODULES)
-            plans.append({"user": user, "physician": is_physician, "course": course, "quiz": quiz, "items": items,
-                          "enrolled": enrolled,
-                          "acknowledged": acknowledged, "modules": modules_done, "ability": rng.gauss(0.4, 1.0),
-                          "tries": [], "takes_test": modules_done == MODULES and rng.random() < 0.9})
+            plans.append(
+                {
+                    "user": user,
+                    "physician": is_physician,
+                    "course": course,
+                    "quiz": quiz,
+                    "items": items,
+                    "enrolled": enrolled,
+                    "acknowledged": acknowledged,
+                    "modules": modules_done,
+                    "ability": rng.gauss(0.4, 1.0),
+                    "tries": [],
+                    "takes_test": modules_done == MODULES and rng.random() < 0.9,
+                }
+            )
     rng.shuffle(plans)
     total = 0
     for plan in plans:
@@ -233,7 +298,9 @@ def generate(clock: Clock, data_set: DataSet) -> None:
     for plan in plans:
         passed = plan["passed_on"] is not None
         plan["enrollment"] = Enrollment(
-            user=plan["user"], course=plan["course"], enrolled_at=plan["enrolled"],
+            user=plan["user"],
+            course=plan["course"],
+            enrolled_at=plan["enrolled"],
             disclosures_acknowledged_at=_at(plan, days=0.01) if plan["acknowledged"] else None,
             post_test_passed_at=_at(plan, days=2 + plan["passed_on"]) if passed else None,
             evaluation_submitted_at=_at(plan, days=2.1 + plan["passed_on"]) if plan["evaluated"] else None,
@@ -243,9 +310,13 @@ def generate(clock: Clock, data_set: DataSet) -> None:
     clock.say(f"{len(plans):,} enrollments")
     modules = {course.pk: list(course.modules.order_by("order")) for course, _, _ in courses}
     ModuleProgress.objects.bulk_create(
-        (ModuleProgress(enrollment=plan["enrollment"], module=module, completed_at=_at(plan, days=0.5 + index))
-         for plan in plans for index, module in enumerate(modules[plan["course"].pk][:plan["modules"]])),
-        batch_size=BATCH)
+        (
+            ModuleProgress(enrollment=plan["enrollment"], module=module, completed_at=_at(plan, days=0.5 + index))
+            for plan in plans
+            for index, module in enumerate(modules[plan["course"].pk][: plan["modules"]])
+        ),
+        batch_size=BATCH,
+    )
     clock.say("module progress")
     _attempts(rng, plans, clock)
     _evaluations(rng, plans, clock)
@@ -263,27 +334,54 @@ def _attempts(rng, plans, clock: Clock) -> None:
 
     taking = [(plan, number, marks) for plan in plans for number, marks in enumerate(plan["tries"], start=1)]
     for start in range(0, len(taking), BATCH):
-        batch = taking[start:start + BATCH]
-        attempts = Attempt.objects.bulk_create([
-            Attempt(enrollment=plan["enrollment"], quiz=plan["quiz"], number=number,
-                    started_at=_at(plan, days=1 + number), submitted_at=_at(plan, days=1.01 + number),
+        batch = taking[start : start + BATCH]
+        attempts = Attempt.objects.bulk_create(
+            [
+                Attempt(
+                    enrollment=plan["enrollment"],
+                    quiz=plan["quiz"],
+                    number=number,
+                    started_at=_at(plan, days=1 + number),
+                    submitted_at=_at(plan, days=1.01 + number),
                     layout=[{"question": item[0], "options": item[3]} for item in plan["items"]],
-                    score_percent=Decimal(sum(marks) * 100) / QUESTIONS, passed=sum(marks) * 100 >= 80 * QUESTIONS)
-            for plan, number, marks in batch])
-        Answer.objects.bulk_create([
-            Answer(attempt=attempt, question_id=item[0], points=Decimal(mark), saved_at=attempt.submitted_at,
-                   # Wrong answers favour the first distractor, as real ones do.
-                   selected_option_ids=[item[3][0] if mark else item[3][1 + min(int(rng.expovariate(1.2)), 2)]])
-            for attempt, (plan, _, marks) in zip(attempts, batch, strict=True)
-            for item, mark in zip(plan["items"], marks, strict=True)], batch_size=BATCH)
+                    score_percent=Decimal(sum(marks) * 100) / QUESTIONS,
+                    passed=sum(marks) * 100 >= 80 * QUESTIONS,
+                )
+                for plan, number, marks in batch
+            ]
+        )
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    attempt=attempt,
+                    question_id=item[0],
+                    points=Decimal(mark),
+                    saved_at=attempt.submitted_at,
+                    # Wrong answers favour the first distractor, as real ones do.
+                    selected_option_ids=[item[3][0] if mark else item[3][1 + min(int(rng.expovariate(1.2)), 2)]],
+                )
+                for attempt, (plan, _, marks) in zip(attempts, batch, strict=True)
+                for item, mark in zip(plan["items"], marks, strict=True)
+            ],
+            batch_size=BATCH,
+        )
         if (start // BATCH) % 4 == 3 or start + BATCH >= len(taking):
             clock.say(f"{min(start + BATCH, len(taking)):,} attempts with their answers")
 
 
-LIKERT_WEIGHTS = {"objectives_met": [1, 2, 6, 45, 46], "free_of_commercial_bias": [2, 3, 6, 39, 50],
-                  "relevant_to_practice": [1, 3, 10, 44, 42], "intent_to_change": [2, 6, 20, 42, 30]}
-CHANGES = ["Ask the learner's view first.", "Name behaviour, not the person.", "Rotate who presents on rounds.",
-           "Write evaluations from observed events.", "Check in privately after a difficult remark."]
+LIKERT_WEIGHTS = {
+    "objectives_met": [1, 2, 6, 45, 46],
+    "free_of_commercial_bias": [2, 3, 6, 39, 50],
+    "relevant_to_practice": [1, 3, 10, 44, 42],
+    "intent_to_change": [2, 6, 20, 42, 30],
+}
+CHANGES = [
+    "Ask the learner's view first.",
+    "Name behaviour, not the person.",
+    "Rotate who presents on rounds.",
+    "Write evaluations from observed events.",
+    "Check in privately after a difficult remark.",
+]
 
 
 def _evaluations(rng, plans, clock: Clock) -> None:
@@ -302,14 +400,26 @@ def _evaluations(rng, plans, clock: Clock) -> None:
                 value = rng.choices(range(1, 6), weights=LIKERT_WEIGHTS[item.code])[0]
                 if item.code == "free_of_commercial_bias":
                     plan["bias"] = value
-                responses.append(EvaluationResponse(enrollment=plan["enrollment"], item=item, likert_value=value,
-                                                    submitted_at=submitted))
+                responses.append(
+                    EvaluationResponse(
+                        enrollment=plan["enrollment"], item=item, likert_value=value, submitted_at=submitted
+                    )
+                )
             elif item.code == "what_will_you_change":
-                responses.append(EvaluationResponse(enrollment=plan["enrollment"], item=item,
-                                                    text=rng.choice(CHANGES), submitted_at=submitted))
+                responses.append(
+                    EvaluationResponse(
+                        enrollment=plan["enrollment"], item=item, text=rng.choice(CHANGES), submitted_at=submitted
+                    )
+                )
             elif plan.get("bias", 5) <= 2:
-                responses.append(EvaluationResponse(enrollment=plan["enrollment"], item=item, submitted_at=submitted,
-                                                    text="One case leaned on a single product's trial."))
+                responses.append(
+                    EvaluationResponse(
+                        enrollment=plan["enrollment"],
+                        item=item,
+                        submitted_at=submitted,
+                        text="One case leaned on a single product's trial.",
+                    )
+                )
     EvaluationResponse.objects.bulk_create(responses, batch_size=BATCH)
     clock.say(f"{len(responses):,} evaluation answers")
 
@@ -319,27 +429,49 @@ def _certificates(rng, plans, clock: Clock, *, count: int) -> None:
 
     completed = [plan for plan in plans if plan["evaluated"]]
     chosen = rng.sample(completed, count)
-    claims = CreditClaim.objects.bulk_create([
-        CreditClaim(enrollment=plan["enrollment"], credit_type=_credit_type(plan), attested_at=_claimed(plan),
-                    credits_claimed=Decimal(rng.choice(["1.00", "1.25", "1.50"])), claimed_at=_claimed(plan))
-        for plan in chosen], batch_size=BATCH)
+    claims = CreditClaim.objects.bulk_create(
+        [
+            CreditClaim(
+                enrollment=plan["enrollment"],
+                credit_type=_credit_type(plan),
+                attested_at=_claimed(plan),
+                credits_claimed=Decimal(rng.choice(["1.00", "1.25", "1.50"])),
+                claimed_at=_claimed(plan),
+            )
+            for plan in chosen
+        ],
+        batch_size=BATCH,
+    )
     certificates = []
     for plan, claim in zip(chosen, claims, strict=True):
-        status = rng.choices([CertificateStatus.READY, CertificateStatus.PENDING, CertificateStatus.REVOKED],
-                             weights=[96, 2, 2])[0]
+        status = rng.choices(
+            [CertificateStatus.READY, CertificateStatus.PENDING, CertificateStatus.REVOKED], weights=[96, 2, 2]
+        )[0]
         issued = None if status == CertificateStatus.PENDING else _claimed(plan) + timedelta(minutes=1)
-        certificates.append(Certificate(
-            claim=claim, enrollment=plan["enrollment"], user=plan["user"], course=plan["course"], status=status,
-            learner_name=f"Bench Learner {plan['user'].pk}", course_title=plan["course"].title,
-            activity_format="Enduring material", provider_name=plan["course"].provider_name,
-            accreditation_statement="Accredited.", designation_statement="Designated.",
-            credit_type=claim.credit_type, credits=claim.credits_claimed,
-            completion_date=plan["enrollment"].completed_at.date(), issued_at=issued,
-            pdf_path="" if issued is None else f"certificates/bench-{claim.pk}.pdf",
-            pdf_size=None if issued is None else 40_000, pdf_sha256="" if issued is None else "0" * 64,
-            revoked_at=issued if status == CertificateStatus.REVOKED else None,
-            revoked_reason="Generated revocation." if status == CertificateStatus.REVOKED else "",
-        ))
+        certificates.append(
+            Certificate(
+                claim=claim,
+                enrollment=plan["enrollment"],
+                user=plan["user"],
+                course=plan["course"],
+                status=status,
+                learner_name=f"Bench Learner {plan['user'].pk}",
+                course_title=plan["course"].title,
+                activity_format="Enduring material",
+                provider_name=plan["course"].provider_name,
+                accreditation_statement="Accredited.",
+                designation_statement="Designated.",
+                credit_type=claim.credit_type,
+                credits=claim.credits_claimed,
+                completion_date=plan["enrollment"].completed_at.date(),
+                issued_at=issued,
+                pdf_path="" if issued is None else f"certificates/bench-{claim.pk}.pdf",
+                pdf_size=None if issued is None else 40_000,
+                pdf_sha256="" if issued is None else "0" * 64,
+                revoked_at=issued if status == CertificateStatus.REVOKED else None,
+                revoked_reason="Generated revocation." if status == CertificateStatus.REVOKED else "",
+            )
+        )
     Certificate.objects.bulk_create(certificates, batch_size=BATCH)
     clock.say(f"{len(claims):,} credit claims and certificates")
 
@@ -359,10 +491,12 @@ def main() -> None:
     # secret key or host names to supply) do. bench.reports sets production ones before it.
     os.environ.setdefault("DEBUG", "1")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=default_server(),
-                        help="PostgreSQL server URL; a database name in it is ignored")
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"the small data set ({SMOKE.learners} learners) in {SMOKE.database}")
+    parser.add_argument(
+        "--server", default=default_server(), help="PostgreSQL server URL; a database name in it is ignored"
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help=f"the small data set ({SMOKE.learners} learners) in {SMOKE.database}"
+    )
     parser.add_argument("--drop", action="store_true", help="drop the scratch database and stop")
     arguments = parser.parse_args()
     data_set = SMOKE if arguments.smoke else FULL

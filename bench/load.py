@@ -94,8 +94,9 @@ def prepare(env: dict[str, str], learners: int) -> list[dict]:
     """Migrate, import the demo courses, and put each learner at their place, signed in."""
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
     # As in the production image: hashed static files served by WhiteNoise.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
-                   check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+    )
     script = f"""
 import json
 from django.contrib.auth import get_user_model
@@ -130,15 +131,24 @@ for n, place in enumerate(population(learners={learners}, modules_per_course=[le
                 "role": "post-test" if place.in_post_test else "reader"}})
 print(json.dumps(out))
 """
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=BASE_DIR, env=env,
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def write_learners_file(learners: list[dict], path: Path) -> None:
-    path.write_text("".join(
-        f"{x['session']} {x['csrf_cookie']} {x['csrf_token']} {x['slug']} {x['open_modules']} {x['role']}\n"
-        for x in learners))
+    path.write_text(
+        "".join(
+            f"{x['session']} {x['csrf_cookie']} {x['csrf_token']} {x['slug']} {x['open_modules']} {x['role']}\n"
+            for x in learners
+        )
+    )
 
 
 @dataclass
@@ -176,14 +186,29 @@ class Run:
         return f"{100 * self.cache_hits / lookups:.1f}% of {lookups} cache reads"
 
 
-def run_wrk(port: int, mode: str, learners_file: Path, seconds: float, connections: int, out: Path,
-            redis: PrivateRedis) -> Run:
+def run_wrk(
+    port: int, mode: str, learners_file: Path, seconds: float, connections: int, out: Path, redis: PrivateRedis
+) -> Run:
     """One wrk thread and one connection per learner (see bench/load.lua)."""
     hits_before, misses_before = redis.lookups()
     subprocess.run(
-        ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
-         "-s", str(LUA_SCRIPT), f"http://{HOST}:{port}", "--", mode, str(learners_file)],
-        env={**os.environ, "BENCH_LOAD_OUT": str(out)}, check=True, stdout=subprocess.DEVNULL,
+        [
+            "wrk",
+            f"-t{connections}",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA_SCRIPT),
+            f"http://{HOST}:{port}",
+            "--",
+            mode,
+            str(learners_file),
+        ],
+        env={**os.environ, "BENCH_LOAD_OUT": str(out)},
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     hits_after, misses_after = redis.lookups()
     run = Run(seconds=seconds, cache_hits=hits_after - hits_before, cache_misses=misses_after - misses_before)
@@ -208,8 +233,11 @@ def summary(run: Run) -> dict[str, dict]:
         ordered = sorted(latencies)
         quantiles = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
         rows[scenario] = {
-            "requests": len(ordered), "rate": run.rate(scenario),
-            "p50": quantiles[49], "p95": quantiles[94], "p99": quantiles[98],
+            "requests": len(ordered),
+            "rate": run.rate(scenario),
+            "p50": quantiles[49],
+            "p95": quantiles[94],
+            "p99": quantiles[98],
             "errors": run.errors.get(scenario, 0),
         }
     return rows
@@ -228,8 +256,14 @@ rows = (Answer.objects.filter(attempt_id__in=ids, attempt__submitted_at__isnull=
         .values("attempt_id").annotate(n=Count("id")).values_list("attempt_id", "n"))
 print(json.dumps(dict(rows)))
 """
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=BASE_DIR, env=env,
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return {int(attempt): count for attempt, count in json.loads(result.stdout.strip().splitlines()[-1]).items()}
 
 
@@ -242,8 +276,11 @@ def print_table(rows: dict[str, dict]) -> None:
 def missing_figures(label: str, bare: Run, module: Run, learners: Run) -> list[str]:
     """Each request type must have served requests, or its line and the ratio would mean nothing."""
     served = [("bare view", bare), ("module page", module)] + [(scenario, learners) for scenario in LEARNER_SCENARIOS]
-    missing = [f"{label}: no {scenario} request in the {'mixed' if run is learners else 'alone'} run"
-               for scenario, run in served if not run.latencies_ms.get(scenario)]
+    missing = [
+        f"{label}: no {scenario} request in the {'mixed' if run is learners else 'alone'} run"
+        for scenario, run in served
+        if not run.latencies_ms.get(scenario)
+    ]
     if not learners.accepted_attempts:
         missing.append(f"{label}: no post-test attempt accepted, so no answer could be checked")
     return missing
@@ -276,8 +313,10 @@ def measure(label: str, wrk, options) -> Measured:
 
     print(f"\n== {label}: the module page alone, taking turns with the baseline")
     print_table({**summary(bare), **summary(module)})
-    print(f"module page / bare view: {measured.ratio:.2f}× (rounds: {', '.join(f'{r:.2f}' for r in round_ratios)}); "
-          f"cache: {module.hit_rate()}")
+    print(
+        f"module page / bare view: {measured.ratio:.2f}× (rounds: {', '.join(f'{r:.2f}' for r in round_ratios)}); "
+        f"cache: {module.hit_rate()}"
+    )
     print(f"== {label}: learners at their places, a third of them in the post-test, all at once")
     print_table(summary(learners))
     print(f"cache: {learners.hit_rate()}")
@@ -288,12 +327,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="per scenario")
     parser.add_argument("--learners", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="the baseline and the module page take turns this many times, so drift in the "
-                             "machine's speed falls on both alike")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the baseline and the module page take turns this many times, so drift in the "
+        "machine's speed falls on both alike",
+    )
     parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}")
+    parser.add_argument(
+        "--smoke", action="store_true", help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}"
+    )
     options = parser.parse_args()
     if options.smoke:
         vars(options).update(SMOKE)
@@ -302,7 +346,9 @@ def main() -> None:
         if shutil.which(program) is None:
             sys.exit(f"bench.load needs {program}: apt-get install wrk redis-server (or make bench-load)")
 
-    var_dir = Path(tempfile.mkdtemp(prefix="docere-load-", dir=BASE_DIR / "var" if (BASE_DIR / "var").exists() else None))
+    var_dir = Path(
+        tempfile.mkdtemp(prefix="docere-load-", dir=BASE_DIR / "var" if (BASE_DIR / "var").exists() else None)
+    )
     redis = PrivateRedis(var_dir)
     database = scratch_database_name()
     env = scratch_environment(var_dir, redis_url=redis.url, scratch_database=database)
@@ -316,9 +362,11 @@ def main() -> None:
         def wrk(mode: str, seconds: float) -> Run:
             return run_wrk(port, mode, learners_file, seconds, options.learners, var_dir / f"{mode}.tsv", redis)
 
-        print(f"{options.learners} learners (one wrk connection each) over {len(DEMO_COURSES)} courses, "
-              f"{options.seconds:.0f} s per scenario, gunicorn × {options.gunicorn_workers}, "
-              f"{multiprocessing.cpu_count()} cores")
+        print(
+            f"{options.learners} learners (one wrk connection each) over {len(DEMO_COURSES)} courses, "
+            f"{options.seconds:.0f} s per scenario, gunicorn × {options.gunicorn_workers}, "
+            f"{multiprocessing.cpu_count()} cores"
+        )
         results: dict[str, Measured] = {}
         for label, settings_module in CACHE_SETTINGS.items():
             redis.client.flushdb()
@@ -347,21 +395,27 @@ def report(env: dict[str, str], results: dict[str, "Measured"], var_dir: Path, o
         print(f"{label}: module page / bare view {measured.ratio:.2f}×; mixed p95: {p95}")
     sent = sum(accepted.values())
     lost = sum(max(0, count - stored.get(attempt, 0)) for attempt, count in accepted.items())
-    print(f"answers accepted by the server: {sent} in {len(accepted)} attempts; "
-          f"in the database: {sum(stored.values())}; lost: {lost}")
+    print(
+        f"answers accepted by the server: {sent} in {len(accepted)} attempts; "
+        f"in the database: {sum(stored.values())}; lost: {lost}"
+    )
     runs = [run for measured in results.values() for run in (measured.bare, measured.module, measured.learners)]
     socket_errors = sum(run.socket_errors for run in runs)
     http_errors = sum(sum(run.errors.values()) for run in runs)
     print(f"HTTP errors: {http_errors}; socket errors: {socket_errors}")
-    failures = [missing for label, m in results.items() for missing in missing_figures(label, m.bare, m.module, m.learners)]
+    failures = [
+        missing for label, m in results.items() for missing in missing_figures(label, m.bare, m.module, m.learners)
+    ]
     if http_errors or socket_errors:
         failures.append(f"{http_errors} HTTP errors and {socket_errors} socket errors")
     if lost:
         failures.append(f"{lost} accepted answers missing from the database")
     if failures:
         sys.exit("bench.load failed: " + "; ".join(failures))
-    print(f"bench.load{' --smoke' if options.smoke else ''}: every figure produced, no errors, no lost answers, "
-          f"in {time.monotonic() - started:.0f} s")
+    print(
+        f"bench.load{' --smoke' if options.smoke else ''}: every figure produced, no errors, no lost answers, "
+        f"in {time.monotonic() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

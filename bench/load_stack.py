@@ -34,9 +34,22 @@ class PrivateRedis:
         self.port = free_port()
         self.url = f"redis://{HOST}:{self.port}/0"
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no",
-             "--dir", str(folder)],
-            stdout=subprocess.DEVNULL, start_new_session=True)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.client = redis.Redis(host=HOST, port=self.port)
         deadline = time.monotonic() + 10
         while True:
@@ -64,10 +77,19 @@ def scratch_environment(var_dir: Path, *, redis_url: str, scratch_database: str)
         sys.exit("bench.load measures the production stack: set DATABASE_URL (PostgreSQL).")
     scratch_db = urlsplit(database_url)._replace(path=f"/{scratch_database}").geturl()
     return {
-        **os.environ, "DATABASE_URL": scratch_db, "REDIS_URL": redis_url, "VAR_DIR": str(var_dir),
-        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
-        "SITE_URL": f"http://{HOST}", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
-        "BEHIND_TLS_PROXY": "0", "DJANGO_SETTINGS_MODULE": "bench.load_settings", "LOG_LEVEL": "WARNING",
+        **os.environ,
+        "DATABASE_URL": scratch_db,
+        "REDIS_URL": redis_url,
+        "VAR_DIR": str(var_dir),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SITE_URL": f"http://{HOST}",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "BEHIND_TLS_PROXY": "0",
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": str(var_dir / "static"),
         # Production (DEBUG off) has no demo signatory, and a course without one cannot be published.
         "CERTIFICATE_SIGNATORY_NAME": "Bench Signatory, MD",
@@ -102,12 +124,29 @@ def recreate_database(env: dict[str, str], name: str, *, drop_only: bool = False
 def start_stack(env: dict[str, str], port: int, gunicorn_workers: int) -> list[subprocess.Popen]:
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--bind", f"{HOST}:{port}",
-             "--workers", str(gunicorn_workers), "--log-level", "warning"],
-            cwd=BASE_DIR, env=env, start_new_session=True),
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench.load_wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(gunicorn_workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+        ),
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "lms", "worker", "--concurrency=1", "--loglevel=WARNING"],
-            cwd=BASE_DIR, env=env, start_new_session=True, stdout=subprocess.DEVNULL),
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        ),
     ]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -50,14 +50,21 @@ def prepare_environment(data_set: DataSet) -> None:
     """Production-like settings for the Django that use_scratch_database starts."""
     # Sessions are signed with the key: the streaming child keeps its parent's, whose session it continues.
     secret_key = os.environ["SECRET_KEY"] if SESSION_VARIABLE in os.environ else secrets.token_urlsafe(50)
-    os.environ.update({
-        "DEBUG": "0", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "testserver",
-        "SITE_URL": "https://bench.example", "SECURE_SSL_REDIRECT": "0", "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "WARNING", "STATIC_ROOT": str(data_set.var_dir / "static"),
-        "MEDIA_ROOT": str(data_set.var_dir / "media"),
-        # Production (DEBUG off) signs credentials only with a key file it is given.
-        "OPEN_BADGES_SIGNING_KEY_FILES": str(data_set.var_dir / "keys" / "open-badges.pem"),
-    })
+    os.environ.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": "https://bench.example",
+            "SECURE_SSL_REDIRECT": "0",
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(data_set.var_dir / "static"),
+            "MEDIA_ROOT": str(data_set.var_dir / "media"),
+            # Production (DEBUG off) signs credentials only with a key file it is given.
+            "OPEN_BADGES_SIGNING_KEY_FILES": str(data_set.var_dir / "keys" / "open-badges.pem"),
+        }
+    )
     ensure_key_file(Path(os.environ["OPEN_BADGES_SIGNING_KEY_FILES"]))
 
 
@@ -92,11 +99,13 @@ def administrator_with_password():
 
     password = secrets.token_urlsafe(24)
     administrator, _ = get_user_model().objects.get_or_create(
-        username=ADMINISTRATOR_EMAIL, defaults={"email": ADMINISTRATOR_EMAIL, "is_staff": True, "is_superuser": True})
+        username=ADMINISTRATOR_EMAIL, defaults={"email": ADMINISTRATOR_EMAIL, "is_staff": True, "is_superuser": True}
+    )
     administrator.set_password(password)
     administrator.save()
-    EmailAddress.objects.update_or_create(user=administrator, email=ADMINISTRATOR_EMAIL,
-                                          defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=administrator, email=ADMINISTRATOR_EMAIL, defaults={"verified": True, "primary": True}
+    )
     Authenticator.objects.filter(user=administrator).delete()
     return password
 
@@ -111,8 +120,10 @@ def enrol_totp(password: str) -> str:
     response = browser.post(reverse("account_login"), {"login": ADMINISTRATOR_EMAIL, "password": password})
     check(response.status_code == 302, f"signing in with the password answered {response.status_code}")
     response = browser.get("/reports/")
-    check(response.status_code == 302 and response.url == reverse("mfa_activate_totp"),
-          f"the reports did not send an administrator without a second factor to enrolment: {response.status_code}")
+    check(
+        response.status_code == 302 and response.url == reverse("mfa_activate_totp"),
+        f"the reports did not send an administrator without a second factor to enrolment: {response.status_code}",
+    )
     page = browser.get(reverse("mfa_activate_totp"))
     if page.status_code == 302 and page.url.startswith(reverse("account_reauthenticate")):
         browser.post(page.url, {"password": password})  # allauth asks again before a security change
@@ -134,8 +145,10 @@ def signed_in_client():
     secret = enrol_totp(password)
     client = Client()
     response = client.post(reverse("account_login"), {"login": ADMINISTRATOR_EMAIL, "password": password})
-    check(response.status_code == 302 and response.url == reverse("mfa_authenticate"),
-          f"the password alone should lead to the code step, not {response.status_code} {response.get('Location')}")
+    check(
+        response.status_code == 302 and response.url == reverse("mfa_authenticate"),
+        f"the password alone should lead to the code step, not {response.status_code} {response.get('Location')}",
+    )
     response = post_code(client, reverse("mfa_authenticate"), secret)
     check(response.status_code == 302, f"the sign-in code was refused ({response.status_code})")
     return client
@@ -190,10 +203,21 @@ def time_pages(client, repeat: int) -> list[dict]:
     for label, url in pages:
         queries = count_queries(client, url)  # also the warm-up: connection, templates, query plans
         seconds = [fetch(client, url)[0] for _ in range(repeat)]
-        results.append({"page": label, "url": url, "queries": queries, "median": statistics.median(seconds),
-                        "min": min(seconds), "max": max(seconds)})
-        print(f"{label:48} {statistics.median(seconds) * 1000:6.0f} ms median, {min(seconds) * 1000:6.0f}–"
-              f"{max(seconds) * 1000:.0f} ms  ({queries} queries)", flush=True)
+        results.append(
+            {
+                "page": label,
+                "url": url,
+                "queries": queries,
+                "median": statistics.median(seconds),
+                "min": min(seconds),
+                "max": max(seconds),
+            }
+        )
+        print(
+            f"{label:48} {statistics.median(seconds) * 1000:6.0f} ms median, {min(seconds) * 1000:6.0f}–"
+            f"{max(seconds) * 1000:.0f} ms  ({queries} queries)",
+            flush=True,
+        )
     return results
 
 
@@ -206,18 +230,25 @@ def time_exports(client) -> list[dict]:
         logged_before = ExportLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         seconds, size, status = fetch(client, f"/reports/exports/{slug}.csv")
         check(status == 200, f"the {slug} export answered {status}")
-        rows = (ExportLog.objects.filter(pk__gt=logged_before).order_by("-pk")
-                .values_list("row_count", flat=True).first())
+        rows = (
+            ExportLog.objects.filter(pk__gt=logged_before).order_by("-pk").values_list("row_count", flat=True).first()
+        )
         check(rows is not None and size > 0, f"the {slug} export logged no row count or sent nothing")
         results.append({"export": slug, "rows": rows, "bytes": size, "seconds": seconds})
-        print(f"CSV {slug:24} {rows:>9,} rows {size / 1e6:7.1f} MB {seconds:6.2f} s  "
-              f"({rows / seconds:,.0f} rows/s)", flush=True)
+        print(
+            f"CSV {slug:24} {rows:>9,} rows {size / 1e6:7.1f} MB {seconds:6.2f} s  ({rows / seconds:,.0f} rows/s)",
+            flush=True,
+        )
     from courses.models import Course
 
     course = Course.objects.order_by("slug").first().slug
     for file_format in ("xlsx", "tab"):
-        seconds, size, status = fetch(client, "/reports/pars/download/", method="post",
-                                      data={"course": course, "file_format": file_format, "include_exported": "on"})
+        seconds, size, status = fetch(
+            client,
+            "/reports/pars/download/",
+            method="post",
+            data={"course": course, "file_format": file_format, "include_exported": "on"},
+        )
         check(status == 200 and size > 0, f"the PARS {file_format} file answered {status} with {size} bytes")
         results.append({"export": f"pars-{file_format}", "rows": None, "bytes": size, "seconds": seconds})
         print(f"PARS {file_format:23} one course {size / 1e3:9.0f} kB {seconds:6.2f} s", flush=True)
@@ -228,7 +259,9 @@ def rss_child(server: str, data_set: DataSet, date_from: str, date_to: str) -> N
     """Run in a fresh process: stream the attempts CSV and report peak RSS before and after."""
     start_django(server, data_set)
     client = continued_session_client()
-    check(fetch(client, "/reports/exports/")[2] == 200, "the streaming process is not signed in")  # load templates and URL resolvers before the baseline
+    check(
+        fetch(client, "/reports/exports/")[2] == 200, "the streaming process is not signed in"
+    )  # load templates and URL resolvers before the baseline
     before = current_rss_kb()
     query = {key: value for key, value in (("date_from", date_from), ("date_to", date_to)) if value}
     response = client.get("/reports/exports/attempts.csv", query)
@@ -241,8 +274,17 @@ def rss_child(server: str, data_set: DataSet, date_from: str, date_to: str) -> N
         if number % 20 == 0:
             highest = max(highest, current_rss_kb())
     highest = max(highest, current_rss_kb())
-    print(json.dumps({"rows": rows - 1, "bytes": size, "rss_before_kb": before, "rss_streaming_peak_kb": highest,
-                      "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(
+        json.dumps(
+            {
+                "rows": rows - 1,
+                "bytes": size,
+                "rss_before_kb": before,
+                "rss_streaming_peak_kb": highest,
+                "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
 
 
 def current_rss_kb() -> int:
@@ -268,39 +310,53 @@ def measure_rss(server: str, data_set: DataSet, client) -> list[dict]:
     for date_from, date_to in ((first.isoformat(), tenth.isoformat()), ("", "")):
         arguments = ["--server", server, "--rss-child", date_from, date_to] + (["--smoke"] if data_set is SMOKE else [])
         child = subprocess.run(  # noqa: S603 — our own module, fixed arguments
-            [sys.executable, "-m", "bench.reports", *arguments], capture_output=True, text=True, cwd=BASE_DIR,
+            [sys.executable, "-m", "bench.reports", *arguments],
+            capture_output=True,
+            text=True,
+            cwd=BASE_DIR,
             env={**os.environ, SESSION_VARIABLE: session},
         )
         check(child.returncode == 0, f"the streaming process failed:\n{child.stderr.strip()[-2000:]}")
         result = json.loads(child.stdout.strip().splitlines()[-1])
         check(result["rows"] > 0, f"the attempts export from {date_from or 'the start'} streamed no rows")
         results.append(result)
-        print(f"attempts CSV {result['rows']:>9,} rows {result['bytes'] / 1e6:5.1f} MB: RSS while streaming "
-              f"{result['rss_streaming_peak_kb'] / 1024:6.1f} MiB at most (before {result['rss_before_kb'] / 1024:.1f} "
-              f"MiB; process high-water mark {result['ru_maxrss_kb'] / 1024:.1f} MiB)", flush=True)
+        print(
+            f"attempts CSV {result['rows']:>9,} rows {result['bytes'] / 1e6:5.1f} MB: RSS while streaming "
+            f"{result['rss_streaming_peak_kb'] / 1024:6.1f} MiB at most (before {result['rss_before_kb'] / 1024:.1f} "
+            f"MiB; process high-water mark {result['ru_maxrss_kb'] / 1024:.1f} MiB)",
+            flush=True,
+        )
     small, large = results
     growth = [(result["rss_streaming_peak_kb"] - result["rss_before_kb"]) / 1024 for result in results]
-    print(f"rows ×{large['rows'] / small['rows']:.1f} → peak RSS while streaming "
-          f"×{large['rss_streaming_peak_kb'] / small['rss_streaming_peak_kb']:.2f}; "
-          f"growth over the baseline {growth[0]:.1f} MiB → {growth[1]:.1f} MiB")
+    print(
+        f"rows ×{large['rows'] / small['rows']:.1f} → peak RSS while streaming "
+        f"×{large['rss_streaming_peak_kb'] / small['rss_streaming_peak_kb']:.2f}; "
+        f"growth over the baseline {growth[0]:.1f} MiB → {growth[1]:.1f} MiB"
+    )
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=default_server(),
-                        help="PostgreSQL server URL; a database name in it is ignored")
+    parser.add_argument(
+        "--server", default=default_server(), help="PostgreSQL server URL; a database name in it is ignored"
+    )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"build the small data set in {SMOKE.database}, fetch everything once, drop it")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"build the small data set in {SMOKE.database}, fetch everything once, drop it",
+    )
     parser.add_argument("--rss-child", nargs=2, metavar=("DATE_FROM", "DATE_TO"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     data_set = SMOKE if arguments.smoke else FULL
     try:
         import pyotp  # noqa: F401 — checked first, before minutes of work
     except ImportError:
-        raise SystemExit("bench.reports plays the administrator's authenticator app with PyOTP, a test tool: "
-                         ".venv/bin/pip install --require-hashes -r requirements-dev.txt (make test does it)") from None
+        raise SystemExit(
+            "bench.reports plays the administrator's authenticator app with PyOTP, a test tool: "
+            ".venv/bin/pip install --require-hashes -r requirements-dev.txt (make test does it)"
+        ) from None
     if arguments.rss_child:
         rss_child(arguments.server, data_set, *arguments.rss_child)
         return
@@ -315,8 +371,10 @@ def main() -> None:
 
             connections.close_all()
             drop(arguments.server, SMOKE)
-        print(f"bench.reports --smoke: every page, export and memory figure produced in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"bench.reports --smoke: every page, export and memory figure produced in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         return
     start_django(arguments.server, FULL)
     measure(arguments.server, FULL, repeat=arguments.repeat)
@@ -328,15 +386,20 @@ def measure(server: str, data_set: DataSet, *, repeat: int) -> None:
 
     if not Path(data_set.var_dir / "static" / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"PostgreSQL {connection.cursor().connection.info.server_version}, database {data_set.database}, "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"PostgreSQL {connection.cursor().connection.info.server_version}, database {data_set.database}, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs",
+        flush=True,
+    )
     client = signed_in_client()
     pages = time_pages(client, repeat)
     exports = time_exports(client)
     memory = measure_rss(server, data_set, client)
     slowest = max(pages, key=lambda page: page["median"])
-    print(f"\nslowest page: {slowest['page']} {slowest['median'] * 1000:.0f} ms "
-          f"({slowest['median'] / TARGET_SECONDS:.2f} of the {TARGET_SECONDS:.0f} s target)")
+    print(
+        f"\nslowest page: {slowest['page']} {slowest['median'] * 1000:.0f} ms "
+        f"({slowest['median'] / TARGET_SECONDS:.2f} of the {TARGET_SECONDS:.0f} s target)"
+    )
     print(json.dumps({"pages": pages, "exports": exports, "memory": memory}, default=str))
 
 

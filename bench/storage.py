@@ -63,8 +63,14 @@ def main() -> None:
 
     (BASE_DIR / "var").mkdir(exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-storage-", dir=BASE_DIR / "var"))
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "lms.settings", "DEBUG": "1", "VAR_DIR": str(scratch),
-                       "MEDIA_ROOT": str(scratch / "media")})
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lms.settings",
+            "DEBUG": "1",
+            "VAR_DIR": str(scratch),
+            "MEDIA_ROOT": str(scratch / "media"),
+        }
+    )
     import boto3
     import django
     from moto.server import ThreadedMotoServer
@@ -79,13 +85,21 @@ def main() -> None:
     server.start()
     try:
         endpoint = "http://{}:{}".format(*server.get_host_and_port())
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=CREDENTIALS["access_key"],
-                     aws_secret_access_key=CREDENTIALS["secret_key"],
-                     region_name=CREDENTIALS["region_name"]).create_bucket(Bucket=BUCKET)
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=CREDENTIALS["access_key"],
+            aws_secret_access_key=CREDENTIALS["secret_key"],
+            region_name=CREDENTIALS["region_name"],
+        ).create_bucket(Bucket=BUCKET)
         local = _timed_round_trips(count=count, pdf=pdf)
         bucket_storage = s3_storage_config(bucket_name=BUCKET, endpoint_url=endpoint, **CREDENTIALS)
-        with override_settings(STORAGES={"default": bucket_storage, "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+        with override_settings(
+            STORAGES={
+                "default": bucket_storage,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            }
+        ):
             bucket = _timed_round_trips(count=count, pdf=pdf)
     finally:
         server.stop()

@@ -57,8 +57,16 @@ class CertificateEventInline(admin.TabularInline):
 
 @admin.register(Certificate)
 class CertificateAdmin(CertificatePages, admin.ModelAdmin):
-    list_display = ["code_display", "learner_name", "user_email", "course_title", "credits", "credit_type",
-                    "status_label", "issued_at"]
+    list_display = [
+        "code_display",
+        "learner_name",
+        "user_email",
+        "course_title",
+        "credits",
+        "credit_type",
+        "status_label",
+        "issued_at",
+    ]
     list_display_links = ["code_display"]
     list_select_related = ["user"]
     list_filter = ["status", "credit_type", "course"]
@@ -67,20 +75,39 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
     search_help_text = "Search by code (as printed, hyphen or not), learner name or email."
     readonly_fields = ["code_link", "failure"]
     inlines = [CertificateEventInline]
-    actions = ["regenerate_selected", "revoke_selected", "retry_selected", "resend_email_selected",
-               "download_zip_selected"]
+    actions = [
+        "regenerate_selected",
+        "revoke_selected",
+        "retry_selected",
+        "resend_email_selected",
+        "download_zip_selected",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["code_link", "status", "status_changed_at", "user", "course", "created_at",
-                               "issued_at"]}),
-            ("Printed on the certificate", {
-                "fields": ["learner_name", "learner_credentials", "course_title", "activity_format", "provider_name",
-                           "credit_type", "credits", "completion_date", "accreditation_statement",
-                           "designation_statement"],
-                "description": "Frozen when credit was claimed. A corrected name reaches the certificate only "
-                               "through the “Regenerate” action.",
-            }),
+            (
+                None,
+                {"fields": ["code_link", "status", "status_changed_at", "user", "course", "created_at", "issued_at"]},
+            ),
+            (
+                "Printed on the certificate",
+                {
+                    "fields": [
+                        "learner_name",
+                        "learner_credentials",
+                        "course_title",
+                        "activity_format",
+                        "provider_name",
+                        "credit_type",
+                        "credits",
+                        "completion_date",
+                        "accreditation_statement",
+                        "designation_statement",
+                    ],
+                    "description": "Frozen when credit was claimed. A corrected name reaches the certificate only "
+                    "through the “Regenerate” action.",
+                },
+            ),
             ("Stored PDF", {"fields": ["pdf_path", "pdf_size", "pdf_sha256", "render_tries", "last_error"]}),
         ]
         if obj is not None and obj.status == CertificateStatus.FAILED:
@@ -136,16 +163,18 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
     @admin.display(description="Code")
     def code_link(self, certificate) -> str:
         if certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
-            return format_html('{} (<a href="{}">public verification page</a>)', certificate.display_code,
-                               certificate.verify_path)
+            return format_html(
+                '{} (<a href="{}">public verification page</a>)', certificate.display_code, certificate.verify_path
+            )
         return certificate.display_code
 
     @admin.display(description="Last error")
     def failure(self, certificate) -> str:
         return format_html(
             '<p class="errornote">Rendering failed after {} tries. Fix the cause, then use “Retry failed '
-            'certificates” from the list.</p><pre>{}</pre>',
-            certificate.render_tries, certificate.last_error or "No error was recorded.",
+            "certificates” from the list.</p><pre>{}</pre>",
+            certificate.render_tries,
+            certificate.last_error or "No error was recorded.",
         )
 
     # --- Actions: each calls one service per certificate and reports every outcome
@@ -163,8 +192,12 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
 
     @admin.action(description="Regenerate with the learner's current name (same code)", permissions=["change"])
     def regenerate_selected(self, request, queryset):
-        self._each(request, queryset, done_phrase="queued for regeneration",
-                   act=lambda certificate: services.certificate_regenerate(certificate=certificate, actor=request.user))
+        self._each(
+            request,
+            queryset,
+            done_phrase="queued for regeneration",
+            act=lambda certificate: services.certificate_regenerate(certificate=certificate, actor=request.user),
+        )
 
     @admin.action(description="Revoke selected certificates…", permissions=["change"])
     def revoke_selected(self, request, queryset):
@@ -172,20 +205,33 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
         if not form.is_valid():
             return self.revoke_confirmation(request, queryset, form)
         reason = form.cleaned_data["reason"]
-        self._each(request, queryset, done_phrase="revoked",
-                   act=lambda certificate: services.certificate_revoke(certificate=certificate, actor=request.user,
-                                                                       reason=reason))
+        self._each(
+            request,
+            queryset,
+            done_phrase="revoked",
+            act=lambda certificate: services.certificate_revoke(
+                certificate=certificate, actor=request.user, reason=reason
+            ),
+        )
         return None
 
     @admin.action(description="Retry failed certificates", permissions=["change"])
     def retry_selected(self, request, queryset):
-        self._each(request, queryset, done_phrase="re-queued",
-                   act=lambda certificate: services.certificate_retry(certificate=certificate, actor=request.user))
+        self._each(
+            request,
+            queryset,
+            done_phrase="re-queued",
+            act=lambda certificate: services.certificate_retry(certificate=certificate, actor=request.user),
+        )
 
     @admin.action(description="Re-send the “certificate ready” email", permissions=["change"])
     def resend_email_selected(self, request, queryset):
-        self._each(request, queryset, done_phrase="queued to be emailed again",
-                   act=lambda certificate: services.certificate_email_resend(certificate=certificate))
+        self._each(
+            request,
+            queryset,
+            done_phrase="queued to be emailed again",
+            act=lambda certificate: services.certificate_email_resend(certificate=certificate),
+        )
 
     @admin.action(description="Download selected as ZIP", permissions=["view"])
     def download_zip_selected(self, request, queryset):
@@ -200,8 +246,9 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
             report_outcomes(self, request, done=len(ready), done_phrase="put in the ZIP", skipped=skipped)
             return self.zip_response(ready) if ready else None
         batch = batch_services.certificate_export_create(certificates=ready, actor=request.user)
-        report_outcomes(self, request, done=len(ready), done_phrase="queued for a ZIP built in the background",
-                        skipped=skipped)
+        report_outcomes(
+            self, request, done=len(ready), done_phrase="queued for a ZIP built in the background", skipped=skipped
+        )
         return redirect("admin:certificates_certificate_batch", batch.pk)
 
 
@@ -227,20 +274,35 @@ class CertificateBatchAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "course", "created_by", "created_at", "status", "total_count", "progress_link"]
     list_select_related = ["course", "created_by"]
     list_filter = ["kind", "status"]
-    fields = ["kind", "status", "course", "created_by", "created_at", "finished_at", "total_count",
-              "processed_count", "skipped", "file_size", "last_error", "progress_link"]
+    fields = [
+        "kind",
+        "status",
+        "course",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "total_count",
+        "processed_count",
+        "skipped",
+        "file_size",
+        "last_error",
+        "progress_link",
+    ]
     readonly_fields = ["progress_link"]
 
     @admin.display(description="Progress")
     def progress_link(self, batch) -> str:
-        return format_html('<a href="{}">Progress{}</a>', reverse("admin:certificates_certificate_batch", args=[batch.pk]),
-                           " and download" if batch.is_downloadable else "")
+        return format_html(
+            '<a href="{}">Progress{}</a>',
+            reverse("admin:certificates_certificate_batch", args=[batch.pk]),
+            " and download" if batch.is_downloadable else "",
+        )
 
 
 SIGNATORY_HELP = {
     "signatory_name": "Printed above the title on every certificate of this course. Leave blank to use the "
-                      "site-wide signatory (CERTIFICATE_SIGNATORY_NAME); a course cannot be published while "
-                      "neither names someone.",
+    "site-wide signatory (CERTIFICATE_SIGNATORY_NAME); a course cannot be published while "
+    "neither names someone.",
     "signatory_title": "Used together with the name above; the site-wide title goes with the site-wide name.",
 }
 
@@ -273,4 +335,3 @@ class CertificateLookAdmin(CertificateLookPages, admin.ModelAdmin):
     @admin.display(description="Signature image")
     def signature_file(self, look) -> str:
         return look_image_link(look, "signature_image")
-

@@ -42,17 +42,20 @@ class RevokeForm(forms.Form):
         label="Reason for revoking",
         widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
         help_text="Recorded in each certificate's history with your name. The public verification page "
-                  "will say the certificate is revoked and since when.",
+        "will say the certificate is revoked and since when.",
         error_messages={"required": "Give a reason for revoking: it is kept in each certificate's history."},
     )
 
 
 class BulkIssueForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.order_by("title"), label="Course",
-                                    help_text="Every learner who completed it and has no certificate yet.")
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.order_by("title"),
+        label="Course",
+        help_text="Every learner who completed it and has no certificate yet.",
+    )
     attest = forms.BooleanField(
         label="I attest, from our attendance record (for example a live event's sign-in sheet), that these "
-              "learners took part in the activity for its full designated credit.",
+        "learners took part in the activity for its full designated credit.",
         error_messages={"required": "Bulk issue attests on the learners' behalf: confirm the attestation."},
     )
 
@@ -76,16 +79,24 @@ def batch_progress(batch: CertificateBatch) -> BatchProgress:
     """An export counts the PDFs written into its ZIP; a bulk issue counts its certificates
     that the worker has made ready (failed or revoked ones are final too, so they finish it)."""
     if batch.is_export:
-        return BatchProgress(done=batch.processed_count, total=batch.total_count, failed=0,
-                             is_finished=batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED))
+        return BatchProgress(
+            done=batch.processed_count,
+            total=batch.total_count,
+            failed=0,
+            is_finished=batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED),
+        )
     # While the worker is still issuing, the total grows: the batch is not finished yet.
     is_issued = batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED)
     counts = batch.certificates.aggregate(
         ready=Count("pk", filter=Q(status=CertificateStatus.READY)),
         failed=Count("pk", filter=Q(status__in=[CertificateStatus.FAILED, CertificateStatus.REVOKED])),
     )
-    return BatchProgress(done=counts["ready"], total=batch.total_count, failed=counts["failed"],
-                         is_finished=is_issued and counts["ready"] + counts["failed"] >= batch.total_count)
+    return BatchProgress(
+        done=counts["ready"],
+        total=batch.total_count,
+        failed=counts["failed"],
+        is_finished=is_issued and counts["ready"] + counts["failed"] >= batch.total_count,
+    )
 
 
 # --- Certificates: revoke page, bulk issue, batches, ZIP streaming --------------------
@@ -101,26 +112,42 @@ class CertificatePages:
         return [
             path("issue/", view(self.issue_view), name="certificates_certificate_issue"),
             path("batches/<int:batch_id>/", view(self.batch_view), name="certificates_certificate_batch"),
-            path("batches/<int:batch_id>/status/", view(self.batch_status_view),
-                 name="certificates_certificate_batch_status"),
-            path("batches/<int:batch_id>/download/", view(self.batch_download_view),
-                 name="certificates_certificate_batch_download"),
+            path(
+                "batches/<int:batch_id>/status/",
+                view(self.batch_status_view),
+                name="certificates_certificate_batch_status",
+            ),
+            path(
+                "batches/<int:batch_id>/download/",
+                view(self.batch_download_view),
+                name="certificates_certificate_batch_download",
+            ),
             *super().get_urls(),
         ]
 
     def _page(self, request, template: str, context: dict) -> TemplateResponse:
-        return TemplateResponse(request, template, {
-            **self.admin_site.each_context(request), "opts": self.opts, **context,
-        })
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                **context,
+            },
+        )
 
     def revoke_confirmation(self, request, queryset, form: RevokeForm) -> TemplateResponse:
-        return self._page(request, "admin/certificates/certificate/revoke_confirmation.html", {
-            "title": "Revoke certificates",
-            "certificates": queryset,
-            "form": form,
-            "action_name": "revoke_selected",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        })
+        return self._page(
+            request,
+            "admin/certificates/certificate/revoke_confirmation.html",
+            {
+                "title": "Revoke certificates",
+                "certificates": queryset,
+                "form": form,
+                "action_name": "revoke_selected",
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def zip_response(self, certificates: list[Certificate]) -> StreamingHttpResponse:
         members = [exports.member_for(certificate) for certificate in certificates]
@@ -136,12 +163,21 @@ class CertificatePages:
         if request.method == "POST" and form.is_valid():
             course = form.cleaned_data["course"]
             batch = batch_services.certificates_issue_request(course=course, actor=request.user)
-            self.message_user(request, f"Issuing certificates for “{course.title}” on the worker. This page "
-                                       "follows its progress; you may leave it and come back.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"Issuing certificates for “{course.title}” on the worker. This page "
+                "follows its progress; you may leave it and come back.",
+                messages.SUCCESS,
+            )
             return redirect("admin:certificates_certificate_batch", batch.pk)
-        return self._page(request, "admin/certificates/certificate/issue.html", {
-            "title": "Issue certificates for a whole course", "form": form,
-        })
+        return self._page(
+            request,
+            "admin/certificates/certificate/issue.html",
+            {
+                "title": "Issue certificates for a whole course",
+                "form": form,
+            },
+        )
 
     def _batch(self, request, batch_id: int) -> CertificateBatch:
         if not self.has_view_permission(request):
@@ -153,16 +189,21 @@ class CertificatePages:
 
     def batch_view(self, request, batch_id: int):
         batch = self._batch(request, batch_id)
-        title = (f"ZIP of {batch.total_count} certificates" if batch.is_export
-                 else f"Bulk issue: {batch.course.title if batch.course else 'course'}")
-        return self._page(request, "admin/certificates/certificate/batch.html",
-                          {"title": title, **self._batch_context(batch)})
+        title = (
+            f"ZIP of {batch.total_count} certificates"
+            if batch.is_export
+            else f"Bulk issue: {batch.course.title if batch.course else 'course'}"
+        )
+        return self._page(
+            request, "admin/certificates/certificate/batch.html", {"title": title, **self._batch_context(batch)}
+        )
 
     def batch_status_view(self, request, batch_id: int):
         """The progress block alone, polled by htmx every two seconds until the batch is finished."""
         batch = self._batch(request, batch_id)
-        return TemplateResponse(request, "admin/certificates/certificate/batch_progress.html",
-                                self._batch_context(batch))
+        return TemplateResponse(
+            request, "admin/certificates/certificate/batch_progress.html", self._batch_context(batch)
+        )
 
     def batch_download_view(self, request, batch_id: int):
         # A 404 rather than a 403 for staff without the permission: the ZIP holds learners'
@@ -177,8 +218,12 @@ class CertificatePages:
         except FileNotFoundError as error:
             raise Http404("This export's file is gone; select the certificates and download them again.") from error
         stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M%S")
-        return FileResponse(handle, as_attachment=True, content_type="application/zip",
-                            filename=f"docere-certificates-{stamp}-batch-{batch.pk}.zip")
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            content_type="application/zip",
+            filename=f"docere-certificates-{stamp}-batch-{batch.pk}.zip",
+        )
 
 
 # --- Certificate looks: images and the sample certificate -----------------------------
@@ -225,11 +270,19 @@ def look_image_link(look: CertificateLook, field_name: str) -> str:
 def sample_certificate(course: Course) -> Certificate:
     """An unsaved certificate with the course's printed facts and a sample learner."""
     return Certificate(
-        code=SAMPLE_CODE, course=course, learner_name=SAMPLE_LEARNER_NAME, learner_credentials="MD",
-        course_title=course.title, activity_format=course.get_activity_format_display(),
-        provider_name=course.provider_name, accreditation_statement=course.accreditation_statement_text,
-        designation_statement=course.designation_statement_text, credit_type=CreditType.AMA_PRA_CATEGORY_1,
-        credits=course.credits_max or Decimal("1"), completion_date=timezone.localdate(), issued_at=timezone.now(),
+        code=SAMPLE_CODE,
+        course=course,
+        learner_name=SAMPLE_LEARNER_NAME,
+        learner_credentials="MD",
+        course_title=course.title,
+        activity_format=course.get_activity_format_display(),
+        provider_name=course.provider_name,
+        accreditation_statement=course.accreditation_statement_text,
+        designation_statement=course.designation_statement_text,
+        credit_type=CreditType.AMA_PRA_CATEGORY_1,
+        credits=course.credits_max or Decimal("1"),
+        completion_date=timezone.localdate(),
+        issued_at=timezone.now(),
     )
 
 
@@ -240,8 +293,11 @@ class CertificateLookPages:
 
         return [
             path("<int:object_id>/sample/", view(self.sample_view), name="certificates_certificatelook_sample"),
-            path("<int:object_id>/image/<str:field_name>/", view(self.image_view),
-                 name="certificates_certificatelook_image"),
+            path(
+                "<int:object_id>/image/<str:field_name>/",
+                view(self.image_view),
+                name="certificates_certificatelook_image",
+            ),
             *super().get_urls(),
         ]
 
@@ -275,8 +331,7 @@ class CertificateLookPages:
 REPORTED_SKIPS = 10
 
 
-def report_outcomes(model_admin: admin.ModelAdmin, request, *, done: int, done_phrase: str,
-                    skipped: list[str]) -> None:
+def report_outcomes(model_admin: admin.ModelAdmin, request, *, done: int, done_phrase: str, skipped: list[str]) -> None:
     """One admin message per action: how many it did, and each certificate it left alone and why."""
     noun = "certificate" if done == 1 else "certificates"
     message = f"{done} {noun} {done_phrase}" if done else f"No certificates {done_phrase}"

@@ -37,8 +37,9 @@ def _queue_batch(batch: CertificateBatch) -> None:
 def certificate_export_create(*, certificates: list[Certificate], actor) -> CertificateBatch:
     """Record a ZIP export of many ready certificates and hand the building to the worker."""
     with transaction.atomic():
-        batch = CertificateBatch.objects.create(kind=CertificateBatchKind.EXPORT, created_by=actor,
-                                                total_count=len(certificates))
+        batch = CertificateBatch.objects.create(
+            kind=CertificateBatchKind.EXPORT, created_by=actor, total_count=len(certificates)
+        )
         batch.certificates.set(certificates)
         transaction.on_commit(lambda: _queue_batch(batch))
     return batch
@@ -66,7 +67,8 @@ def certificate_batch_start(*, batch_id: int, kind: str) -> CertificateBatch | N
 
 def certificate_export_progress(*, batch_id: int, processed_count: int) -> None:
     CertificateBatch.objects.filter(pk=batch_id, status=CertificateBatchStatus.RUNNING).update(
-        processed_count=processed_count)
+        processed_count=processed_count
+    )
 
 
 def certificate_export_finish(*, batch_id: int, path: str, size: int, skipped: list[dict]) -> None:
@@ -94,8 +96,10 @@ def certificate_batches_sweep(*, now=None) -> int:
     """Re-queue batch jobs the queue lost (still pending) or whose worker died (running too long)."""
     now = now or timezone.now()
     stuck = CertificateBatch.objects.filter(
-        Q(status=CertificateBatchStatus.PENDING,
-          status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
+        Q(
+            status=CertificateBatchStatus.PENDING,
+            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS),
+        )
         | Q(status=CertificateBatchStatus.RUNNING, status_changed_at__lt=now - BATCH_STUCK_AFTER),
     )
     return stuck_rows_requeue(stuck, now=now, queue=_queue_batch)
@@ -157,9 +161,13 @@ def certificates_issue_run(*, batch_id: int) -> CertificateBatch | None:
 
 def _issue_one(*, batch: CertificateBatch, enrollment: Enrollment) -> None:
     with transaction.atomic():
-        certificate = credit_claim_create(enrollment=enrollment, user=enrollment.user,
-                                          credits=enrollment.course.credits_max, attested=True,
-                                          render_queue=BULK_QUEUE)
+        certificate = credit_claim_create(
+            enrollment=enrollment,
+            user=enrollment.user,
+            credits=enrollment.course.credits_max,
+            attested=True,
+            render_queue=BULK_QUEUE,
+        )
         created = certificate.events.get(kind=CertificateEventKind.CREATED)
         created.actor = batch.created_by
         created.detail += "; issued in bulk, attested by the administrator"

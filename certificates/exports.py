@@ -31,8 +31,11 @@ class ZipMember:
 
 
 def member_for(certificate: Certificate) -> ZipMember:
-    return ZipMember(name=f"{certificate.code}.pdf", stored_name=certificate.pdf_path,
-                     modified=certificate.issued_at or certificate.status_changed_at)
+    return ZipMember(
+        name=f"{certificate.code}.pdf",
+        stored_name=certificate.pdf_path,
+        modified=certificate.issued_at or certificate.status_changed_at,
+    )
 
 
 def why_not_exportable(certificate: Certificate) -> str:

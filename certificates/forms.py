@@ -10,7 +10,9 @@ class ClaimForm(forms.Form):
     """Parses the claim; the rules (range, 0.25 steps, completion, profile) live in the service."""
 
     credits = forms.DecimalField(
-        label="Credits to claim", decimal_places=2, max_digits=5,
+        label="Credits to claim",
+        decimal_places=2,
+        max_digits=5,
         widget=forms.NumberInput(attrs={"step": f"{CREDIT_STEP}", "min": f"{CREDIT_STEP}", "inputmode": "decimal"}),
     )
     attest = forms.BooleanField(
@@ -45,7 +47,8 @@ class VerifyCodeForm(forms.Form):
     """The code printed on a certificate, typed the way people type it (see `normalize_code`)."""
 
     code = forms.CharField(
-        label="Certificate code", max_length=40,
+        label="Certificate code",
+        max_length=40,
         error_messages={"required": "Enter the code printed on the certificate."},
         help_text="The 10 letters and digits printed on the certificate, for example 7K3QD-9XMPA.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
@@ -56,5 +59,7 @@ class VerifyCodeForm(forms.Form):
         if not CODE_PATTERN.fullmatch(code):
             raise forms.ValidationError(
                 "A certificate code has 10 letters and digits, for example 7K3QD-9XMPA. "
-                "Check the code printed on the certificate.", code="code_format")
+                "Check the code printed on the certificate.",
+                code="code_format",
+            )
         return code

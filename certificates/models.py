@@ -83,7 +83,9 @@ class CertificateStatus(models.TextChoices):
 
 class Certificate(models.Model):
     code = models.CharField(
-        max_length=CODE_LENGTH, unique=True, default=new_certificate_code,
+        max_length=CODE_LENGTH,
+        unique=True,
+        default=new_certificate_code,
         validators=[RegexValidator(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")],
     )
     claim = models.OneToOneField(CreditClaim, on_delete=models.PROTECT, related_name="certificate")
@@ -196,8 +198,9 @@ class CertificateEventKind(models.TextChoices):
 class CertificateEvent(models.Model):
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=CertificateEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     detail = models.TextField(blank=True)
 
@@ -224,7 +227,8 @@ class CertificateLook(models.Model):
     signatory_title = models.CharField(max_length=200, blank=True)
     signature_image = models.ImageField(upload_to=_private_upload, blank=True)
     accent_colour = models.CharField(
-        max_length=7, default="#0B5F73",
+        max_length=7,
+        default="#0B5F73",
         validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #0B5F73.")],
     )
 
@@ -250,11 +254,18 @@ class CertificateBatch(models.Model):
     only reads it."""
 
     kind = models.CharField(max_length=10, choices=CertificateBatchKind.choices)
-    status = models.CharField(max_length=10, choices=CertificateBatchStatus.choices,
-                              default=CertificateBatchStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=CertificateBatchStatus.choices, default=CertificateBatchStatus.PENDING
+    )
     status_changed_at = models.DateTimeField(default=timezone.now)
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               help_text="The course a bulk issue was for.")
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The course a bulk issue was for.",
+    )
     certificates = models.ManyToManyField(Certificate, related_name="batches", blank=True)
     total_count = models.PositiveIntegerField(default=0)
     processed_count = models.PositiveIntegerField(default=0)
@@ -263,8 +274,9 @@ class CertificateBatch(models.Model):
     file_path = models.CharField(max_length=200, blank=True, help_text="The built ZIP's name in private storage.")
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -275,8 +287,9 @@ class CertificateBatch(models.Model):
         constraints = [
             models.CheckConstraint(name="batch_kind_valid", condition=Q(kind__in=CertificateBatchKind.values)),
             models.CheckConstraint(name="batch_status_valid", condition=Q(status__in=CertificateBatchStatus.values)),
-            models.CheckConstraint(name="batch_progress_within_total",
-                                   condition=Q(processed_count__lte=models.F("total_count"))),
+            models.CheckConstraint(
+                name="batch_progress_within_total", condition=Q(processed_count__lte=models.F("total_count"))
+            ),
             # A finished export always has its file recorded, so "done" means "downloadable".
             models.CheckConstraint(
                 name="done_export_has_its_file",
@@ -322,12 +335,14 @@ class TranscriptPdf(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(name="transcript_pdf_status_valid",
-                                   condition=Q(status__in=TranscriptPdfStatus.values)),
+            models.CheckConstraint(
+                name="transcript_pdf_status_valid", condition=Q(status__in=TranscriptPdfStatus.values)
+            ),
             # "Ready" always means "downloadable".
-            models.CheckConstraint(name="ready_transcript_pdf_has_its_file",
-                                   condition=~Q(status=TranscriptPdfStatus.READY)
-                                   | (~Q(file_name="") & Q(file_size__isnull=False))),
+            models.CheckConstraint(
+                name="ready_transcript_pdf_has_its_file",
+                condition=~Q(status=TranscriptPdfStatus.READY) | (~Q(file_name="") & Q(file_size__isnull=False)),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -88,15 +88,18 @@ def qr_svg(url: str, colour: str = "#1d2433") -> str:
 
 def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:
     look = look or CertificateLook.objects.filter(course_id=certificate.course_id).first()
-    return render_to_string("certificates/pdf/certificate.html", {
-        "certificate": certificate,
-        "look": look,
-        "signatory": certificate_signatory(look),
-        "accent": look.accent_colour if look else "#0B5F73",
-        "logo_url": private_image_url(look.logo) if look else "",
-        "signature_url": private_image_url(look.signature_image) if look else "",
-        "qr_svg": qr_svg(certificate.verify_url),
-    })
+    return render_to_string(
+        "certificates/pdf/certificate.html",
+        {
+            "certificate": certificate,
+            "look": look,
+            "signatory": certificate_signatory(look),
+            "accent": look.accent_colour if look else "#0B5F73",
+            "logo_url": private_image_url(look.logo) if look else "",
+            "signature_url": private_image_url(look.signature_image) if look else "",
+            "qr_svg": qr_svg(certificate.verify_url),
+        },
+    )
 
 
 def html_to_pdf(html: str, *, base_dir: Path | None = None, **options) -> bytes:

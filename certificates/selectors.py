@@ -52,8 +52,9 @@ class Transcript:
 
 def _totals(amounts: dict[str, Decimal]) -> list[CreditTotal]:
     # Physician credit first, then participation: the order of CreditType.
-    return [CreditTotal(credit_type, amounts[credit_type]) for credit_type in CreditType.values
-            if credit_type in amounts]
+    return [
+        CreditTotal(credit_type, amounts[credit_type]) for credit_type in CreditType.values if credit_type in amounts
+    ]
 
 
 def transcript_for(*, user) -> Transcript:

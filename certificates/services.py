@@ -67,14 +67,19 @@ def queue_render(certificate_id: int, generation: int, *, queue: str | None = No
     from certificates.tasks import render_certificate
 
     try:
-        render_certificate.apply_async(args=[certificate_id, generation], queue=queue, retry=True,
-                                       retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+        render_certificate.apply_async(
+            args=[certificate_id, generation],
+            queue=queue,
+            retry=True,
+            retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY,
+        )
     except Exception:  # noqa: BLE001 — the database row is the truth; the sweeper re-queues
         logger.warning("Could not queue certificate %s; the sweeper will retry", certificate_id, exc_info=True)
 
 
-def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attested: bool,
-                        render_queue: str | None = None) -> Certificate:
+def credit_claim_create(
+    *, enrollment: Enrollment, user, credits: Decimal, attested: bool, render_queue: str | None = None
+) -> Certificate:
     """Claim credit for a completed course and create its pending certificate, atomically.
     Its render goes to `render_queue` when a bulk job names one, else to the learners' queue."""
     if enrollment.user_id != user.pk:
@@ -84,8 +89,9 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     except CourseExpired as expired:
         raise ClaimError(expired.message, status_code=expired.status_code) from expired
     if enrollment.completed_at is None:
-        raise ClaimError("Credit can be claimed once the course is complete (post-test passed and evaluation done).",
-                         status_code=403)
+        raise ClaimError(
+            "Credit can be claimed once the course is complete (post-test passed and evaluation done).", status_code=403
+        )
     if not attested:
         raise ClaimError("Please confirm the attestation before claiming.")
     readiness = profile_is_complete_for_credit(user)
@@ -104,21 +110,32 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
     try:
         with transaction.atomic():
             claim = CreditClaim.objects.create(
-                enrollment=enrollment, credit_type=credit_type, credits_claimed=credits, attested_at=now, claimed_at=now,
+                enrollment=enrollment,
+                credit_type=credit_type,
+                credits_claimed=credits,
+                attested_at=now,
+                claimed_at=now,
             )
             certificate = Certificate.objects.create(
-                claim=claim, enrollment=enrollment, user=user, course=course,
-                learner_name=profile.certificate_name, learner_credentials=profile.credentials,
-                course_title=course.title, activity_format=course.get_activity_format_display(),
+                claim=claim,
+                enrollment=enrollment,
+                user=user,
+                course=course,
+                learner_name=profile.certificate_name,
+                learner_credentials=profile.credentials,
+                course_title=course.title,
+                activity_format=course.get_activity_format_display(),
                 provider_name=course.provider_name,
                 accreditation_statement=course.accreditation_statement_text,
                 designation_statement=course.designation_statement_text,
-                credit_type=credit_type, credits=credits, completion_date=enrollment.completed_at.date(),
+                credit_type=credit_type,
+                credits=credits,
+                completion_date=enrollment.completed_at.date(),
             )
-            _event(certificate, CertificateEventKind.CREATED, actor=user,
-                   detail=f"{claim.credit_text} claimed")
+            _event(certificate, CertificateEventKind.CREATED, actor=user, detail=f"{claim.credit_text} claimed")
             transaction.on_commit(
-                lambda: queue_render(certificate.pk, certificate.render_generation, queue=render_queue))
+                lambda: queue_render(certificate.pk, certificate.render_generation, queue=render_queue)
+            )
     except IntegrityError as error:
         # One claim per enrollment is a database constraint: a second claim, or two at once, lands here.
         raise ClaimError("Credit has already been claimed for this course.", status_code=409) from error
@@ -127,7 +144,8 @@ def credit_claim_create(*, enrollment: Enrollment, user, credits: Decimal, attes
 
 def _render_lease_is_live(certificate: Certificate, now) -> bool:
     return certificate.rendering_started_at is not None and (
-        now - certificate.rendering_started_at < timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS))
+        now - certificate.rendering_started_at < timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS)
+    )
 
 
 def certificate_mark_rendering(*, certificate_id: int, generation: int | None, task_id: str) -> Certificate | None:
@@ -154,19 +172,31 @@ def certificate_mark_rendering(*, certificate_id: int, generation: int | None, t
         certificate.status_changed_at = certificate.rendering_started_at = now
         certificate.rendering_task_id = task_id
         certificate.render_tries += 1
-        certificate.save(update_fields=["status", "status_changed_at", "rendering_started_at", "rendering_task_id",
-                                        "render_tries"])
+        certificate.save(
+            update_fields=["status", "status_changed_at", "rendering_started_at", "rendering_task_id", "render_tries"]
+        )
         _event(certificate, kind, detail=f"try {certificate.render_tries}")
     return certificate
 
 
 def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: str) -> bool:
-    return (certificate.status == CertificateStatus.RENDERING and certificate.render_generation == generation
-            and certificate.rendering_task_id == task_id)
+    return (
+        certificate.status == CertificateStatus.RENDERING
+        and certificate.render_generation == generation
+        and certificate.rendering_task_id == task_id
+    )
 
 
-def certificate_mark_ready(*, certificate_id: int, generation: int, task_id: str, path: str, size: int,
-                           sha256: str, email_queue: str | None = None) -> Certificate | None:
+def certificate_mark_ready(
+    *,
+    certificate_id: int,
+    generation: int,
+    task_id: str,
+    path: str,
+    size: int,
+    sha256: str,
+    email_queue: str | None = None,
+) -> Certificate | None:
     """Record the rendered file, only if this render still holds the lease on the current
     generation. A late render of a superseded generation changes nothing and its file goes."""
     with transaction.atomic():
@@ -201,8 +231,9 @@ def queue_task(task, *args, queue: str | None = None) -> None:
     """Queue a task on its route, or on `queue`. The row it works on is the truth, and a sweeper
     asks again for whatever the broker lost, so a broker outage is logged, never raised."""
     try:
-        task.apply_async(args=list(args), queue=queue, retry=True,
-                         retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+        task.apply_async(
+            args=list(args), queue=queue, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+        )
     except Exception:  # noqa: BLE001 — a lost message must not undo the write that queued it
         logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
 
@@ -219,8 +250,9 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: st
         certificate.status = CertificateStatus.FAILED if final else CertificateStatus.PENDING
         certificate.status_changed_at = timezone.now()
         certificate.rendering_started_at, certificate.rendering_task_id = None, ""
-        certificate.save(update_fields=["last_error", "status", "status_changed_at", "rendering_started_at",
-                                        "rendering_task_id"])
+        certificate.save(
+            update_fields=["last_error", "status", "status_changed_at", "rendering_started_at", "rendering_task_id"]
+        )
         _event(certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500])
     return True
 
@@ -228,8 +260,12 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: st
 def certificate_email_due(*, certificate_id: int) -> Certificate | None:
     """The certificate whose "ready" email is still owed, or None (not ready, already sent, gone)."""
     with transaction.atomic():
-        return (Certificate.objects.select_for_update().select_related("user")
-                .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True).first())
+        return (
+            Certificate.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True)
+            .first()
+        )
 
 
 def certificate_email_sent(*, certificate: Certificate) -> None:
@@ -242,8 +278,10 @@ def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != CertificateStatus.FAILED:
-            raise CertificateStateError(f"Only failed certificates can be retried ({certificate.code} is "
-                                        f"{certificate.get_status_display().lower()}).")
+            raise CertificateStateError(
+                f"Only failed certificates can be retried ({certificate.code} is "
+                f"{certificate.get_status_display().lower()})."
+            )
         certificate.status = CertificateStatus.PENDING
         certificate.status_changed_at = timezone.now()
         certificate.save(update_fields=["status", "status_changed_at"])
@@ -269,8 +307,12 @@ def certificate_regenerate(*, certificate: Certificate, actor) -> Certificate:
         certificate.render_generation += 1
         certificate.rendering_started_at, certificate.rendering_task_id = None, ""
         certificate.save()
-        _event(certificate, CertificateEventKind.REGENERATED, actor=actor,
-               detail=f"name “{old_name}” → “{certificate.learner_name}”" if old_name != certificate.learner_name else "")
+        _event(
+            certificate,
+            CertificateEventKind.REGENERATED,
+            actor=actor,
+            detail=f"name “{old_name}” → “{certificate.learner_name}”" if old_name != certificate.learner_name else "",
+        )
         transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
     return certificate
 
@@ -296,10 +338,14 @@ def certificates_sweep(*, now=None) -> int:
     """Re-queue certificates stuck before `ready`: the queue lost them, or a worker died mid-render."""
     now = now or timezone.now()
     stuck = Certificate.objects.filter(
-        Q(status=CertificateStatus.PENDING,
-          status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS))
-        | Q(status=CertificateStatus.RENDERING,
-            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS))
+        Q(
+            status=CertificateStatus.PENDING,
+            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS),
+        )
+        | Q(
+            status=CertificateStatus.RENDERING,
+            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS),
+        )
     ).values_list("pk", flat=True)
     count = 0
     for certificate_id in list(stuck):
@@ -347,7 +393,8 @@ def certificate_emails_sweep(*, now=None) -> int:
     pause = timedelta(seconds=settings.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS)
     owed = Certificate.objects.filter(
         Q(ready_email_queued_at__isnull=True) | Q(ready_email_queued_at__lt=now - pause),
-        status=CertificateStatus.READY, ready_email_sent_at__isnull=True,
+        status=CertificateStatus.READY,
+        ready_email_sent_at__isnull=True,
         status_changed_at__lt=now - pause,
         status_changed_at__gte=now - timedelta(seconds=settings.CERTIFICATE_EMAIL_SWEEP_WINDOW_SECONDS),
     )
@@ -365,8 +412,10 @@ def certificate_emails_sweep(*, now=None) -> int:
 def certificate_email_resend(*, certificate: Certificate) -> None:
     """Send the "your certificate is ready" email again, e.g. after the learner lost it."""
     if certificate.status != CertificateStatus.READY:
-        raise CertificateStateError(f"{certificate.display_code} is {certificate.get_status_display().lower()}; "
-                                    "only a ready certificate is emailed.")
+        raise CertificateStateError(
+            f"{certificate.display_code} is {certificate.get_status_display().lower()}; "
+            "only a ready certificate is emailed."
+        )
     from certificates.tasks import email_certificate_ready
 
     with transaction.atomic():

@@ -20,12 +20,18 @@ MAX_EMAIL_RETRIES = 5  # after 1, 2, 4, 8 and 16 s; then the sweeper asks again
 
 def _backoff_seconds(retries: int) -> int:
     # Exponential backoff: 2, 4, 8, 16 s by default.
-    return settings.CERTIFICATE_RETRY_BASE_SECONDS * 2 ** retries
+    return settings.CERTIFICATE_RETRY_BASE_SECONDS * 2**retries
 
 
-@shared_task(bind=True, name="certificates.render_certificate", acks_late=True, reject_on_worker_lost=True,
-             max_retries=MAX_RENDER_RETRIES, soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
-             time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS)
+@shared_task(
+    bind=True,
+    name="certificates.render_certificate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RENDER_RETRIES,
+    soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS,
+)
 def render_certificate(self, certificate_id: int, generation: int | None = None) -> None:
     try:
         _render(self, certificate_id, generation)
@@ -33,16 +39,20 @@ def render_certificate(self, certificate_id: int, generation: int | None = None)
         # The database cannot record its own outage on the row: retry the whole render with the
         # same backoff. A render that completed in the meantime makes the retry a no-op.
         if self.request.retries >= self.max_retries:
-            logger.error("Certificate %s: database unavailable after %s tries; the sweeper will queue it again",
-                         certificate_id, self.request.retries + 1)
+            logger.error(
+                "Certificate %s: database unavailable after %s tries; the sweeper will queue it again",
+                certificate_id,
+                self.request.retries + 1,
+            )
             raise
         raise self.retry(exc=error, countdown=_backoff_seconds(self.request.retries)) from error
 
 
 def _render(task, certificate_id: int, generation: int | None) -> None:
     task_id = task.request.id
-    certificate = services.certificate_mark_rendering(certificate_id=certificate_id, generation=generation,
-                                                      task_id=task_id)
+    certificate = services.certificate_mark_rendering(
+        certificate_id=certificate_id, generation=generation, task_id=task_id
+    )
     if certificate is None:
         return  # ready, revoked, gone, superseded by a regeneration, or in another worker's hands
     # The snapshot printed is the one read under the lease, for exactly this generation.
@@ -53,8 +63,12 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
     except Exception as error:  # noqa: BLE001 — every failure is recorded on the row, then retried
         final = task.request.retries >= task.max_retries
         still_ours = services.certificate_mark_failed(
-            certificate_id=certificate_id, generation=generation, task_id=task_id,
-            error=f"{type(error).__name__}: {error}", final=final)
+            certificate_id=certificate_id,
+            generation=generation,
+            task_id=task_id,
+            error=f"{type(error).__name__}: {error}",
+            final=final,
+        )
         if final or not still_ours:
             if final:
                 logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
@@ -64,20 +78,32 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
     # stand in front of a learner's own on the learners' worker.
     came_from = (task.request.delivery_info or {}).get("routing_key")
     email_queue = batch_services.BULK_QUEUE if came_from == batch_services.BULK_QUEUE else None
-    services.certificate_mark_ready(certificate_id=certificate_id, generation=generation, task_id=task_id,
-                                    path=stored.path, size=stored.size, sha256=stored.sha256, email_queue=email_queue)
+    services.certificate_mark_ready(
+        certificate_id=certificate_id,
+        generation=generation,
+        task_id=task_id,
+        path=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+        email_queue=email_queue,
+    )
 
 
-@shared_task(name="certificates.render_transcript", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
-             time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS)
+@shared_task(
+    name="certificates.render_transcript",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CERTIFICATE_RENDER_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.CERTIFICATE_RENDER_TIME_LIMIT_SECONDS,
+)
 def render_transcript(transcript_id: int, generation: int) -> None:
     try:
         transcript_services.transcript_pdf_render(transcript_id=transcript_id, generation=generation)
     except Exception as error:  # noqa: BLE001 — recorded on the row; the learner's page offers to try again
         logger.exception("Transcript PDF %s failed", transcript_id)
-        transcript_services.transcript_pdf_fail(transcript_id=transcript_id, generation=generation,
-                                                error=f"{type(error).__name__}: {error}")
+        transcript_services.transcript_pdf_fail(
+            transcript_id=transcript_id, generation=generation, error=f"{type(error).__name__}: {error}"
+        )
 
 
 @shared_task(name="certificates.sweep_stuck_transcripts")
@@ -87,9 +113,15 @@ def sweep_stuck_transcripts() -> int:
 
 # A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the
 # database is retried with backoff; the sweeper covers a worker that died mid-send.
-@shared_task(name="certificates.email_certificate_ready", acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(OSError, DatabaseError), max_retries=MAX_EMAIL_RETRIES, retry_backoff=True,
-             retry_jitter=False)
+@shared_task(
+    name="certificates.email_certificate_ready",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError, DatabaseError),
+    max_retries=MAX_EMAIL_RETRIES,
+    retry_backoff=True,
+    retry_jitter=False,
+)
 def email_certificate_ready(certificate_id: int) -> None:
     certificate = services.certificate_email_due(certificate_id=certificate_id)
     if certificate is None:
@@ -128,8 +160,13 @@ EXPORT_SOFT_TIME_LIMIT_SECONDS = 29 * 60
 EXPORT_TIME_LIMIT_SECONDS = 30 * 60
 
 
-@shared_task(name="certificates.build_certificate_export", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
+@shared_task(
+    name="certificates.build_certificate_export",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=EXPORT_TIME_LIMIT_SECONDS,
+)
 def build_certificate_export(batch_id: int) -> None:
     batch = batch_services.certificate_batch_start(batch_id=batch_id, kind=CertificateBatchKind.EXPORT)
     if batch is None:
@@ -137,20 +174,25 @@ def build_certificate_export(batch_id: int) -> None:
     try:
         built = exports.export_build(
             batch=batch,
-            on_progress=lambda count: batch_services.certificate_export_progress(batch_id=batch_id,
-                                                                                 processed_count=count),
+            on_progress=lambda count: batch_services.certificate_export_progress(
+                batch_id=batch_id, processed_count=count
+            ),
         )
     except Exception as error:  # noqa: BLE001 — recorded on the row; the progress page shows it
         logger.exception("Certificate export %s failed", batch_id)
         batch_services.certificate_batch_fail(batch_id=batch_id, error=f"{type(error).__name__}: {error}")
         return
-    batch_services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size,
-                                             skipped=built.skipped)
+    batch_services.certificate_export_finish(batch_id=batch_id, path=built.path, size=built.size, skipped=built.skipped)
 
 
 # Each learner's claim commits on its own, so the limits only bound a course of many thousands.
-@shared_task(name="certificates.issue_for_course", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS, time_limit=EXPORT_TIME_LIMIT_SECONDS)
+@shared_task(
+    name="certificates.issue_for_course",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=EXPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=EXPORT_TIME_LIMIT_SECONDS,
+)
 def issue_for_course(batch_id: int) -> None:
     batch_services.certificates_issue_run(batch_id=batch_id)
 

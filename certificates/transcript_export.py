@@ -11,8 +11,16 @@ TRANSCRIPT_HEADER = ["Completed", "Activity", "Provider", "Credit type", "Credit
 
 
 def transcript_csv(transcript: Transcript) -> Iterator[str]:
-    rows = ((claim.enrollment.completed_at.date(), claim.enrollment.course.title,
-             claim.enrollment.course.provider_name, claim.get_credit_type_display(),
-             f"{claim.credits_claimed:.2f}", claim.certificate.code, claim.credit_text)
-            for claim in transcript.claims)
+    rows = (
+        (
+            claim.enrollment.completed_at.date(),
+            claim.enrollment.course.title,
+            claim.enrollment.course.provider_name,
+            claim.get_credit_type_display(),
+            f"{claim.credits_claimed:.2f}",
+            claim.certificate.code,
+            claim.credit_text,
+        )
+        for claim in transcript.claims
+    )
     return csv_stream(header=TRANSCRIPT_HEADER, rows=rows)

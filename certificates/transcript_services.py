@@ -46,8 +46,12 @@ def transcript_pdf_request(*, user) -> TranscriptPdf:
 
 def _current(transcript_id: int, generation: int) -> TranscriptPdf | None:
     """The row, locked, while this generation is the one still being prepared; else None."""
-    return (TranscriptPdf.objects.select_for_update().select_related("user")
-            .filter(pk=transcript_id, generation=generation, status=TranscriptPdfStatus.PENDING).first())
+    return (
+        TranscriptPdf.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=transcript_id, generation=generation, status=TranscriptPdfStatus.PENDING)
+        .first()
+    )
 
 
 def transcript_pdf_render(*, transcript_id: int, generation: int) -> TranscriptPdf | None:
@@ -59,10 +63,15 @@ def transcript_pdf_render(*, transcript_id: int, generation: int) -> TranscriptP
         return None
     user = transcript.user
     generated_at = timezone.now()
-    html = render_to_string("certificates/pdf/transcript.html", {
-        "transcript": selectors.transcript_for(user=user), "profile": profile_for(user), "user": user,
-        "generated_at": generated_at,
-    })
+    html = render_to_string(
+        "certificates/pdf/transcript.html",
+        {
+            "transcript": selectors.transcript_for(user=user),
+            "profile": profile_for(user),
+            "user": user,
+            "generated_at": generated_at,
+        },
+    )
     pdf = rendering.html_to_pdf(html)
     # The storage picks a free name, so a retried render never overwrites a file a row names.
     name = default_storage.save(f"{TRANSCRIPT_DIR}/transcript-{user.pk}-{generation}.pdf", ContentFile(pdf))
@@ -98,5 +107,6 @@ def transcript_pdfs_sweep(*, now=None) -> int:
     now = now or timezone.now()
     stuck = TranscriptPdf.objects.filter(
         status=TranscriptPdfStatus.PENDING,
-        status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS))
+        status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS),
+    )
     return stuck_rows_requeue(stuck, now=now, queue=_queue)

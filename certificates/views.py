@@ -37,8 +37,12 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.credit_claim_create(enrollment=enrollment, user=request.user,
-                                         credits=form.cleaned_data["credits"], attested=form.cleaned_data["attest"])
+            services.credit_claim_create(
+                enrollment=enrollment,
+                user=request.user,
+                credits=form.cleaned_data["credits"],
+                attested=form.cleaned_data["attest"],
+            )
         except services.ClaimError as error:
             form.add_error(None, error.message)
             status = error.status_code
@@ -47,11 +51,18 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("certificates:list")
     elif request.method == "POST":
         status = 400
-    return render(request, "certificates/claim.html", {
-        "course": course, "enrollment": enrollment, "form": form,
-        "readiness": profile_is_complete_for_credit(request.user),
-        "is_physician": is_physician,
-    }, status=status)
+    return render(
+        request,
+        "certificates/claim.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "form": form,
+            "readiness": profile_is_complete_for_credit(request.user),
+            "is_physician": is_physician,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -84,8 +95,12 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
         handle = private_file_open(certificate.pdf_path)
     except FileNotFoundError as error:
         raise Http404("This certificate's file is missing.") from error
-    return FileResponse(handle, as_attachment=True, filename=f"docere-certificate-{certificate.code}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"docere-certificate-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -95,9 +110,14 @@ def transcript(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(transcript_export.transcript_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="docere-transcript.csv"'
         return response
-    return render(request, "certificates/transcript.html", {
-        "transcript": data, "transcript_pdf": selectors.transcript_pdf_for(user=request.user),
-    })
+    return render(
+        request,
+        "certificates/transcript.html",
+        {
+            "transcript": data,
+            "transcript_pdf": selectors.transcript_pdf_for(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -112,8 +132,11 @@ def transcript_pdf_request(request: HttpRequest) -> HttpResponse:
 @login_required
 def transcript_pdf_status(request: HttpRequest) -> HttpResponse:
     """The PDF's status block, polled by htmx while it is being prepared."""
-    return render(request, "certificates/partials/transcript_pdf.html",
-                  {"transcript_pdf": selectors.transcript_pdf_for(user=request.user)})
+    return render(
+        request,
+        "certificates/partials/transcript_pdf.html",
+        {"transcript_pdf": selectors.transcript_pdf_for(user=request.user)},
+    )
 
 
 @login_required
@@ -122,8 +145,12 @@ def transcript_pdf_download(request: HttpRequest) -> FileResponse:
     transcript_pdf = selectors.transcript_pdf_for(user=request.user)
     if transcript_pdf is None or transcript_pdf.status != TranscriptPdfStatus.READY:
         raise Http404("Your transcript PDF is not ready.")
-    return FileResponse(default_storage.open(transcript_pdf.file_name, "rb"), as_attachment=True,
-                        filename="docere-transcript.pdf", content_type="application/pdf")
+    return FileResponse(
+        default_storage.open(transcript_pdf.file_name, "rb"),
+        as_attachment=True,
+        filename="docere-transcript.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_GET
@@ -144,8 +171,11 @@ def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
     """A mistyped code gets the lookup form back with the code in it, to correct in place."""
     form = VerifyCodeForm({"code": code})
     if form.is_valid():
-        form.add_error("code", "No certificate with this code has been issued. "
-                               "Check each character against the code printed on the certificate.")
+        form.add_error(
+            "code",
+            "No certificate with this code has been issued. "
+            "Check each character against the code printed on the certificate.",
+        )
     return render(request, "certificates/verify_lookup.html", {"form": form}, status=404)
 
 
@@ -159,12 +189,15 @@ def _upload_refusal(request: HttpRequest, certificate: Certificate) -> HttpRespo
     else:
         if declared_bytes <= VERIFY_UPLOAD_MAX_BYTES:
             return None
-        message = (f"This file is larger than {VERIFY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB, so it was not read. "
-                   "A Docere certificate is far smaller: check that you chose the certificate PDF.")
+        message = (
+            f"This file is larger than {VERIFY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB, so it was not read. "
+            "A Docere certificate is far smaller: check that you chose the certificate PDF."
+        )
         status = 413
     form = VerifyUploadForm.refused(message)
-    return render(request, "certificates/verify.html", {"certificate": certificate, "form": form, "match": None},
-                  status=status)
+    return render(
+        request, "certificates/verify.html", {"certificate": certificate, "form": form, "match": None}, status=status
+    )
 
 
 # The CSRF middleware would read the whole body (request.POST) before this view runs, so the
@@ -197,5 +230,9 @@ def _verify_page(request: HttpRequest, certificate: Certificate) -> HttpResponse
         for chunk in form.cleaned_data["pdf"].chunks():
             digest.update(chunk)
         match = digest.hexdigest() == certificate.pdf_sha256
-    return render(request, "certificates/verify.html", {"certificate": certificate, "form": form, "match": match},
-                  status=400 if request.method == "POST" and not form.is_valid() else 200)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "form": form, "match": match},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )

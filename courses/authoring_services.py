@@ -50,7 +50,8 @@ def course_content_changed(*, course_ids: Collection[int]) -> None:
     learners see the change on their next view. Call it in the transaction that writes the
     change: readers then see the new revision only together with the new content."""
     Course.objects.filter(pk__in=[pk for pk in course_ids if pk is not None]).update(
-        content_revision=F("content_revision") + 1)
+        content_revision=F("content_revision") + 1
+    )
 
 
 STANDARD_EVALUATION = [
@@ -69,11 +70,19 @@ def evaluation_items_seed_standard(*, course: Course) -> list[EvaluationItem]:
     A course that already has evaluation items keeps them: seeding twice must not duplicate."""
     if EvaluationItem.objects.filter(course=course).exists():
         return list(EvaluationItem.objects.filter(course=course))
-    return EvaluationItem.objects.bulk_create([
-        EvaluationItem(course=course, order=index, kind=kind, prompt=prompt, code=code,
-                       is_required=code != "commercial_bias_comment")
-        for index, (kind, prompt, code) in enumerate(STANDARD_EVALUATION, start=1)
-    ])
+    return EvaluationItem.objects.bulk_create(
+        [
+            EvaluationItem(
+                course=course,
+                order=index,
+                kind=kind,
+                prompt=prompt,
+                code=code,
+                is_required=code != "commercial_bias_comment",
+            )
+            for index, (kind, prompt, code) in enumerate(STANDARD_EVALUATION, start=1)
+        ]
+    )
 
 
 # --- Graded content lock --------------------------------------------------------------
@@ -121,8 +130,9 @@ def _graded_delete_refusal(obj: Quiz | Question | Option) -> str | None:
     return None
 
 
-def graded_content_guard(*, saving: Iterable[Quiz | Question | Option] = (),
-                         deleting: Iterable[Quiz | Question | Option] = ()) -> None:
+def graded_content_guard(
+    *, saving: Iterable[Quiz | Question | Option] = (), deleting: Iterable[Quiz | Question | Option] = ()
+) -> None:
     """Raise GradedContentLocked before any write that would rewrite learners' scores.
 
     Checked against the stored rows just before writing, so neither a form that skipped its

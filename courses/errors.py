@@ -21,7 +21,9 @@ class EvaluationIncomplete(InvalidSubmission):
 
     def __init__(self, problems: dict[int, str]):
         count = len(problems)
-        super().__init__(f"{count} question{'' if count == 1 else 's'} of the evaluation need{'s' if count == 1 else ''} an answer.")
+        super().__init__(
+            f"{count} question{'' if count == 1 else 's'} of the evaluation need{'s' if count == 1 else ''} an answer."
+        )
         self.problems = problems
 
 

@@ -63,16 +63,30 @@ class CourseAdminForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "title", "slug", "summary", "description", "topics", "learning_objectives", "target_audience",
-            "activity_format", "estimated_minutes", "credits_max", "passing_score_percent", "release_date",
-            "expiry_date", "provider_name", "accme_activity_id", "is_reported_to_pars", "accreditation_statement",
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "topics",
+            "learning_objectives",
+            "target_audience",
+            "activity_format",
+            "estimated_minutes",
+            "credits_max",
+            "passing_score_percent",
+            "release_date",
+            "expiry_date",
+            "provider_name",
+            "accme_activity_id",
+            "is_reported_to_pars",
+            "accreditation_statement",
             "designation_statement",
         ]
         # Plain labelled checkboxes: the admin's two-box filter widget fails WCAG checks.
         widgets = {"topics": forms.CheckboxSelectMultiple}
         help_texts = {
             "expiry_date": "An enduring material needs one, at most 3 years after its release date: ACCME expects "
-                           "enduring materials to be reviewed at least every three years.",
+            "enduring materials to be reviewed at least every three years.",
         }
 
     def clean(self):
@@ -80,11 +94,18 @@ class CourseAdminForm(forms.ModelForm):
         release, expiry = cleaned.get("release_date"), cleaned.get("expiry_date")
         if release and expiry and expiry < release:
             self.add_error("expiry_date", "The expiry date is before the release date.")
-        elif (release and expiry and cleaned.get("activity_format") == ActivityFormat.ENDURING_MATERIAL
-              and expiry > latest_expiry_date(release)):
+        elif (
+            release
+            and expiry
+            and cleaned.get("activity_format") == ActivityFormat.ENDURING_MATERIAL
+            and expiry > latest_expiry_date(release)
+        ):
             # Said while editing, not only at publishing: such a course could never be published.
-            self.add_error("expiry_date", f"An enduring material is reviewed at least every three years: set "
-                                          f"the expiry date to {latest_expiry_date(release):%Y-%m-%d} or earlier.")
+            self.add_error(
+                "expiry_date",
+                f"An enduring material is reviewed at least every three years: set "
+                f"the expiry date to {latest_expiry_date(release):%Y-%m-%d} or earlier.",
+            )
         return cleaned
 
 
@@ -98,11 +119,15 @@ class DisclosureForm(forms.ModelForm):
         nothing_to_disclose = cleaned.get("has_no_relevant_relationships")
         company = (cleaned.get("ineligible_company") or "").strip()
         if nothing_to_disclose and company:
-            self.add_error("ineligible_company", "Either name a company or tick “no relevant financial "
-                                                 "relationships”, not both.")
+            self.add_error(
+                "ineligible_company", "Either name a company or tick “no relevant financial relationships”, not both."
+            )
         elif not nothing_to_disclose and not company:
-            self.add_error("ineligible_company", "Name the ineligible company, or tick “no relevant financial "
-                                                 "relationships” if there is nothing to disclose.")
+            self.add_error(
+                "ineligible_company",
+                "Name the ineligible company, or tick “no relevant financial "
+                "relationships” if there is nothing to disclose.",
+            )
         return cleaned
 
 
@@ -113,8 +138,9 @@ def _is_deleted(formset, form) -> bool:
 
 def _kept_forms(formset) -> list[forms.ModelForm]:
     """The forms whose rows will exist after saving: not deleted, and not blank extras."""
-    return [form for form in formset.forms
-            if not _is_deleted(formset, form) and (form.instance.pk or form.has_changed())]
+    return [
+        form for form in formset.forms if not _is_deleted(formset, form) and (form.instance.pk or form.has_changed())
+    ]
 
 
 class ModuleFormSet(forms.BaseInlineFormSet):
@@ -141,8 +167,7 @@ class ModuleFormSet(forms.BaseInlineFormSet):
         if orders != list(range(1, len(orders) + 1)):
             shown = ", ".join(str(order) for order in orders)
             raise ValidationError(
-                f"Number the modules 1, 2, 3 … in the order learners take them, without gaps or repeats "
-                f"(now: {shown})."
+                f"Number the modules 1, 2, 3 … in the order learners take them, without gaps or repeats (now: {shown})."
             )
 
 
@@ -153,8 +178,17 @@ class QuizAdminForm(forms.ModelForm):
     class Meta:
         model = Quiz
         fields = [
-            "course", "kind", "module", "draw_count", "shuffle_questions", "shuffle_options", "max_attempts",
-            "grading_method", "time_limit_minutes", "late_submission_policy", "review_policy",
+            "course",
+            "kind",
+            "module",
+            "draw_count",
+            "shuffle_questions",
+            "shuffle_options",
+            "max_attempts",
+            "grading_method",
+            "time_limit_minutes",
+            "late_submission_policy",
+            "review_policy",
         ]
 
     def clean(self):
@@ -246,9 +280,12 @@ class _UploadForm(forms.Form):
 
 
 class CourseYamlUploadForm(_UploadForm):
-    upload = forms.FileField(label="Course file (YAML)", help_text="A docere-course/1 or docere-course/2 file, as course_export writes.")
+    upload = forms.FileField(
+        label="Course file (YAML)", help_text="A docere-course/1 or docere-course/2 file, as course_export writes."
+    )
     replace = forms.BooleanField(
-        label="Replace existing", required=False,
+        label="Replace existing",
+        required=False,
         help_text="If a course with the same slug exists, replace its content with the file's.",
     )
 

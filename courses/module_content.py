@@ -84,8 +84,11 @@ def module_content_key(*, course: Course, order: int) -> str:
 
 
 def _outline(course: Course) -> tuple[OutlineModule, ...]:
-    rows = Module.objects.filter(course_id=course.id).order_by("order").values_list(
-        "id", "order", "title", "estimated_minutes")
+    rows = (
+        Module.objects.filter(course_id=course.id)
+        .order_by("order")
+        .values_list("id", "order", "title", "estimated_minutes")
+    )
     return tuple(OutlineModule(*row) for row in rows)
 
 
@@ -95,14 +98,17 @@ def _render(module_id: int) -> ModuleContent:
         Question.objects.filter(quiz__module_id=module_id, quiz__kind=QuizKind.KNOWLEDGE_CHECK)
         .order_by("order", "id")
         .only("id", "type", "stem")
-        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id").only(
-            "id", "question_id", "text")))
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("order", "id").only("id", "question_id", "text"))
+        )
     )
     return ModuleContent(
         body_html=render_markdown(body),
         questions=tuple(
-            KnowledgeCheckQuestion(id=question.id, html=render_to_string(
-                KNOWLEDGE_CHECK_TEMPLATE, {"question": question, "number": number}))
+            KnowledgeCheckQuestion(
+                id=question.id,
+                html=render_to_string(KNOWLEDGE_CHECK_TEMPLATE, {"question": question, "number": number}),
+            )
             for number, question in enumerate(questions, start=1)
         ),
     )

@@ -40,7 +40,8 @@ def option_ids_from_tokens(*, attempt: Attempt, posted: Mapping[int, list[str]])
             raise InvalidSubmission(f"Question {question_id} is not part of this attempt.")
         by_token = {
             option_token(attempt_id=attempt.pk, option_id=option_id, secret=secret): option_id
-            for secret in secrets for option_id in options_by_question[question_id]
+            for secret in secrets
+            for option_id in options_by_question[question_id]
         }
         try:
             chosen[question_id] = [by_token[token] for token in tokens]

@@ -58,8 +58,10 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         return progress_percent(
-            modules_total=len(self.modules), modules_done=self.modules_completed,
-            passed=self.has_passed, evaluated=self.enrollment.evaluation_submitted_at is not None,
+            modules_total=len(self.modules),
+            modules_done=self.modules_completed,
+            passed=self.has_passed,
+            evaluated=self.enrollment.evaluation_submitted_at is not None,
         )
 
     @property
@@ -91,8 +93,11 @@ def next_step_for(enrollment: Enrollment, *, modules_done: int, modules_total: i
 
 def all_modules_complete(*, enrollment: Enrollment) -> bool:
     """Every module of the course has a completion row for this enrollment (one query)."""
-    return not Module.objects.filter(course_id=enrollment.course_id).exclude(
-        Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk")))).exists()
+    return (
+        not Module.objects.filter(course_id=enrollment.course_id)
+        .exclude(Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk"))))
+        .exists()
+    )
 
 
 def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool]]) -> list[ModuleStep]:
@@ -108,7 +113,8 @@ def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module | Outl
 def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
     """Every module of the enrollment's course with its completion, in one query."""
     modules = (
-        Module.objects.filter(course_id=enrollment.course_id).order_by("order")
+        Module.objects.filter(course_id=enrollment.course_id)
+        .order_by("order")
         .only("id", "course_id", "order", "title", "estimated_minutes")
         .annotate(is_done=Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk"))))
     )
@@ -123,9 +129,19 @@ def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, Mo
     the enrollment and which modules it completed are the learner's own."""
     enrollment = (
         Enrollment.objects.select_related("course")
-        .only("id", "user_id", "course_id", "disclosures_acknowledged_at", "post_test_passed_at",
-              "evaluation_submitted_at", "completed_at",
-              "course__id", "course__slug", "course__title", "course__content_revision")
+        .only(
+            "id",
+            "user_id",
+            "course_id",
+            "disclosures_acknowledged_at",
+            "post_test_passed_at",
+            "evaluation_submitted_at",
+            "completed_at",
+            "course__id",
+            "course__slug",
+            "course__title",
+            "course__content_revision",
+        )
         .filter(user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED)
         .first()
     )
@@ -140,7 +156,9 @@ def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, Mo
 def course_progress_for(*, enrollment: Enrollment) -> CourseProgress:
     steps = _course_modules(enrollment)
     post_test = post_test_for(enrollment.course)
-    attempts = list(Attempt.objects.filter(enrollment=enrollment, quiz=post_test).order_by("number")) if post_test else []
+    attempts = (
+        list(Attempt.objects.filter(enrollment=enrollment, quiz=post_test).order_by("number")) if post_test else []
+    )
     progress = CourseProgress(enrollment=enrollment, modules=steps, post_test=post_test, attempts=attempts)
     if post_test:
         progress.post_test_grade = grading.overall_grade(
@@ -171,16 +189,19 @@ def learning_overview_for(*, user) -> tuple[list[LearningRow], list[LearningRow]
     )
     in_progress, completed = [], []
     for enrollment in enrollments:
-        label, url = next_step_for(enrollment, modules_done=enrollment.modules_done,
-                                   modules_total=enrollment.modules_total)
+        label, url = next_step_for(
+            enrollment, modules_done=enrollment.modules_done, modules_total=enrollment.modules_total
+        )
         row = LearningRow(
             enrollment=enrollment,
             percent=progress_percent(
-                modules_total=enrollment.modules_total, modules_done=enrollment.modules_done,
+                modules_total=enrollment.modules_total,
+                modules_done=enrollment.modules_done,
                 passed=enrollment.post_test_passed_at is not None,
                 evaluated=enrollment.evaluation_submitted_at is not None,
             ),
-            next_label=label, next_url=url,
+            next_label=label,
+            next_url=url,
         )
         (completed if enrollment.completed_at else in_progress).append(row)
     return in_progress, completed

@@ -33,12 +33,14 @@ if TYPE_CHECKING:
 CATALOG_PAGE_SIZE = 12
 
 
-def catalog_courses(*, search: str = "", topic_slug: str = "", activity_format: str = "",
-                    credits: str = "") -> QuerySet[Course]:
+def catalog_courses(
+    *, search: str = "", topic_slug: str = "", activity_format: str = "", credits: str = ""
+) -> QuerySet[Course]:
     courses = Course.objects.open_for_learners().prefetch_related("topics")
     if search:
-        courses = courses.filter(Q(title__icontains=search) | Q(summary__icontains=search)
-                                 | Q(topics__name__icontains=search)).distinct()
+        courses = courses.filter(
+            Q(title__icontains=search) | Q(summary__icontains=search) | Q(topics__name__icontains=search)
+        ).distinct()
     if topic_slug:
         courses = courses.filter(topics__slug=topic_slug)
     if activity_format:
@@ -57,10 +59,16 @@ def course_for_detail_page(*, slug: str, include_unpublished: bool = False) -> C
     courses = Course.objects.all() if include_unpublished else Course.objects.filter(status="published")
     return courses.prefetch_related(
         "topics",
-        Prefetch("faculty", queryset=Faculty.objects.prefetch_related(
-            Prefetch("disclosures", queryset=Disclosure.objects.order_by("id")))),
-        Prefetch("modules", queryset=Module.objects.order_by("order").only(
-            "id", "course_id", "order", "title", "estimated_minutes")),
+        Prefetch(
+            "faculty",
+            queryset=Faculty.objects.prefetch_related(
+                Prefetch("disclosures", queryset=Disclosure.objects.order_by("id"))
+            ),
+        ),
+        Prefetch(
+            "modules",
+            queryset=Module.objects.order_by("order").only("id", "course_id", "order", "title", "estimated_minutes"),
+        ),
     ).get(slug=slug)
 
 
@@ -134,18 +142,24 @@ def attempt_questions(*, attempt: Attempt) -> list[AttemptQuestion]:
         answer = answers.get(entry["question"])
         shown = [options[option_id] for option_id in entry["options"] if option_id in options]
         selected_ids = list(answer.selected_option_ids) if answer else []
-        rows.append(AttemptQuestion(
-            number=number,
-            question=questions[entry["question"]],
-            options=shown,
-            selected_ids=selected_ids,
-            points=answer.points if answer else None,
-            choices=[
-                AttemptChoice(position=position, value=option_token(attempt_id=attempt.pk, option_id=option.id),
-                              option=option, is_selected=option.id in selected_ids)
-                for position, option in enumerate(shown, start=1)
-            ],
-        ))
+        rows.append(
+            AttemptQuestion(
+                number=number,
+                question=questions[entry["question"]],
+                options=shown,
+                selected_ids=selected_ids,
+                points=answer.points if answer else None,
+                choices=[
+                    AttemptChoice(
+                        position=position,
+                        value=option_token(attempt_id=attempt.pk, option_id=option.id),
+                        option=option,
+                        is_selected=option.id in selected_ids,
+                    )
+                    for position, option in enumerate(shown, start=1)
+                ],
+            )
+        )
     return rows
 
 
@@ -193,16 +207,24 @@ def course_publication_problems(course: Course) -> list[str]:
         problems.append("No faculty are listed (ACCME requires the planners and authors to disclose).")
     for person in faculty:
         if person.disclosure_count == 0:
-            problems.append(f"{person.name} has no disclosure record (use “no relevant financial relationships” if none).")
+            problems.append(
+                f"{person.name} has no disclosure record (use “no relevant financial relationships” if none)."
+            )
     # ACCME Standard 3: relevant relationships are mitigated before the activity reaches learners.
-    for disclosure in Disclosure.objects.filter(faculty__course=course, has_no_relevant_relationships=False,
-                                                is_mitigated=False).select_related("faculty"):
-        problems.append(f"{disclosure.faculty.name}'s relationship with {disclosure.ineligible_company} is not marked mitigated.")
+    for disclosure in Disclosure.objects.filter(
+        faculty__course=course, has_no_relevant_relationships=False, is_mitigated=False
+    ).select_related("faculty"):
+        problems.append(
+            f"{disclosure.faculty.name}'s relationship with {disclosure.ineligible_company} is not marked mitigated."
+        )
     post_test = post_test_for(course)
     if post_test is None:
         problems.append("The course has no post-test.")
-    quizzes = Quiz.objects.filter(course=course).select_related("module").prefetch_related(
-        Prefetch("questions", queryset=Question.objects.prefetch_related("options")))
+    quizzes = (
+        Quiz.objects.filter(course=course)
+        .select_related("module")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.prefetch_related("options")))
+    )
     for quiz in quizzes:
         bank = list(quiz.questions.all())
         if quiz.is_post_test:
@@ -223,19 +245,27 @@ def _cme_fact_problems(course: Course) -> list[str]:
         if course.release_date is None:
             problems.append("An enduring material needs a release date: its expiry date is counted from it.")
         if course.expiry_date is None:
-            problems.append("An enduring material needs an expiry date, at most 3 years after its release "
-                            "(ACCME expects enduring materials to be reviewed at least every three years).")
+            problems.append(
+                "An enduring material needs an expiry date, at most 3 years after its release "
+                "(ACCME expects enduring materials to be reviewed at least every three years)."
+            )
         elif course.release_date and course.expiry_date > latest_expiry_date(course.release_date):
-            problems.append(f"The expiry date {course.expiry_date:%Y-%m-%d} is more than 3 years after the release "
-                            f"date {course.release_date:%Y-%m-%d}: an enduring material must be reviewed at least "
-                            f"every three years, so set it to {latest_expiry_date(course.release_date):%Y-%m-%d} "
-                            "or earlier.")
+            problems.append(
+                f"The expiry date {course.expiry_date:%Y-%m-%d} is more than 3 years after the release "
+                f"date {course.release_date:%Y-%m-%d}: an enduring material must be reviewed at least "
+                f"every three years, so set it to {latest_expiry_date(course.release_date):%Y-%m-%d} "
+                "or earlier."
+            )
     if course.is_reported_to_pars and not course.accme_activity_id:
-        problems.append("The course has no ACCME activity ID: enter its 9-digit PARS activity ID, or untick "
-                        "“reported to PARS” if this activity is not reported to PARS.")
+        problems.append(
+            "The course has no ACCME activity ID: enter its 9-digit PARS activity ID, or untick "
+            "“reported to PARS” if this activity is not reported to PARS."
+        )
     if not certificate_signatory(getattr(course, "certificate_look", None)).name:
-        problems.append("Nobody signs its certificates: name a signatory on the course's certificate look, "
-                        "or set the site-wide CERTIFICATE_SIGNATORY_NAME.")
+        problems.append(
+            "Nobody signs its certificates: name a signatory on the course's certificate look, "
+            "or set the site-wide CERTIFICATE_SIGNATORY_NAME."
+        )
     return problems
 
 
@@ -279,5 +309,7 @@ def question_problems(question: Question, *, label: str) -> list[str]:
     if question.type == QuestionType.MULTIPLE:
         positive = sum((weight for weight in weights if weight > 0), Decimal(0))
         if abs(positive - 100) > Decimal("0.05"):
-            problems.append(f"{label} has positive weights summing to {positive.normalize():f}% (they must sum to 100%).")
+            problems.append(
+                f"{label} has positive weights summing to {positive.normalize():f}% (they must sum to 100%)."
+            )
     return problems

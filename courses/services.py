@@ -91,8 +91,9 @@ def _draw_layout(quiz: Quiz) -> list[dict]:
     if quiz.shuffle_questions:
         _random.shuffle(question_ids)
     options: dict[int, list[int]] = {question_id: [] for question_id in question_ids}
-    for question_id, option_id in (Option.objects.filter(question_id__in=question_ids).order_by("order", "id")
-                                   .values_list("question_id", "id")):
+    for question_id, option_id in (
+        Option.objects.filter(question_id__in=question_ids).order_by("order", "id").values_list("question_id", "id")
+    ):
         options[question_id].append(option_id)
     layout = []
     for question_id in question_ids:
@@ -125,7 +126,11 @@ def attempt_start(*, enrollment: Enrollment, quiz: Quiz, now: datetime | None = 
             raise Conflict(f"You have used all {quiz.max_attempts} attempts at this post-test.")
         deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
         return Attempt.objects.create(
-            enrollment=enrollment, quiz=quiz, number=used + 1, started_at=now, deadline_at=deadline,
+            enrollment=enrollment,
+            quiz=quiz,
+            number=used + 1,
+            started_at=now,
+            deadline_at=deadline,
             layout=_draw_layout(quiz),
         )
 
@@ -139,7 +144,9 @@ def _validated_answers(attempt: Attempt, answers: Mapping[int, list[int]]) -> di
             raise InvalidSubmission(f"Question {question_id} is not part of this attempt.")
         unknown = set(option_ids) - allowed[question_id]
         if unknown:
-            raise InvalidSubmission(f"Option {sorted(unknown)[0]} does not belong to question {question_id} of this attempt.")
+            raise InvalidSubmission(
+                f"Option {sorted(unknown)[0]} does not belong to question {question_id} of this attempt."
+            )
         clean[question_id] = sorted(set(option_ids))
     return clean
 
@@ -148,8 +155,9 @@ def _is_late(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + LATE_GRACE
 
 
-def attempt_save_answer(*, attempt: Attempt, question_id: int, option_ids: list[int],
-                        now: datetime | None = None) -> Answer:
+def attempt_save_answer(
+    *, attempt: Attempt, question_id: int, option_ids: list[int], now: datetime | None = None
+) -> Answer:
     """Autosave one answer while the attempt is open, so a timed attempt keeps what was given in time."""
     now = now or timezone.now()
     clean = _validated_answers(attempt, {question_id: option_ids})
@@ -161,7 +169,8 @@ def attempt_save_answer(*, attempt: Attempt, question_id: int, option_ids: list[
         if _is_late(locked, now):
             raise Conflict("Time is up for this attempt; answers can no longer be changed.")
         answer, _ = Answer.objects.update_or_create(
-            attempt=locked, question_id=question_id,
+            attempt=locked,
+            question_id=question_id,
             defaults={"selected_option_ids": clean[question_id], "saved_at": now},
         )
     return answer
@@ -179,15 +188,21 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: d
         late = _is_late(attempt, now)
         # What was autosaved, then what this submission brings (unless it came too late:
         # under "grade answers in time" the autosaved answers count and the late payload does not).
-        selected = {question_id: (option_ids, saved_at) for question_id, option_ids, saved_at
-                    in attempt.answers.values_list("question_id", "selected_option_ids", "saved_at")}
+        selected = {
+            question_id: (option_ids, saved_at)
+            for question_id, option_ids, saved_at in attempt.answers.values_list(
+                "question_id", "selected_option_ids", "saved_at"
+            )
+        }
         if not late:
             selected.update({question_id: (option_ids, now) for question_id, option_ids in clean.items()})
         reject = late and attempt.quiz.late_submission_policy == LateSubmissionPolicy.REJECT
         graded = _graded_answers(attempt, selected, zero=reject)
         # One statement for every answer, new or autosaved: (attempt, question) is unique.
         Answer.objects.bulk_create(
-            graded, update_conflicts=True, unique_fields=["attempt", "question"],
+            graded,
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
             update_fields=["points"] if late else ["selected_option_ids", "saved_at", "points"],
         )
         attempt.score_percent = grading.score_percent([answer.points for answer in graded], len(attempt.question_ids))
@@ -199,31 +214,45 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, list[int]], now: d
     return attempt
 
 
-def _graded_answers(attempt: Attempt, selected: Mapping[int, tuple[list[int], datetime]], *,
-                    zero: bool) -> list[Answer]:
+def _graded_answers(
+    attempt: Attempt, selected: Mapping[int, tuple[list[int], datetime]], *, zero: bool
+) -> list[Answer]:
     """The attempt's answers (question → options chosen, when saved) with their points; a
     question left unanswered has no row and scores 0."""
     weights: dict[int, dict[int, object]] = {}
     for question_id, option_id, weight in Option.objects.filter(question_id__in=selected).values_list(
-            "question_id", "id", "weight_percent"):
+        "question_id", "id", "weight_percent"
+    ):
         weights.setdefault(question_id, {})[option_id] = weight
     types = dict(Question.objects.filter(id__in=selected).values_list("id", "type"))
     return [
         Answer(
-            attempt=attempt, question_id=question_id, selected_option_ids=option_ids, saved_at=saved_at,
-            points=grading.ZERO if zero else grading.question_points(
-                question_type=types[question_id], weights_by_option=weights.get(question_id, {}),
-                selected=option_ids),
+            attempt=attempt,
+            question_id=question_id,
+            selected_option_ids=option_ids,
+            saved_at=saved_at,
+            points=grading.ZERO
+            if zero
+            else grading.question_points(
+                question_type=types[question_id], weights_by_option=weights.get(question_id, {}), selected=option_ids
+            ),
         )
         for question_id, (option_ids, saved_at) in selected.items()
     ]
 
 
 def _record_post_test_outcome(enrollment: Enrollment, quiz: Quiz, now: datetime) -> None:
-    scores = list(Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=False)
-                  .order_by("number").values_list("score_percent", flat=True))
+    scores = list(
+        Attempt.objects.filter(enrollment=enrollment, quiz=quiz, submitted_at__isnull=False)
+        .order_by("number")
+        .values_list("score_percent", flat=True)
+    )
     grade = grading.overall_grade(method=quiz.grading_method, scores_in_order=scores)
-    if grade is not None and grade >= enrollment.course.passing_score_percent and enrollment.post_test_passed_at is None:
+    if (
+        grade is not None
+        and grade >= enrollment.course.passing_score_percent
+        and enrollment.post_test_passed_at is None
+    ):
         enrollment.post_test_passed_at = now
         enrollment.save(update_fields=["post_test_passed_at"])
         _complete_if_ready(enrollment, now)

@@ -10,8 +10,11 @@ urlpatterns = [
     path("courses/<slug:slug>/disclosures/", views.disclosures, name="disclosures"),
     path("courses/<slug:slug>/modules/<int:order>/", views.module_player, name="module"),
     path("courses/<slug:slug>/modules/<int:order>/complete/", views.module_complete, name="module_complete"),
-    path("courses/<slug:slug>/modules/<int:order>/check/<int:question_id>/", views.knowledge_check_answer,
-         name="knowledge_check_answer"),
+    path(
+        "courses/<slug:slug>/modules/<int:order>/check/<int:question_id>/",
+        views.knowledge_check_answer,
+        name="knowledge_check_answer",
+    ),
     path("courses/<slug:slug>/post-test/", views.post_test, name="post_test"),
     path("courses/<slug:slug>/evaluation/", views.evaluation, name="evaluation"),
     path("attempts/<int:pk>/", views.attempt_take, name="attempt"),

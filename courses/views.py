@@ -15,7 +15,13 @@ from courses.errors import CourseError, EvaluationIncomplete, InvalidSubmission,
 from courses.models import ActivityFormat, Attempt, Course, Enrollment, Question, QuizKind, Topic
 from courses.progress import course_progress_for, learning_overview_for, module_page_read
 
-LIKERT_SCALE = [("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"), ("5", "Strongly agree")]
+LIKERT_SCALE = [
+    ("1", "Strongly disagree"),
+    ("2", "Disagree"),
+    ("3", "Neutral"),
+    ("4", "Agree"),
+    ("5", "Strongly agree"),
+]
 
 
 def _problem(request: HttpRequest, error: CourseError) -> HttpResponse:
@@ -86,14 +92,22 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "activity_format": request.GET.get("format", ""),
         "credits": request.GET.get("credits", ""),
     }
-    page = Paginator(selectors.catalog_courses(**filters), selectors.CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.catalog_courses(**filters), selectors.CATALOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "courses/catalog.html", {
-        "page": page, "filters": filters, "query": query.urlencode(),
-        "topics": Topic.objects.filter(courses__status="published").distinct(),
-        "formats": ActivityFormat.choices,
-    })
+    return render(
+        request,
+        "courses/catalog.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "topics": Topic.objects.filter(courses__status="published").distinct(),
+            "formats": ActivityFormat.choices,
+        },
+    )
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -103,10 +117,16 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such course.") from error
     enrollment = selectors.enrollment_for(user=request.user, course=course)
     progress = course_progress_for(enrollment=enrollment) if enrollment else None
-    return render(request, "courses/detail.html", {
-        "course": course, "enrollment": enrollment, "progress": progress,
-        "post_test": selectors.post_test_for(course),
-    })
+    return render(
+        request,
+        "courses/detail.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "progress": progress,
+            "post_test": selectors.post_test_for(course),
+        },
+    )
 
 
 @login_required
@@ -150,12 +170,20 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         raise NotAllowedYet("This module opens when you complete the one before it.")
     orders = [s.module.order for s in progress.modules]
     index = orders.index(order)
-    return render(request, "courses/module.html", {
-        "course": course, "enrollment": enrollment, "progress": progress, "module": step.module, "step": step,
-        "content": content,
-        "previous_order": orders[index - 1] if index > 0 else None,
-        "next_order": orders[index + 1] if index + 1 < len(orders) else None,
-    })
+    return render(
+        request,
+        "courses/module.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "progress": progress,
+            "module": step.module,
+            "step": step,
+            "content": content,
+            "previous_order": orders[index - 1] if index > 0 else None,
+            "next_order": orders[index + 1] if index + 1 < len(orders) else None,
+        },
+    )
 
 
 @login_required
@@ -182,7 +210,10 @@ def knowledge_check_answer(request: HttpRequest, slug: str, order: int, question
     _own_enrollment(request, course)
     question = get_object_or_404(
         Question.objects.prefetch_related("options"),
-        pk=question_id, quiz__kind=QuizKind.KNOWLEDGE_CHECK, quiz__module__course=course, quiz__module__order=order,
+        pk=question_id,
+        quiz__kind=QuizKind.KNOWLEDGE_CHECK,
+        quiz__module__course=course,
+        quiz__module__order=order,
     )
     selected = _selected_options(request).get(question.id, [])
     valid_ids = {option.id for option in question.options.all()}
@@ -190,7 +221,9 @@ def knowledge_check_answer(request: HttpRequest, slug: str, order: int, question
         raise InvalidSubmission("Choose an answer from the options shown.")
     result = selectors.knowledge_check_result(question=question, selected_ids=selected)
     # Without JavaScript the form posts normally and gets a whole page back.
-    template = "courses/partials/knowledge_check_feedback.html" if request.htmx else "courses/knowledge_check_result.html"
+    template = (
+        "courses/partials/knowledge_check_feedback.html" if request.htmx else "courses/knowledge_check_result.html"
+    )
     return render(request, template, {"result": result, "course": course, "order": order})
 
 
@@ -206,10 +239,17 @@ def post_test(request: HttpRequest, slug: str) -> HttpResponse:
         attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
         return redirect("courses:attempt", pk=attempt.pk)
     progress = course_progress_for(enrollment=enrollment)
-    return render(request, "courses/post_test.html", {
-        "course": course, "enrollment": enrollment, "quiz": quiz, "progress": progress,
-        "question_count": quiz.draw_count or quiz.questions.count(),
-    })
+    return render(
+        request,
+        "courses/post_test.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "quiz": quiz,
+            "progress": progress,
+            "question_count": quiz.draw_count or quiz.questions.count(),
+        },
+    )
 
 
 def _learner_attempt(request: HttpRequest, pk: int) -> Attempt:
@@ -225,10 +265,16 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _learner_attempt(request, pk)
     if not attempt.is_open:
         return redirect("courses:attempt_result", pk=attempt.pk)
-    return render(request, "courses/attempt.html", {
-        "attempt": attempt, "course": attempt.enrollment.course, "quiz": attempt.quiz,
-        "questions": selectors.attempt_questions(attempt=attempt),
-    })
+    return render(
+        request,
+        "courses/attempt.html",
+        {
+            "attempt": attempt,
+            "course": attempt.enrollment.course,
+            "quiz": attempt.quiz,
+            "questions": selectors.attempt_questions(attempt=attempt),
+        },
+    )
 
 
 @login_required
@@ -260,11 +306,17 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("courses:attempt", pk=attempt.pk)
     enrollment = attempt.enrollment
     progress = course_progress_for(enrollment=enrollment)
-    return render(request, "courses/attempt_result.html", {
-        "attempt": attempt, "course": enrollment.course, "progress": progress,
-        "questions": selectors.attempt_questions(attempt=attempt),
-        "show_answers": selectors.may_review_answers(attempt=attempt, progress=progress),
-    })
+    return render(
+        request,
+        "courses/attempt_result.html",
+        {
+            "attempt": attempt,
+            "course": enrollment.course,
+            "progress": progress,
+            "questions": selectors.attempt_questions(attempt=attempt),
+            "show_answers": selectors.may_review_answers(attempt=attempt, progress=progress),
+        },
+    )
 
 
 @login_required
@@ -290,10 +342,18 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
         # with its own error beside it.
         item.previous = request.POST.get(f"item{item.id}", "")
         item.error = problems.get(item.id, "")
-    return render(request, "courses/evaluation.html", {
-        "course": course, "enrollment": enrollment, "items": items, "likert_scale": LIKERT_SCALE,
-        "unanswered": [item for item in items if item.error],
-    }, status=400 if problems else 200)
+    return render(
+        request,
+        "courses/evaluation.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "items": items,
+            "likert_scale": LIKERT_SCALE,
+            "unanswered": [item for item in items if item.error],
+        },
+        status=400 if problems else 200,
+    )
 
 
 @login_required

@@ -31,9 +31,7 @@ def _user_with_verified_email(*, email: str, password: str, **fields):
     if created:
         user.set_password(password)
         user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 
@@ -41,11 +39,18 @@ def _user_with_verified_email(*, email: str, password: str, **fields):
 def demo_accounts_ensure() -> dict:
     """The demo admin (MFA not yet enrolled) and a learner with a complete profile. Idempotent."""
     admin = _user_with_verified_email(
-        email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, is_staff=True, is_superuser=True,
-        first_name="Demo", last_name="Administrator",
+        email=DEMO_ADMIN_EMAIL,
+        password=DEMO_ADMIN_PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+        first_name="Demo",
+        last_name="Administrator",
     )
     learner = _user_with_verified_email(
-        email=DEMO_LEARNER_EMAIL, password=DEMO_LEARNER_PASSWORD, first_name="Maya", last_name="Okonkwo-Reyes",
+        email=DEMO_LEARNER_EMAIL,
+        password=DEMO_LEARNER_PASSWORD,
+        first_name="Maya",
+        last_name="Okonkwo-Reyes",
     )
     Profile.objects.get_or_create(
         user=learner,
@@ -86,10 +91,13 @@ def demo_completion_ensure(*, learner, course: Course) -> Enrollment:
             for option in Option.objects.filter(question_id__in=attempt.question_ids, weight_percent__gt=0):
                 right.setdefault(option.question_id, []).append(option.id)
             course_services.attempt_submit(attempt=attempt, answers=right)
-        responses = {item.id: ("5" if item.kind == EvaluationKind.LIKERT else DEMO_EVALUATION_TEXT)
-                     for item in course.evaluation_items.all()}
+        responses = {
+            item.id: ("5" if item.kind == EvaluationKind.LIKERT else DEMO_EVALUATION_TEXT)
+            for item in course.evaluation_items.all()
+        }
         enrollment = course_services.evaluation_submit(enrollment=enrollment, responses=responses)
     if not CreditClaim.objects.filter(enrollment=enrollment).exists():
-        certificate_services.credit_claim_create(enrollment=enrollment, user=learner, credits=course.credits_max,
-                                                 attested=True)
+        certificate_services.credit_claim_create(
+            enrollment=enrollment, user=learner, credits=course.credits_max, attested=True
+        )
     return Enrollment.objects.get(pk=enrollment.pk)

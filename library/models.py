@@ -19,12 +19,14 @@ class Resource(models.Model):
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in the download's file name.")
     description = models.TextField(help_text="Plain text: what the document is and who it is for.")
     cover = models.ImageField(
-        upload_to="resources/covers/", blank=True,
+        upload_to="resources/covers/",
+        blank=True,
         validators=[FileExtensionValidator(COVER_EXTENSIONS)],
         help_text="Optional image shown in the list (PNG, JPEG or WebP).",
     )
     file = models.FileField(
-        upload_to="resources/", validators=[FileExtensionValidator(RESOURCE_EXTENSIONS)],
+        upload_to="resources/",
+        validators=[FileExtensionValidator(RESOURCE_EXTENSIONS)],
         help_text="PDF or a similar document; stored privately and served only to verified accounts.",
     )
     is_listed = models.BooleanField(default=True, help_text="Untick to take it off /resources/ without deleting it.")

@@ -35,13 +35,16 @@ class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self.outage_key = str(server)
-        self.fallback = LocMemCache(f"redis-fallback:{server}:{self.key_prefix}", {
-            "TIMEOUT": params.get("TIMEOUT", 300),
-            "KEY_PREFIX": self.key_prefix,
-            "VERSION": self.version,
-            # Module content is a few kilobytes a module: this bounds the stand-in to a few megabytes.
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        })
+        self.fallback = LocMemCache(
+            f"redis-fallback:{server}:{self.key_prefix}",
+            {
+                "TIMEOUT": params.get("TIMEOUT", 300),
+                "KEY_PREFIX": self.key_prefix,
+                "VERSION": self.version,
+                # Module content is a few kilobytes a module: this bounds the stand-in to a few megabytes.
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            },
+        )
 
     def ping(self) -> None:
         """Ask Redis itself, whatever the fallback is doing: for the readiness probe."""
@@ -67,8 +70,11 @@ class DegradingRedisCache(RedisCache):
             first = self.outage_key not in _retry_redis_at
             _retry_redis_at[self.outage_key] = time.monotonic() + RETRY_AFTER_SECONDS
         # One line per retry interval and process, not one per cache call.
-        logger.warning("Redis cache %s (%s): using this process's memory; rate limits count per process "
-                       "until it answers again.", "unavailable" if first else "still unavailable", error)
+        logger.warning(
+            "Redis cache %s (%s): using this process's memory; rate limits count per process until it answers again.",
+            "unavailable" if first else "still unavailable",
+            error,
+        )
 
     def _note_recovery(self) -> None:
         if self.outage_key in _retry_redis_at:

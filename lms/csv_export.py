@@ -34,8 +34,9 @@ def cell(value, zone: tzinfo | None = None) -> str:
     return formula_guard(str(value))
 
 
-def csv_stream(*, header: Sequence[str], rows: Iterable[Sequence],
-               on_finish: Callable[[int], None] | None = None) -> Iterator[str]:
+def csv_stream(
+    *, header: Sequence[str], rows: Iterable[Sequence], on_finish: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """Yield a CSV a few hundred rows at a time; `on_finish(row_count)` runs after the last row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -98,10 +98,12 @@ CERTIFICATE_RETRY_BASE_SECONDS: int = _env.int("CERTIFICATE_RETRY_BASE_SECONDS",
 # name, so production (DEBUG off) must set it or name a signatory on each course; `make run`
 # signs its demo certificates with the demo provider's fictitious director.
 _DEMO_SIGNATORY_NAME = "Dr. Helena Marsh-Okafor"
-CERTIFICATE_SIGNATORY_NAME: str = _env.str("CERTIFICATE_SIGNATORY_NAME",
-                                           default=_DEMO_SIGNATORY_NAME if DEBUG else "").strip()
-CERTIFICATE_SIGNATORY_TITLE: str = _env.str("CERTIFICATE_SIGNATORY_TITLE",
-                                            default="Director of Continuing Medical Education").strip()
+CERTIFICATE_SIGNATORY_NAME: str = _env.str(
+    "CERTIFICATE_SIGNATORY_NAME", default=_DEMO_SIGNATORY_NAME if DEBUG else ""
+).strip()
+CERTIFICATE_SIGNATORY_TITLE: str = _env.str(
+    "CERTIFICATE_SIGNATORY_TITLE", default="Director of Continuing Medical Education"
+).strip()
 LOG_LEVEL: str = _env.str("LOG_LEVEL", default="INFO")
 
 # A staff session (the admin, the reports: every learner's personal data) ends after this
@@ -152,13 +154,25 @@ def private_storage_config() -> dict:
     """The STORAGES entry for private files, as STORAGE_BACKEND asks."""
     if STORAGE_BACKEND == "filesystem":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    return s3_storage_config(bucket_name=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL,
-                             region_name=AWS_S3_REGION_NAME, access_key=AWS_ACCESS_KEY_ID,
-                             secret_key=AWS_SECRET_ACCESS_KEY, location=AWS_LOCATION)
+    return s3_storage_config(
+        bucket_name=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        region_name=AWS_S3_REGION_NAME,
+        access_key=AWS_ACCESS_KEY_ID,
+        secret_key=AWS_SECRET_ACCESS_KEY,
+        location=AWS_LOCATION,
+    )
 
 
-def s3_storage_config(*, bucket_name: str, endpoint_url: str = "", region_name: str = "", access_key: str = "",
-                      secret_key: str = "", location: str = "") -> dict:
+def s3_storage_config(
+    *,
+    bucket_name: str,
+    endpoint_url: str = "",
+    region_name: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    location: str = "",
+) -> dict:
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -35,5 +35,6 @@ def _revoke(apps, schema_editor, *, group_name: str, grants: dict[str, list[str]
 
 def grant_group_permissions(group_name: str, grants: dict[str, list[str]]) -> migrations.RunPython:
     """A reversible migration operation: `grants` maps app labels to permission codenames."""
-    return migrations.RunPython(partial(_grant, group_name=group_name, grants=grants),
-                                partial(_revoke, group_name=group_name, grants=grants))
+    return migrations.RunPython(
+        partial(_grant, group_name=group_name, grants=grants), partial(_revoke, group_name=group_name, grants=grants)
+    )

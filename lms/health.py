@@ -58,4 +58,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = "ok"
     status = 503 if failed else 200
-    return JsonResponse({"status": "ready" if not failed else "unavailable", "failed": failed, "checks": results}, status=status)
+    return JsonResponse(
+        {"status": "ready" if not failed else "unavailable", "failed": failed, "checks": results}, status=status
+    )

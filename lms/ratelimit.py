@@ -14,7 +14,7 @@ def _as_ip(value: str) -> str | None:
     """The address in one X-Forwarded-For entry or REMOTE_ADDR, without port or brackets."""
     value = value.strip()
     if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
-        value = value[1:value.index("]")]
+        value = value[1 : value.index("]")]
     elif value.count(":") == 1:  # "203.0.113.7:51234"
         value = value.split(":", 1)[0]
     try:

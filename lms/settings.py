@@ -327,7 +327,8 @@ if CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS <= CERTIFICATE_RENDER_TIME_LIMIT_SE
     # A shorter threshold would hand a render still running to a second worker.
     raise ImproperlyConfigured(
         f"CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS must exceed the render task's hard time limit "
-        f"({CERTIFICATE_RENDER_TIME_LIMIT_SECONDS} s); it is {CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS}.")
+        f"({CERTIFICATE_RENDER_TIME_LIMIT_SECONDS} s); it is {CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS}."
+    )
 CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS = env.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS
 # Certificates ready longer ago than this are never emailed by the sweeper: the learner has
 # long since found them, and rows from before the email was tracked are left alone.
@@ -370,8 +371,10 @@ INSTALLED_APPS += ["lti_tool"]
 # SameSite=None (set after SessionMiddleware writes them, so this wraps it) and their pages
 # may be framed by that platform only (read by the CSP and X-Frame-Options middleware, so
 # this runs inside them).
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-                  "lti.middleware.EmbeddedSessionCookiesMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "lti.middleware.EmbeddedSessionCookiesMiddleware",
+)
 MIDDLEWARE.append("lti.middleware.EmbeddedFramingMiddleware")
 OPEN_BADGES_SIGNING_KEY_FILES = env.OPEN_BADGES_SIGNING_KEY_FILES
 OPEN_BADGES_GENERATED_KEY_DIR = env.OPEN_BADGES_GENERATED_KEY_DIR

@@ -17,8 +17,9 @@ class DeploymentInline(admin.TabularInline):
     fields = ["deployment_id", "is_active", "datetime_created"]
     readonly_fields = ["datetime_created"]
     extra = 0
-    verbose_name_plural = ("Deployments — a deployment first seen in a launch is added here inactive; "
-                           "tick “is active” once you know it")
+    verbose_name_plural = (
+        "Deployments — a deployment first seen in a launch is added here inactive; tick “is active” once you know it"
+    )
 
 
 class FramingInline(admin.StackedInline):
@@ -43,12 +44,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     def tool_urls(self, registration: LtiRegistration) -> str:
         if registration.pk is None:
             return "Saved registrations show their login URL here."
-        tool_paths = [("OIDC login initiation URL", reverse("lti:login_for_registration", args=[registration.uuid])),
-                        ("Launch (redirect) URL", reverse("lti:launch")),
-                        ("Deep linking URL", reverse("lti:launch")),
-                        ("Public keyset (JWKS) URL", reverse("lti:jwks"))]
-        rows = [format_html("<dt>{}</dt><dd><code>{}{}</code></dd>", label, settings.SITE_URL, path)
-                for label, path in tool_paths]
+        tool_paths = [
+            ("OIDC login initiation URL", reverse("lti:login_for_registration", args=[registration.uuid])),
+            ("Launch (redirect) URL", reverse("lti:launch")),
+            ("Deep linking URL", reverse("lti:launch")),
+            ("Public keyset (JWKS) URL", reverse("lti:jwks")),
+        ]
+        rows = [
+            format_html("<dt>{}</dt><dd><code>{}{}</code></dd>", label, settings.SITE_URL, path)
+            for label, path in tool_paths
+        ]
         return format_html("<dl>{}</dl>", mark_safe("".join(rows)))  # noqa: S308 — each row built by format_html
 
 

@@ -26,17 +26,22 @@ class Refusal:
     STATE = f"Docere could not match this launch to the sign-in it started from this browser. {AGAIN}"
     UNREADABLE = f"The LMS sent a launch Docere cannot read. {AGAIN} {ASK_ADMIN}"
     NONCE = f"This launch does not belong to a sign-in Docere started, or was already used. {AGAIN}"
-    UNKNOWN_PLATFORM = ("Docere does not know the LMS this launch comes from (or its connection is switched off). "
-                        "Ask a Docere administrator to register it.")
-    WRONG_AUDIENCE = ("This launch was meant for another tool, not for Docere's connection to this LMS. "
-                      "Ask the LMS administrator to check which tool the link opens.")
+    UNKNOWN_PLATFORM = (
+        "Docere does not know the LMS this launch comes from (or its connection is switched off). "
+        "Ask a Docere administrator to register it."
+    )
+    WRONG_AUDIENCE = (
+        "This launch was meant for another tool, not for Docere's connection to this LMS. "
+        "Ask the LMS administrator to check which tool the link opens."
+    )
     NOT_RS256 = f"This launch was not signed the way LTI requires, so Docere cannot trust it. {ASK_ADMIN}"
     UNKNOWN_KEY = f"This launch was signed with a key the LMS does not publish, so Docere cannot trust it. {ASK_ADMIN}"
     BAD_SIGNATURE = f"This launch's signature does not match the LMS's keys, so Docere cannot trust it. {ASK_ADMIN}"
     EXPIRED = f"This launch has expired before it reached Docere. {AGAIN}"
     TOKEN_INVALID = f"This launch's signed token is not valid (its times are missing or wrong). {AGAIN} {ASK_ADMIN}"
-    KEYS_UNREACHABLE = (f"Docere could not fetch or read the LMS's public keys to check this launch. Try again in a moment. "
-                        f"{ASK_ADMIN}")
+    KEYS_UNREACHABLE = (
+        f"Docere could not fetch or read the LMS's public keys to check this launch. Try again in a moment. {ASK_ADMIN}"
+    )
     MESSAGE = f"The LMS sent a kind of launch Docere cannot read (its LTI claims are missing or wrong). {ASK_ADMIN}"
 
 
@@ -67,13 +72,17 @@ class CheckedMessageLaunch(DjangoMessageLaunch):
             super().validate_registration()
         except LIBRARY_ERRORS as error:
             issuer_known = LtiRegistration.objects.active().filter(issuer=str(self._get_jwt_body().get("iss"))).exists()
-            raise _refused(Refusal.WRONG_AUDIENCE if issuer_known else Refusal.UNKNOWN_PLATFORM, error,
-                           status_code=403) from error
+            raise _refused(
+                Refusal.WRONG_AUDIENCE if issuer_known else Refusal.UNKNOWN_PLATFORM, error, status_code=403
+            ) from error
         # Security Framework §5.1.3: an authorized party, when named, must be Docere's client id.
         azp = self._get_jwt_body().get("azp")
         if azp is not None and azp != self.get_client_id():
-            raise LaunchRefused(Refusal.WRONG_AUDIENCE, status_code=403,
-                                reason=f"azp {azp!r} is not the client id {self.get_client_id()!r}")
+            raise LaunchRefused(
+                Refusal.WRONG_AUDIENCE,
+                status_code=403,
+                reason=f"azp {azp!r} is not the client id {self.get_client_id()!r}",
+            )
         return self
 
     def validate_jwt_signature(self):

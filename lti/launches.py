@@ -41,8 +41,9 @@ class ToolConfig(DjangoToolConfig):
         (django-lti's lookup adds one for any unknown id, without limit), and only up to the cap."""
         if self.registration is None:
             return None
-        self.deployment = services.deployment_for_launch(registration=self.registration,
-                                                        deployment_id=str(deployment_id))
+        self.deployment = services.deployment_for_launch(
+            registration=self.registration, deployment_id=str(deployment_id)
+        )
         return Deployment().set_deployment_id(self.deployment.deployment_id)
 
 
@@ -64,16 +65,19 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     """A launch whose id_token verified against the platform's JWKS, with state, nonce,
     registration, deployment and message checked; its rows synced by django-lti."""
     tool_key_ensure()
-    message_launch = CheckedMessageLaunch(request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(),
-                                          requests_session=PlatformSession())
+    message_launch = CheckedMessageLaunch(
+        request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage(), requests_session=PlatformSession()
+    )
     message_launch.set_jwt_verify_options(ID_TOKEN_CHECKS)
     message_launch.validate()
     launch = LtiLaunch(message_launch)
     nonce_consume(issuer=launch.get_claim("iss"), nonce=launch.get_claim("nonce"))
     sync_data_from_launch(launch)
     if not launch.deployment.is_active:
-        raise LaunchRefused("This LMS connection to Docere is waiting for a Docere administrator to activate it "
-                            f"(deployment “{launch.deployment.deployment_id}”). Please try again later.")
+        raise LaunchRefused(
+            "This LMS connection to Docere is waiting for a Docere administrator to activate it "
+            f"(deployment “{launch.deployment.deployment_id}”). Please try again later."
+        )
     return launch
 
 
@@ -89,16 +93,21 @@ def deep_link_launch_remember(request: HttpRequest, launch_id: str) -> None:
 def deep_link_launch_forget(request: HttpRequest, launch_id: str) -> None:
     """One signed response per launch: going back and posting again gets a refusal."""
     request.session[DEEP_LINK_SESSION_KEY] = [
-        known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id]
+        known for known in request.session.get(DEEP_LINK_SESSION_KEY, []) if known != launch_id
+    ]
 
 
 def stored_deep_link_launch(request: HttpRequest, launch_id: str) -> LtiLaunch:
     if not launch_id or launch_id not in request.session.get(DEEP_LINK_SESSION_KEY, []):
-        raise LaunchRefused("This request to add Docere content was not started in this browser, or was already "
-                            "answered. Start again from your course in the LMS.", status_code=403,
-                            reason=f"launch id {launch_id[:80]!r} is not one this session received")
-    message_launch = DjangoMessageLaunch.from_cache(launch_id, request, ToolConfig(),
-                                                    launch_data_storage=DjangoCacheDataStorage())
+        raise LaunchRefused(
+            "This request to add Docere content was not started in this browser, or was already "
+            "answered. Start again from your course in the LMS.",
+            status_code=403,
+            reason=f"launch id {launch_id[:80]!r} is not one this session received",
+        )
+    message_launch = DjangoMessageLaunch.from_cache(
+        launch_id, request, ToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+    )
     launch = LtiLaunch(message_launch)
     if not launch.is_deep_link_launch:
         raise LaunchRefused("This page only answers a request to add Docere content.", status_code=400)
@@ -113,8 +122,9 @@ def deep_link_response(request: HttpRequest, launch: LtiLaunch, courses: list[Co
         .set_url(launch_url(request))
         .set_title(course.title)
         .set_custom_params({COURSE_PARAMETER: course.slug})
-        .set_lineitem(LineItem().set_score_maximum(100).set_label(f"{course.title}: post-test")
-                      .set_resource_id(course.slug))
+        .set_lineitem(
+            LineItem().set_score_maximum(100).set_label(f"{course.title}: post-test").set_resource_id(course.slug)
+        )
         for course in courses
     ]
     deep_link = launch.get_message_launch().get_deep_link()

@@ -28,8 +28,9 @@ class PlatformAccount(models.Model):
     issuer = models.CharField(max_length=255)
     subject = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_accounts")
-    registration = models.ForeignKey(LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    registration = models.ForeignKey(
+        LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -44,8 +45,10 @@ class PlatformFraming(models.Model):
 
     registration = models.OneToOneField(LtiRegistration, on_delete=models.CASCADE, related_name="framing")
     frame_origins = models.TextField(
-        blank=True, help_text="One origin per line, e.g. https://canvas.example.edu — the address learners see in "
-                              "their browser when the LMS shows Docere. Blank: the issuer's and the login URL's origins.")
+        blank=True,
+        help_text="One origin per line, e.g. https://canvas.example.edu — the address learners see in "
+        "their browser when the LMS shows Docere. Blank: the issuer's and the login URL's origins.",
+    )
 
     def __str__(self) -> str:
         return f"Framing for {self.registration}"
@@ -84,8 +87,9 @@ class GradeLink(models.Model):
     score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # AGS 2.0 (score service, `timestamp`): when the score changed in the tool; a platform
     # ignores a score older than one it holds; so every try sends this, never "now".
-    score_changed_at = models.DateTimeField(null=True, blank=True,
-                                            help_text="When the learner's score changed in Docere (the post-test pass).")
+    score_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the learner's score changed in Docere (the post-test pass)."
+    )
     tries = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -94,10 +98,13 @@ class GradeLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "lineitem_url"], name="one_grade_link_per_line_item"),
             models.CheckConstraint(name="grade_status_valid", condition=Q(status__in=GradeStatus.values)),
-            models.CheckConstraint(name="grade_due_has_a_score",
-                                   condition=Q(status=GradeStatus.NOT_DUE) | Q(score_percent__isnull=False)),
-            models.CheckConstraint(name="grade_due_has_a_score_time",
-                                   condition=Q(status=GradeStatus.NOT_DUE) | Q(score_changed_at__isnull=False)),
+            models.CheckConstraint(
+                name="grade_due_has_a_score", condition=Q(status=GradeStatus.NOT_DUE) | Q(score_percent__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="grade_due_has_a_score_time",
+                condition=Q(status=GradeStatus.NOT_DUE) | Q(score_changed_at__isnull=False),
+            ),
         ]
         indexes = [models.Index(fields=["status", "status_changed_at"], name="grade_link_status_age")]
 
@@ -117,22 +124,30 @@ class LaunchHandoff(models.Model):
     good once, for five minutes; only digests are stored."""
 
     arrival_key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token in the arrival link.")
-    resume_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
-                                  help_text="SHA-256 of the secret the framed page posts to open a new tab.")
+    resume_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="SHA-256 of the secret the framed page posts to open a new tab.",
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    registration = models.ForeignKey(LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    registration = models.ForeignKey(
+        LtiRegistration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
     resumed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(name="handoff_resumes_after_arrival",
-                                   condition=Q(resumed_at__isnull=True) | Q(arrived_at__isnull=False)),
-            models.CheckConstraint(name="handoff_resumes_with_a_secret",
-                                   condition=Q(resumed_at__isnull=True) | Q(resume_key__isnull=False)),
+            models.CheckConstraint(
+                name="handoff_resumes_after_arrival", condition=Q(resumed_at__isnull=True) | Q(arrived_at__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="handoff_resumes_with_a_secret", condition=Q(resumed_at__isnull=True) | Q(resume_key__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

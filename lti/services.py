@@ -65,8 +65,9 @@ def nonce_consume(*, issuer: str, nonce: str) -> None:
     """A launch's id_token is good once: the nonce it carries may not come back."""
     key = "lti-used-nonce:" + hashlib.sha256(f"{issuer}\0{nonce}".encode()).hexdigest()
     if not cache.add(key, 1, timeout=int(NONCE_LIFETIME.total_seconds())):
-        raise LaunchRefused("This launch has already been used. Open Docere again from your course in the LMS.",
-                            status_code=400)
+        raise LaunchRefused(
+            "This launch has already been used. Open Docere again from your course in the LMS.", status_code=400
+        )
 
 
 def deployment_for_launch(*, registration: LtiRegistration, deployment_id: str) -> LtiDeployment:
@@ -75,9 +76,12 @@ def deployment_for_launch(*, registration: LtiRegistration, deployment_id: str) 
     waiting per platform, so a platform (or a stolen key) cannot fill the table."""
     if not deployment_id or len(deployment_id) > 255:
         # Core §5.3.3: a deployment_id is 1–255 characters.
-        raise LaunchRefused("The LMS sent a launch Docere cannot read (its deployment is missing or too long). "
-                            "Ask a Docere administrator to check this LMS connection.", status_code=400,
-                            reason=f"deployment_id of {len(deployment_id)} characters")
+        raise LaunchRefused(
+            "The LMS sent a launch Docere cannot read (its deployment is missing or too long). "
+            "Ask a Docere administrator to check this LMS connection.",
+            status_code=400,
+            reason=f"deployment_id of {len(deployment_id)} characters",
+        )
     known = LtiDeployment.objects.filter(registration=registration, deployment_id=deployment_id).first()
     if known is not None:
         return known
@@ -91,8 +95,10 @@ def deployment_for_launch(*, registration: LtiRegistration, deployment_id: str) 
         if waiting >= settings.LTI_UNKNOWN_DEPLOYMENTS_MAX:
             raise LaunchRefused(
                 f"Docere does not know this deployment of {registration.name} (“{deployment_id}”). Ask a Docere "
-                "administrator to add and activate it.", status_code=403,
-                reason=f"{waiting} unknown deployments already wait for review (LTI_UNKNOWN_DEPLOYMENTS_MAX)")
+                "administrator to add and activate it.",
+                status_code=403,
+                reason=f"{waiting} unknown deployments already wait for review (LTI_UNKNOWN_DEPLOYMENTS_MAX)",
+            )
         return LtiDeployment.objects.create(registration=registration, deployment_id=deployment_id, is_active=False)
 
 
@@ -116,20 +122,26 @@ def _platform_account_create(*, registration: LtiRegistration, claims: dict) -> 
     email = (claims.get("email") or "").strip()
     # An address already on another account stays there: a platform asserting someone
     # else's email must not take over that account.
-    if email and (EmailAddress.objects.filter(email__iexact=email).exists()
-                  or User.objects.filter(email__iexact=email).exists()):
+    if email and (
+        EmailAddress.objects.filter(email__iexact=email).exists() or User.objects.filter(email__iexact=email).exists()
+    ):
         email = ""
     try:
         with transaction.atomic():
-            user = User(username=f"lti-{digest}", email=email, first_name=(claims.get("given_name") or "")[:150],
-                        last_name=(claims.get("family_name") or "")[:150])
+            user = User(
+                username=f"lti-{digest}",
+                email=email,
+                first_name=(claims.get("given_name") or "")[:150],
+                last_name=(claims.get("family_name") or "")[:150],
+            )
             user.set_unusable_password()
             user.save()
             if email:
                 # The platform has verified the address with its own sign-in (LTI Core §5.3.6).
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            return PlatformAccount.objects.create(issuer=claims["iss"], subject=claims["sub"], user=user,
-                                                  registration=registration)
+            return PlatformAccount.objects.create(
+                issuer=claims["iss"], subject=claims["sub"], user=user, registration=registration
+            )
     except IntegrityError:
         # A second tab launched at the same moment and made the account first.
         return PlatformAccount.objects.select_related("user").get(issuer=claims["iss"], subject=claims["sub"])
@@ -144,18 +156,24 @@ def _course_for(resource_link: LtiResourceLink, claims: dict) -> Course:
     if slug:
         course = Course.objects.filter(slug=slug, status=CourseStatus.PUBLISHED).first()
         if course is None:
-            raise LaunchRefused(f"This link points to the Docere course “{slug}”, which is not published.", status_code=404)
+            raise LaunchRefused(
+                f"This link points to the Docere course “{slug}”, which is not published.", status_code=404
+            )
         CourseLink.objects.update_or_create(resource_link=resource_link, defaults={"course": course})
         return course
     link = CourseLink.objects.select_related("course").filter(resource_link=resource_link).first()
     if link is None:
-        raise LaunchRefused("This LMS link is not tied to a Docere course yet. Ask the course's instructor to add "
-                            "Docere again and pick a course, or a Docere administrator to link it.", status_code=404)
+        raise LaunchRefused(
+            "This LMS link is not tied to a Docere course yet. Ask the course's instructor to add "
+            "Docere again and pick a course, or a Docere administrator to link it.",
+            status_code=404,
+        )
     return link.course
 
 
-def resource_launch_record(*, registration: LtiRegistration, resource_link: LtiResourceLink,
-                           claims: dict) -> ResourceLaunch:
+def resource_launch_record(
+    *, registration: LtiRegistration, resource_link: LtiResourceLink, claims: dict
+) -> ResourceLaunch:
     """What a resource-link launch means for Docere: who, which course, and where grades go."""
     with transaction.atomic():
         user = platform_account_user(registration=registration, claims=claims)
@@ -192,8 +210,9 @@ def launch_handoff_create(*, user, course: Course, registration: LtiRegistration
     now = timezone.now()
     LaunchHandoff.objects.filter(created_at__lt=now - HANDOFF_KEPT).delete()
     token = secrets.token_urlsafe(32)
-    LaunchHandoff.objects.create(arrival_key=handoff_key(token), user=user, course=course, registration=registration,
-                                 created_at=now)
+    LaunchHandoff.objects.create(
+        arrival_key=handoff_key(token), user=user, course=course, registration=registration, created_at=now
+    )
     return token
 
 
@@ -203,16 +222,18 @@ def launch_arrival(*, token: str, user) -> Arrival:
     course; without (third-party cookies blocked in the frame) its page gets the resume
     secret. Anyone later holding the link, from history or a log, gets a refusal."""
     now = timezone.now()
-    handoff = (LaunchHandoff.objects.select_related("course", "registration")
-               .filter(arrival_key=handoff_key(token)).first())
+    handoff = (
+        LaunchHandoff.objects.select_related("course", "registration").filter(arrival_key=handoff_key(token)).first()
+    )
     if handoff is None:
-        raise LaunchRefused("Docere does not know this link. Go back to your course in your LMS and open Docere "
-                            "again.", status_code=404)
+        raise LaunchRefused(
+            "Docere does not know this link. Go back to your course in your LMS and open Docere again.", status_code=404
+        )
     resume_secret = "" if user.pk == handoff.user_id else secrets.token_urlsafe(32)
     # One UPDATE claims the arrival: of two requests racing, only one sees a row change.
-    claimed = LaunchHandoff.objects.filter(pk=handoff.pk, arrived_at__isnull=True,
-                                           created_at__gt=now - HANDOFF_LIFETIME).update(
-        arrived_at=now, resume_key=handoff_key(resume_secret) if resume_secret else None)
+    claimed = LaunchHandoff.objects.filter(
+        pk=handoff.pk, arrived_at__isnull=True, created_at__gt=now - HANDOFF_LIFETIME
+    ).update(arrived_at=now, resume_key=handoff_key(resume_secret) if resume_secret else None)
     if not claimed:
         raise _handoff_refused(handoff, now=now)
     return Arrival(course=handoff.course, resume_secret=resume_secret)
@@ -222,13 +243,20 @@ def launch_resume(*, secret: str) -> LaunchHandoff:
     """Redeem the secret the framed page posted to a new tab, once: the handoff whose user
     the new tab signs in."""
     now = timezone.now()
-    handoff = (LaunchHandoff.objects.select_related("user", "course", "registration")
-               .filter(resume_key=handoff_key(secret)).first() if secret else None)
+    handoff = (
+        LaunchHandoff.objects.select_related("user", "course", "registration")
+        .filter(resume_key=handoff_key(secret))
+        .first()
+        if secret
+        else None
+    )
     if handoff is None:
-        raise LaunchRefused("This link cannot sign you in. Go back to your course in your LMS and open Docere "
-                            "again.", status_code=403)
-    claimed = LaunchHandoff.objects.filter(pk=handoff.pk, resumed_at__isnull=True,
-                                           created_at__gt=now - HANDOFF_LIFETIME).update(resumed_at=now)
+        raise LaunchRefused(
+            "This link cannot sign you in. Go back to your course in your LMS and open Docere again.", status_code=403
+        )
+    claimed = LaunchHandoff.objects.filter(
+        pk=handoff.pk, resumed_at__isnull=True, created_at__gt=now - HANDOFF_LIFETIME
+    ).update(resumed_at=now)
     if not claimed:
         raise _handoff_refused(handoff, now=now)
     if not handoff.user.is_active or handoff.user.is_staff or handoff.user.is_superuser:
@@ -243,8 +271,10 @@ def _grade_link_record(*, enrollment: Enrollment, registration: LtiRegistration,
     if not lineitem or SCORE_SCOPE not in scopes:
         return  # the platform takes no score for this link
     link, _ = GradeLink.objects.update_or_create(
-        enrollment=enrollment, lineitem_url=lineitem[:500],
-        defaults={"registration": registration, "scopes": scopes, "platform_user_id": claims["sub"]})
+        enrollment=enrollment,
+        lineitem_url=lineitem[:500],
+        defaults={"registration": registration, "scopes": scopes, "platform_user_id": claims["sub"]},
+    )
     if enrollment.post_test_passed_at is not None:
         # Passed in Docere before this link existed: the gradebook still deserves the score.
         post_test_passed(enrollment=enrollment)
@@ -278,8 +308,9 @@ def queue_score(link_id: int) -> None:
     try:
         send_score.apply_async(args=[link_id], retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
     except Exception:  # noqa: BLE001 — the row stays pending and the sweeper queues it again
-        logger.warning("Could not queue the LMS score for grade link %s; the sweeper will retry", link_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not queue the LMS score for grade link %s; the sweeper will retry", link_id, exc_info=True
+        )
 
 
 def score_send_start(*, link_id: int) -> GradeLink | None:
@@ -294,22 +325,26 @@ def score_send_start(*, link_id: int) -> GradeLink | None:
 
 def score_sent(*, link_id: int) -> None:
     now = timezone.now()
-    GradeLink.objects.filter(pk=link_id).update(status=GradeStatus.SENT, sent_at=now, status_changed_at=now,
-                                                last_error="")
+    GradeLink.objects.filter(pk=link_id).update(
+        status=GradeStatus.SENT, sent_at=now, status_changed_at=now, last_error=""
+    )
 
 
 def score_send_failed(*, link_id: int, error: str, final: bool) -> None:
     # Between tries the row stays pending, touched so the sweeper leaves the retry to Celery.
     GradeLink.objects.filter(pk=link_id).update(
-        status=GradeStatus.FAILED if final else GradeStatus.PENDING, status_changed_at=timezone.now(),
-        last_error=error[:2000])
+        status=GradeStatus.FAILED if final else GradeStatus.PENDING,
+        status_changed_at=timezone.now(),
+        last_error=error[:2000],
+    )
 
 
 def score_retry(*, link: GradeLink) -> None:
     """An administrator sends a failed score again."""
     with transaction.atomic():
         updated = GradeLink.objects.filter(pk=link.pk, status=GradeStatus.FAILED).update(
-            status=GradeStatus.PENDING, status_changed_at=timezone.now())
+            status=GradeStatus.PENDING, status_changed_at=timezone.now()
+        )
         if updated:
             transaction.on_commit(lambda: queue_score(link.pk))
 
@@ -318,11 +353,15 @@ def scores_sweep(*, now=None) -> int:
     """Re-queue scores the queue lost (pending for longer than a send and its retries take),
     and start the ones whose pass was recorded without telling this app."""
     now = now or timezone.now()
-    stuck = list(GradeLink.objects.filter(status=GradeStatus.PENDING, status_changed_at__lt=now - PENDING_STUCK_AFTER)
-                 .values_list("pk", flat=True))
+    stuck = list(
+        GradeLink.objects.filter(
+            status=GradeStatus.PENDING, status_changed_at__lt=now - PENDING_STUCK_AFTER
+        ).values_list("pk", flat=True)
+    )
     for link_id in stuck:
         GradeLink.objects.filter(pk=link_id).update(status_changed_at=now)
         queue_score(link_id)
-    unsent = Enrollment.objects.filter(grade_links__status=GradeStatus.NOT_DUE,
-                                       post_test_passed_at__isnull=False).distinct()
+    unsent = Enrollment.objects.filter(
+        grade_links__status=GradeStatus.NOT_DUE, post_test_passed_at__isnull=False
+    ).distinct()
     return len(stuck) + sum(post_test_passed(enrollment=enrollment) for enrollment in unsent)

@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 MAX_SCORE_RETRIES = 5  # six tries in all, over about ten minutes with the default base
 
 
-@shared_task(bind=True, name="lti.send_score", acks_late=True, reject_on_worker_lost=True,
-             max_retries=MAX_SCORE_RETRIES)
+@shared_task(
+    bind=True, name="lti.send_score", acks_late=True, reject_on_worker_lost=True, max_retries=MAX_SCORE_RETRIES
+)
 def send_score(self, link_id: int) -> None:
     link = services.score_send_start(link_id=link_id)
     if link is None:
@@ -28,7 +29,9 @@ def send_score(self, link_id: int) -> None:
         if final:
             logger.error("The LMS refused the score of grade link %s after %s tries", link_id, link.tries)
             return
-        raise self.retry(exc=error, countdown=settings.LTI_SCORE_RETRY_BASE_SECONDS * 2 ** self.request.retries) from error
+        raise self.retry(
+            exc=error, countdown=settings.LTI_SCORE_RETRY_BASE_SECONDS * 2**self.request.retries
+        ) from error
     services.score_sent(link_id=link_id)
 
 

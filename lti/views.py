@@ -53,8 +53,9 @@ def jwks(request: HttpRequest) -> JsonResponse:
 def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     if params_have_nul(params):
-        return lti_error(request, "The LMS sent a value Docere cannot read (it contains a NUL byte). "
-                                  "Try opening Docere again.")
+        return lti_error(
+            request, "The LMS sent a value Docere cannot read (it contains a NUL byte). Try opening Docere again."
+        )
     missing = [name for name in ("iss", "login_hint", "target_link_uri") if not params.get(name)]
     if missing:
         return lti_error(request, "The LMS did not send " + ", ".join(missing) + ". Try opening Docere again.")
@@ -62,8 +63,11 @@ def oidc_login(request: HttpRequest, registration_uuid=None) -> HttpResponse:
         authorize_url, cookies = launches.login_redirect(request, registration_uuid)
     except MALFORMED as error:
         logger.warning("LTI login refused: %s: %s", type(error).__name__, error)
-        return lti_error(request, "Docere does not know this LMS (or this LMS connection is switched off). "
-                                  "Ask a Docere administrator to register it.")
+        return lti_error(
+            request,
+            "Docere does not know this LMS (or this LMS connection is switched off). "
+            "Ask a Docere administrator to register it.",
+        )
     if params.get("new_window"):
         response = redirect(authorize_url)
     else:
@@ -100,17 +104,23 @@ def launch(request: HttpRequest) -> HttpResponse:
         if lti_launch.is_deep_link_launch:
             return _deep_link_picker(request, lti_launch)
         if not lti_launch.is_resource_launch:
-            return lti_error(request, "Docere opens courses and lets instructors add them; this kind of LMS request "
-                                      "is not supported.")
+            return lti_error(
+                request,
+                "Docere opens courses and lets instructors add them; this kind of LMS request is not supported.",
+            )
         registration = lti_launch.registration
-        recorded = services.resource_launch_record(registration=registration, resource_link=lti_launch.resource_link,
-                                                   claims=lti_launch.get_launch_data())
+        recorded = services.resource_launch_record(
+            registration=registration, resource_link=lti_launch.resource_link, claims=lti_launch.get_launch_data()
+        )
     except services.LaunchRefused as refusal:
         return refused(request, refusal)
     except MALFORMED as error:
         logger.warning("LTI launch refused: %s: %s", type(error).__name__, error)
-        return lti_error(request, "Docere could not accept this launch from the LMS. Open Docere again from your "
-                                  "course; if it keeps happening, tell your course's instructor.")
+        return lti_error(
+            request,
+            "Docere could not accept this launch from the LMS. Open Docere again from your "
+            "course; if it keeps happening, tell your course's instructor.",
+        )
     login(request, recorded.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[EMBED_SESSION_KEY] = frame_origins_for(registration)
     token = services.launch_handoff_create(user=recorded.user, course=recorded.course, registration=registration)
@@ -143,13 +153,20 @@ def resume(request: HttpRequest, token: str = "") -> HttpResponse:
     if request.method == "GET":
         handoff = selectors.handoff_for_arrival_token(token=token) if token else None
         where = f"go back to your course in {services.platform_name(handoff)} and open Docere again."
-        message = (f"This link was already used or was opened in another browser; {where}" if handoff else
-                   f"This link cannot sign you in; {where}")
+        message = (
+            f"This link was already used or was opened in another browser; {where}"
+            if handoff
+            else f"This link cannot sign you in; {where}"
+        )
         return lti_error(request, message, status=403)
     if request.headers.get("Origin", _own_origin(request)) != _own_origin(request):
         # Another site posting a secret it holds would sign this visitor in as someone else.
-        return lti_error(request, "Docere refused a sign-in sent from another site. Go back to your course in your "
-                                  "LMS and open Docere again.", status=403)
+        return lti_error(
+            request,
+            "Docere refused a sign-in sent from another site. Go back to your course in your "
+            "LMS and open Docere again.",
+            status=403,
+        )
     try:
         handoff = services.launch_resume(secret=request.POST.get("secret", ""))
     except services.LaunchRefused as refusal:
@@ -170,10 +187,15 @@ def _deep_link_picker(request: HttpRequest, lti_launch) -> HttpResponse:
     # HTTPS its session and CSRF cookies go out SameSite=None so the choice posts back with
     # them (lti/middleware.py). A browser that blocks them anyway was sent to a new tab at login.
     request.session[EMBED_SESSION_KEY] = frame_origins_for(lti_launch.registration)
-    response = render(request, "lti/deep_link_pick.html", {
-        "courses": courses, "launch_id": lti_launch.get_launch_id(),
-        "accept_multiple": str(settings_claim.get("accept_multiple", "")).lower() == "true",
-    })
+    response = render(
+        request,
+        "lti/deep_link_pick.html",
+        {
+            "courses": courses,
+            "launch_id": lti_launch.get_launch_id(),
+            "accept_multiple": str(settings_claim.get("accept_multiple", "")).lower() == "true",
+        },
+    )
     return allow_framing_by(response, frame_origins_for(lti_launch.registration))
 
 
@@ -184,8 +206,12 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     launch_id = request.POST.get("launch_id", "")
     try:
         lti_launch = launches.stored_deep_link_launch(request, launch_id)
-        chosen = list(Course.objects.filter(status=CourseStatus.PUBLISHED, pk__in=[
-            int(value) for value in request.POST.getlist("course") if value.isdigit()]).order_by("title"))
+        chosen = list(
+            Course.objects.filter(
+                status=CourseStatus.PUBLISHED,
+                pk__in=[int(value) for value in request.POST.getlist("course") if value.isdigit()],
+            ).order_by("title")
+        )
         if not chosen:
             raise services.LaunchRefused("Choose at least one course to add.", status_code=400)
         return_url, token = launches.deep_link_response(request, lti_launch, chosen)
@@ -195,7 +221,6 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     except MALFORMED as error:
         logger.warning("Deep linking refused: %s: %s", type(error).__name__, error)
         return lti_error(request, "This request to add Docere content has expired. Start again from the LMS.")
-    response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token,
-                                                               "courses": chosen})
+    response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token, "courses": chosen})
     allow_form_posts_to(response, [origin_of(return_url)])
     return allow_framing_by(response, frame_origins_for(lti_launch.registration))

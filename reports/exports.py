@@ -29,25 +29,57 @@ def _labelled(rows: Iterable[Sequence], columns: Sequence[int]) -> Iterator[tupl
 
 
 ENROLLMENT_HEADER = [
-    "Enrollment ID", "Learner email", "First name", "Last name", "Profession", "Institution", "Course",
-    "Course title", "Enrolled at", "Disclosures acknowledged at", "Modules completed", "Post-test passed at",
-    "Evaluation submitted at", "Completed at", "Credits claimed", "Credit type", "Certificate code",
+    "Enrollment ID",
+    "Learner email",
+    "First name",
+    "Last name",
+    "Profession",
+    "Institution",
+    "Course",
+    "Course title",
+    "Enrolled at",
+    "Disclosures acknowledged at",
+    "Modules completed",
+    "Post-test passed at",
+    "Evaluation submitted at",
+    "Completed at",
+    "Credits claimed",
+    "Credit type",
+    "Certificate code",
     "Certificate status",
 ]
 
 
 def _enrollment_rows(enrollments: QuerySet[Enrollment]) -> Iterator[tuple]:
-    modules_done = (ModuleProgress.objects.filter(enrollment_id=OuterRef("pk")).order_by()
-                    .values("enrollment_id").annotate(done=Count("pk")).values("done"))
+    modules_done = (
+        ModuleProgress.objects.filter(enrollment_id=OuterRef("pk"))
+        .order_by()
+        .values("enrollment_id")
+        .annotate(done=Count("pk"))
+        .values("done")
+    )
     rows = (
         enrollments.annotate(modules_done=Subquery(modules_done, output_field=IntegerField()))
         .order_by("pk")
         .values_list(
-            "pk", "user__email", "user__profile__first_name", "user__profile__last_name",
-            "user__profile__profession", "user__profile__institution", "course__slug", "course__title",
-            "enrolled_at", "disclosures_acknowledged_at", "modules_done", "post_test_passed_at",
-            "evaluation_submitted_at", "completed_at", "credit_claim__credits_claimed", "credit_claim__credit_type",
-            "certificate__code", "certificate__status",
+            "pk",
+            "user__email",
+            "user__profile__first_name",
+            "user__profile__last_name",
+            "user__profile__profession",
+            "user__profile__institution",
+            "course__slug",
+            "course__title",
+            "enrolled_at",
+            "disclosures_acknowledged_at",
+            "modules_done",
+            "post_test_passed_at",
+            "evaluation_submitted_at",
+            "completed_at",
+            "credit_claim__credits_claimed",
+            "credit_claim__credit_type",
+            "certificate__code",
+            "certificate__status",
         )
         .iterator(chunk_size=CHUNK_ROWS)
     )
@@ -65,8 +97,16 @@ def completions_rows(*, course: Course | None, period: Period) -> Iterator[tuple
 
 
 ATTEMPT_HEADER = [
-    "Attempt ID", "Enrollment ID", "Learner email", "Course", "Attempt number", "Started at", "Submitted at",
-    "Score %", "Passed", "Late",
+    "Attempt ID",
+    "Enrollment ID",
+    "Learner email",
+    "Course",
+    "Attempt number",
+    "Started at",
+    "Submitted at",
+    "Score %",
+    "Passed",
+    "Late",
 ]
 
 
@@ -74,10 +114,22 @@ def attempts_rows(*, course: Course | None, period: Period) -> Iterator[tuple]:
     attempts = Attempt.objects.filter(quiz__kind=QuizKind.POST_TEST, **period.moment_filter("started_at"))
     if course:
         attempts = attempts.filter(quiz__course=course)
-    return attempts.order_by("pk").values_list(
-        "pk", "enrollment_id", "enrollment__user__email", "quiz__course__slug", "number", "started_at",
-        "submitted_at", "score_percent", "passed", "is_late",
-    ).iterator(chunk_size=CHUNK_ROWS)
+    return (
+        attempts.order_by("pk")
+        .values_list(
+            "pk",
+            "enrollment_id",
+            "enrollment__user__email",
+            "quiz__course__slug",
+            "number",
+            "started_at",
+            "submitted_at",
+            "score_percent",
+            "passed",
+            "is_late",
+        )
+        .iterator(chunk_size=CHUNK_ROWS)
+    )
 
 
 # Evaluations are exported without the learner's name or email: the enrollment ID groups one
@@ -89,14 +141,33 @@ def evaluations_rows(*, course: Course | None, period: Period) -> Iterator[tuple
     responses = EvaluationResponse.objects.filter(**period.moment_filter("submitted_at"))
     if course:
         responses = responses.filter(item__course=course)
-    return responses.order_by("pk").values_list(
-        "enrollment_id", "item__course__slug", "item__code", "item__prompt", "likert_value", "text", "submitted_at",
-    ).iterator(chunk_size=CHUNK_ROWS)
+    return (
+        responses.order_by("pk")
+        .values_list(
+            "enrollment_id",
+            "item__course__slug",
+            "item__code",
+            "item__prompt",
+            "likert_value",
+            "text",
+            "submitted_at",
+        )
+        .iterator(chunk_size=CHUNK_ROWS)
+    )
 
 
 CERTIFICATE_HEADER = [
-    "Certificate code", "Status", "Learner name", "Learner email", "Course", "Course title", "Credit type",
-    "Credits", "Completion date", "Issued at", "Revoked at",
+    "Certificate code",
+    "Status",
+    "Learner name",
+    "Learner email",
+    "Course",
+    "Course title",
+    "Credit type",
+    "Credits",
+    "Completion date",
+    "Issued at",
+    "Revoked at",
 ]
 
 
@@ -104,10 +175,23 @@ def certificates_rows(*, course: Course | None, period: Period) -> Iterator[tupl
     certificates = Certificate.objects.filter(**period.day_filter("completion_date"))
     if course:
         certificates = certificates.filter(course=course)
-    rows = certificates.order_by("pk").values_list(
-        "code", "status", "learner_name", "user__email", "course__slug", "course_title", "credit_type", "credits",
-        "completion_date", "issued_at", "revoked_at",
-    ).iterator(chunk_size=CHUNK_ROWS)
+    rows = (
+        certificates.order_by("pk")
+        .values_list(
+            "code",
+            "status",
+            "learner_name",
+            "user__email",
+            "course__slug",
+            "course_title",
+            "credit_type",
+            "credits",
+            "completion_date",
+            "issued_at",
+            "revoked_at",
+        )
+        .iterator(chunk_size=CHUNK_ROWS)
+    )
     return _labelled(rows, columns=(1, 6))
 
 
@@ -121,17 +205,39 @@ class CsvExport:
 
 
 CSV_EXPORTS = {
-    export.slug: export for export in [
-        CsvExport(ExportKind.ENROLLMENTS, "enrollments", ENROLLMENT_HEADER, enrollments_rows,
-                  "enrollments that began in the period"),
-        CsvExport(ExportKind.COMPLETIONS, "completions", ENROLLMENT_HEADER, completions_rows,
-                  "enrollments completed in the period"),
-        CsvExport(ExportKind.ATTEMPTS, "attempts", ATTEMPT_HEADER, attempts_rows,
-                  "post-test attempts started in the period"),
-        CsvExport(ExportKind.EVALUATIONS, "evaluations", EVALUATION_HEADER, evaluations_rows,
-                  "evaluation answers submitted in the period"),
-        CsvExport(ExportKind.CERTIFICATES, "certificates", CERTIFICATE_HEADER, certificates_rows,
-                  "certificates whose completion date is in the period"),
+    export.slug: export
+    for export in [
+        CsvExport(
+            ExportKind.ENROLLMENTS,
+            "enrollments",
+            ENROLLMENT_HEADER,
+            enrollments_rows,
+            "enrollments that began in the period",
+        ),
+        CsvExport(
+            ExportKind.COMPLETIONS,
+            "completions",
+            ENROLLMENT_HEADER,
+            completions_rows,
+            "enrollments completed in the period",
+        ),
+        CsvExport(
+            ExportKind.ATTEMPTS, "attempts", ATTEMPT_HEADER, attempts_rows, "post-test attempts started in the period"
+        ),
+        CsvExport(
+            ExportKind.EVALUATIONS,
+            "evaluations",
+            EVALUATION_HEADER,
+            evaluations_rows,
+            "evaluation answers submitted in the period",
+        ),
+        CsvExport(
+            ExportKind.CERTIFICATES,
+            "certificates",
+            CERTIFICATE_HEADER,
+            certificates_rows,
+            "certificates whose completion date is in the period",
+        ),
     ]
 }
 

@@ -12,10 +12,12 @@ class DateInput(forms.DateInput):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=DateInput,
-                                help_text="First day included. Leave empty for the beginning.")
-    date_to = forms.DateField(label="To", required=False, widget=DateInput,
-                              help_text="Last day included. Leave empty for today.")
+    date_from = forms.DateField(
+        label="From", required=False, widget=DateInput, help_text="First day included. Leave empty for the beginning."
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=DateInput, help_text="Last day included. Leave empty for today."
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -36,19 +38,25 @@ def _courses():
 
 
 class ExportFilterForm(PeriodForm):
-    course = forms.ModelChoiceField(queryset=_courses(), to_field_name="slug", required=False,
-                                    empty_label="All courses", label="Course")
+    course = forms.ModelChoiceField(
+        queryset=_courses(), to_field_name="slug", required=False, empty_label="All courses", label="Course"
+    )
 
     field_order = ["course", "date_from", "date_to"]
 
 
 class ParsForm(PeriodForm):
-    course = forms.ModelChoiceField(queryset=_courses(), to_field_name="slug", label="Course",
-                                    error_messages={"required": "Choose the course to report."})
+    course = forms.ModelChoiceField(
+        queryset=_courses(),
+        to_field_name="slug",
+        label="Course",
+        error_messages={"required": "Choose the course to report."},
+    )
     include_exported = forms.BooleanField(
-        label="Include completions already exported to an earlier PARS file", required=False,
+        label="Include completions already exported to an earlier PARS file",
+        required=False,
         help_text="Leave unticked to report each completion once. Tick it to send a file again, "
-                  "for example after PARS rejected it.",
+        "for example after PARS rejected it.",
     )
 
     field_order = ["course", "date_from", "date_to", "include_exported"]
@@ -64,6 +72,7 @@ class ParsDownloadForm(ParsForm):
 class ItemAnalysisForm(PeriodForm):
     attempts = forms.ChoiceField(
         choices=[("first", "Each learner's first attempt"), ("all", "Every submitted attempt")],
-        required=False, label="Attempts analysed",
+        required=False,
+        label="Attempts analysed",
         help_text="First attempts are the usual basis: later attempts follow feedback on the first.",
     )

@@ -179,8 +179,10 @@ def _population(quiz: Quiz, period: Period, first_only: bool) -> _Population:
 
 
 def _group_flags(alias: str) -> tuple[str, str]:
-    return (f"{alias}.score_rank <= {alias}.group_size",
-            f"{alias}.score_rank > {alias}.population - {alias}.group_size")
+    return (
+        f"{alias}.score_rank <= {alias}.group_size",
+        f"{alias}.score_rank > {alias}.population - {alias}.group_size",
+    )
 
 
 def _fetch(query: str, params: list) -> list[tuple]:
@@ -245,14 +247,24 @@ def _option_rows(population: _Population) -> list[tuple]:
 
 def item_analysis(*, course: Course, period: Period, attempts: str = "first") -> ItemAnalysis:
     """Statistics for every question in the course's post-test bank, in bank order."""
-    quiz = (Quiz.objects.filter(course=course, kind=QuizKind.POST_TEST)
-            .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "id")
-                                       .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order", "id")))))
-            .first())
+    quiz = (
+        Quiz.objects.filter(course=course, kind=QuizKind.POST_TEST)
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("options", queryset=Option.objects.order_by("order", "id"))
+                ),
+            )
+        )
+        .first()
+    )
     if quiz is None:
         return ItemAnalysis(quiz=None, attempts=0, group_size=0, items=[])
-    items = {question.id: ItemStatistics(number=number, question=question)
-             for number, question in enumerate(quiz.questions.all(), start=1)}
+    items = {
+        question.id: ItemStatistics(number=number, question=question)
+        for number, question in enumerate(quiz.questions.all(), start=1)
+    }
     population = _population(quiz, period, first_only=attempts != "all")
     shown, answered = _shown_rows(population), _answered_rows(population)
     total_attempts = group_size = 0
@@ -260,8 +272,18 @@ def item_analysis(*, course: Course, period: Period, attempts: str = "first") ->
         if question_id not in shown:
             continue
         presented, sum_score, sum_score_sq, upper_n, lower_n, population_size, groups = shown[question_id]
-        (answers, points, correct, correct_score, correct_share, sum_share, share_score, share_sq, upper_correct,
-         lower_correct) = answered.get(question_id, (0,) * 10)
+        (
+            answers,
+            points,
+            correct,
+            correct_score,
+            correct_share,
+            sum_share,
+            share_score,
+            share_sq,
+            upper_correct,
+            lower_correct,
+        ) = answered.get(question_id, (0,) * 10)
         total_attempts, group_size = int(population_size), int(groups)
         item.presented, item.answered, item.correct = int(presented), int(answers), int(correct or 0)
         item.mean_points = float(points or 0) / item.presented
@@ -273,9 +295,12 @@ def item_analysis(*, course: Course, period: Period, attempts: str = "first") ->
         if group_size:
             item.upper_presented, item.upper_correct = int(upper_n), int(upper_correct or 0)
             item.lower_presented, item.lower_correct = int(lower_n), int(lower_correct or 0)
-    chosen = {int(option_id): (int(count), int(upper), int(lower))
-              for option_id, count, upper, lower in _option_rows(population)}
+    chosen = {
+        int(option_id): (int(count), int(upper), int(lower))
+        for option_id, count, upper, lower in _option_rows(population)
+    }
     for item in items.values():
-        item.options = [OptionCount(option, *chosen.get(option.id, (0, 0, 0))) for option in item.question.options.all()]
+        item.options = [
+            OptionCount(option, *chosen.get(option.id, (0, 0, 0))) for option in item.question.options.all()
+        ]
     return ItemAnalysis(quiz=quiz, attempts=total_attempts, group_size=group_size, items=list(items.values()))
-

@@ -24,8 +24,9 @@ class ExportKind(models.TextChoices):
 class ExportLog(models.Model):
     kind = models.CharField(max_length=20, choices=ExportKind.choices)
     # The account may be deleted later; the address keeps the audit trail readable.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     user_email = models.CharField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
     course = models.ForeignKey(Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -171,8 +171,7 @@ class ParsLearner:
         if self.certifying_board and self.certifying_board not in PARS_BOARDS:
             return f"{self.certifying_board} does not take reports through PARS; only state credit is reported."
         if self.certifying_board and not self.reports_to_board:
-            return (f"This activity is not registered for {self.certifying_board} MOC; "
-                    "only state credit is reported.")
+            return f"This activity is not registered for {self.certifying_board} MOC; only state credit is reported."
         return ""
 
 

@@ -29,7 +29,8 @@ from reports.period import Period
 _IS_PHYSICIAN = Q(user__profile__profession=Profession.PHYSICIAN)
 _CONSENTS = Q(user__profile__reporting_consent=True)
 _HAS_PHYSICIAN_CREDIT = Q(credit_claim__credit_type=CreditType.AMA_PRA_CATEGORY_1) & ~Q(
-    certificate__status=CertificateStatus.REVOKED)
+    certificate__status=CertificateStatus.REVOKED
+)
 
 
 @dataclass
@@ -48,8 +49,10 @@ class ParsPreview:
     def not_reported_note(self) -> str:
         if self.course.is_reported_to_pars:
             return ""
-        return ("This course is marked “not reported to PARS” in the course admin, so none of its completions "
-                "go into a PARS file. Tick “reported to PARS” and enter its ACCME activity ID to report it.")
+        return (
+            "This course is marked “not reported to PARS” in the course admin, so none of its completions "
+            "go into a PARS file. Tick “reported to PARS” and enter its ACCME activity ID to report it."
+        )
 
     @property
     def course_problems(self) -> list[str]:
@@ -71,8 +74,11 @@ class ParsPreview:
     @property
     def ready(self) -> list[pars.ParsLearner]:
         """The completions the file will carry: complete records, not already sent unless asked."""
-        return [learner for learner in self.learners
-                if not learner.missing and (self.include_exported or not learner.already_exported)]
+        return [
+            learner
+            for learner in self.learners
+            if not learner.missing and (self.include_exported or not learner.already_exported)
+        ]
 
 
 def _completed_in(course: Course, period: Period):
@@ -91,8 +97,9 @@ def pars_preview(*, course: Course, period: Period, include_exported: bool) -> P
         without_physician_credit=Count("pk", filter=_IS_PHYSICIAN & _CONSENTS & ~_HAS_PHYSICIAN_CREDIT),
     )
     registrations = {
-        registration.board: pars.MocRegistration(board=registration.board, points=registration.points,
-                                                 credit_type=registration.get_credit_type_display())
+        registration.board: pars.MocRegistration(
+            board=registration.board, points=registration.points, credit_type=registration.get_credit_type_display()
+        )
         for registration in course.moc_registrations.all()
     }
     exported = ParsExportedCompletion.objects.filter(enrollment_id=OuterRef("pk"))
@@ -101,25 +108,64 @@ def pars_preview(*, course: Course, period: Period, include_exported: bool) -> P
         .annotate(already_exported=Exists(exported))
         .order_by("user__profile__last_name", "user__profile__first_name", "pk")
         .values_list(
-            "pk", "user__email", "user__profile__first_name", "user__profile__last_name",
-            "user__profile__birth_month", "user__profile__birth_day", "user__profile__licence_state",
-            "user__profile__licence_number", "user__profile__npi", "user__profile__certifying_board",
-            "user__profile__board_id", "credit_claim__credits_claimed", "completed_at", "already_exported",
+            "pk",
+            "user__email",
+            "user__profile__first_name",
+            "user__profile__last_name",
+            "user__profile__birth_month",
+            "user__profile__birth_day",
+            "user__profile__licence_state",
+            "user__profile__licence_number",
+            "user__profile__npi",
+            "user__profile__certifying_board",
+            "user__profile__board_id",
+            "credit_claim__credits_claimed",
+            "completed_at",
+            "already_exported",
         )
     )
     learners = [
         pars.ParsLearner(
-            enrollment_id=pk, email=email, first_name=first, last_name=last, birth_month=month, birth_day=day,
-            licence_state=state, licence_number=licence, npi=npi, certifying_board=board, board_id=board_id,
-            credits=credits, completed_on=timezone.localdate(completed_at), already_exported=already,
+            enrollment_id=pk,
+            email=email,
+            first_name=first,
+            last_name=last,
+            birth_month=month,
+            birth_day=day,
+            licence_state=state,
+            licence_number=licence,
+            npi=npi,
+            certifying_board=board,
+            board_id=board_id,
+            credits=credits,
+            completed_on=timezone.localdate(completed_at),
+            already_exported=already,
             moc=registrations.get(board),
         )
-        for (pk, email, first, last, month, day, state, licence, npi, board, board_id, credits, completed_at,
-             already) in rows
+        for (
+            pk,
+            email,
+            first,
+            last,
+            month,
+            day,
+            state,
+            licence,
+            npi,
+            board,
+            board_id,
+            credits,
+            completed_at,
+            already,
+        ) in rows
     ]
     return ParsPreview(
-        course=course, period=period, include_exported=include_exported, learners=learners,
-        already_exported=sum(1 for learner in learners if learner.already_exported), **counts,
+        course=course,
+        period=period,
+        include_exported=include_exported,
+        learners=learners,
+        already_exported=sum(1 for learner in learners if learner.already_exported),
+        **counts,
     )
 
 

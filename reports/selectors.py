@@ -73,11 +73,15 @@ class Funnel:
         steps, previous = [], None
         for key, label in FUNNEL_STAGES:
             count = self.counts[key]
-            steps.append(FunnelStep(
-                key=key, label=label, count=count,
-                share_of_enrolled=_share(count, self.counts["enrolled"]),
-                conversion=None if previous is None else _share(count, previous),
-            ))
+            steps.append(
+                FunnelStep(
+                    key=key,
+                    label=label,
+                    count=count,
+                    share_of_enrolled=_share(count, self.counts["enrolled"]),
+                    conversion=None if previous is None else _share(count, previous),
+                )
+            )
             previous = count
         return steps
 
@@ -94,18 +98,26 @@ def _all_modules_complete() -> Q:
     instead of 0.7 s (docs/benchmarks.md). Progress rows exist only for the course's own
     modules, one per module, so "as many as the course has" means "all of them".
     """
-    modules_per_course = dict(Module.objects.order_by().values("course_id").annotate(total=Count("pk"))
-                              .values_list("course_id", "total"))
+    modules_per_course = dict(
+        Module.objects.order_by().values("course_id").annotate(total=Count("pk")).values_list("course_id", "total")
+    )
     if not modules_per_course:
         return Q(disclosures_acknowledged_at__isnull=False)
-    course_total = Case(*[When(enrollment__course_id=course_id, then=Value(total))
-                          for course_id, total in modules_per_course.items()], default=Value(0))
-    complete = (ModuleProgress.objects.order_by().values("enrollment_id")
-                .annotate(done=Count("pk"), total=course_total).filter(done__gte=F("total"))
-                .values("enrollment_id"))
+    course_total = Case(
+        *[When(enrollment__course_id=course_id, then=Value(total)) for course_id, total in modules_per_course.items()],
+        default=Value(0),
+    )
+    complete = (
+        ModuleProgress.objects.order_by()
+        .values("enrollment_id")
+        .annotate(done=Count("pk"), total=course_total)
+        .filter(done__gte=F("total"))
+        .values("enrollment_id")
+    )
     # A course without modules has nothing to complete once its disclosures are acknowledged.
-    return Q(pk__in=complete) | (Q(disclosures_acknowledged_at__isnull=False)
-                                 & ~Q(course_id__in=list(modules_per_course)))
+    return Q(pk__in=complete) | (
+        Q(disclosures_acknowledged_at__isnull=False) & ~Q(course_id__in=list(modules_per_course))
+    )
 
 
 def enrollment_funnels(*, period: Period) -> tuple[list[Funnel], Funnel]:
@@ -118,7 +130,8 @@ def enrollment_funnels(*, period: Period) -> tuple[list[Funnel], Funnel]:
         Enrollment.objects.filter(**period.moment_filter("enrolled_at"))
         .values("course_id")
         .annotate(
-            title=F("course__title"), slug=F("course__slug"),
+            title=F("course__title"),
+            slug=F("course__slug"),
             enrolled=Count("pk"),
             acknowledged=Count("pk", filter=Q(disclosures_acknowledged_at__isnull=False)),
             modules_complete=Count("pk", filter=_all_modules_complete()),
@@ -132,7 +145,8 @@ def enrollment_funnels(*, period: Period) -> tuple[list[Funnel], Funnel]:
     bias = {
         row["item__course_id"]: row
         for row in EvaluationResponse.objects.filter(
-            item__code=BIAS_ITEM_CODE, likert_value__isnull=False, **period.moment_filter("submitted_at"))
+            item__code=BIAS_ITEM_CODE, likert_value__isnull=False, **period.moment_filter("submitted_at")
+        )
         .values("item__course_id")
         .annotate(answered=Count("pk"), perceived=Count("pk", filter=Q(likert_value__in=BIAS_PERCEIVED_VALUES)))
     }
@@ -140,8 +154,15 @@ def enrollment_funnels(*, period: Period) -> tuple[list[Funnel], Funnel]:
     for row in rows:
         counts = {key: row[key] for key, _ in FUNNEL_STAGES}
         answers = bias.get(row["course_id"], {})
-        funnels.append(Funnel(label=row["title"], course_slug=row["slug"], counts=counts,
-                              bias_answered=answers.get("answered", 0), bias_perceived=answers.get("perceived", 0)))
+        funnels.append(
+            Funnel(
+                label=row["title"],
+                course_slug=row["slug"],
+                counts=counts,
+                bias_answered=answers.get("answered", 0),
+                bias_perceived=answers.get("perceived", 0),
+            )
+        )
     total = Funnel(
         label="All courses",
         counts={key: sum(funnel.counts[key] for funnel in funnels) for key, _ in FUNNEL_STAGES},
@@ -183,11 +204,14 @@ def credits_by_month(*, period: Period) -> list[MonthCredits]:
     month, last = min(by_month), max(by_month)
     while month <= last:
         row = by_month.get(month, {})
-        months.append(MonthCredits(
-            month=month, certificates=row.get("certificates", 0),
-            physician_credits=row.get("physician") or Decimal(0),
-            participation_credits=row.get("participation") or Decimal(0),
-        ))
+        months.append(
+            MonthCredits(
+                month=month,
+                certificates=row.get("certificates", 0),
+                physician_credits=row.get("physician") or Decimal(0),
+                participation_credits=row.get("participation") or Decimal(0),
+            )
+        )
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return months
 
@@ -224,12 +248,15 @@ def learner_groups(*, period: Period, institutions: int = 10) -> LearnerGroups:
     labels = dict(Profession.choices)
     professions = [
         LearnerGroup(label=labels.get(row["profession"]) or NOT_GIVEN, learners=row["learners"])
-        for row in _learners(period).values(profession=F("profile__profession"))
-        .annotate(learners=Count("pk")).order_by("-learners", "profession")
+        for row in _learners(period)
+        .values(profession=F("profile__profession"))
+        .annotate(learners=Count("pk"))
+        .order_by("-learners", "profession")
     ]
     largest = [
         LearnerGroup(label=(row["label"] or "").strip() or NOT_GIVEN, learners=row["learners"])
-        for row in _learners(period).values(key=Lower(Trim("profile__institution")))
+        for row in _learners(period)
+        .values(key=Lower(Trim("profile__institution")))
         .annotate(label=Max("profile__institution"), learners=Count("pk"))
         .order_by("-learners", "key")[:institutions]
     ]
@@ -258,8 +285,11 @@ def resource_downloads(*, period: Period) -> list[ResourceDownloads]:
 
 
 def recent_resource_downloads(*, period: Period, limit: int = 20):
-    return (ResourceDownload.objects.filter(**period.moment_filter("downloaded_at"))
-            .select_related("resource", "user").order_by("-downloaded_at", "-id")[:limit])
+    return (
+        ResourceDownload.objects.filter(**period.moment_filter("downloaded_at"))
+        .select_related("resource", "user")
+        .order_by("-downloaded_at", "-id")[:limit]
+    )
 
 
 # --- Evaluation summary -------------------------------------------------------------
@@ -280,8 +310,10 @@ class LikertDistribution:
 
     @property
     def rows(self) -> list[tuple[int, str, int, float | None]]:
-        return [(value, LIKERT_LABELS[value], self.counts[value], _share(self.counts[value], self.answered))
-                for value in LIKERT_LABELS]
+        return [
+            (value, LIKERT_LABELS[value], self.counts[value], _share(self.counts[value], self.answered))
+            for value in LIKERT_LABELS
+        ]
 
     @property
     def is_bias_item(self) -> bool:
@@ -320,16 +352,24 @@ def evaluation_summary(*, course: Course, period: Period, answers_per_item: int 
     items = list(EvaluationItem.objects.filter(course=course).order_by("order", "id"))
     likert = {item.id: LikertDistribution(item=item) for item in items if item.kind == EvaluationKind.LIKERT}
     text = {item.id: TextAnswers(item=item) for item in items if item.kind == EvaluationKind.TEXT}
-    for row in (responses.filter(likert_value__isnull=False).values("item_id", "likert_value")
-                .annotate(count=Count("pk")).order_by()):
+    for row in (
+        responses.filter(likert_value__isnull=False)
+        .values("item_id", "likert_value")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
         if row["item_id"] in likert:
             likert[row["item_id"]].counts[row["likert_value"]] = row["count"]
     answered_text = responses.filter(item__kind=EvaluationKind.TEXT).exclude(text="")
     for row in answered_text.values("item_id").annotate(count=Count("pk")).order_by():
         text[row["item_id"]].total = row["count"]
-    newest = (answered_text.annotate(rank=Window(RowNumber(), partition_by=[F("item_id")],
-                                                 order_by=[F("submitted_at").desc(), F("pk").desc()]))
-              .filter(rank__lte=answers_per_item).order_by("item_id", "rank"))
+    newest = (
+        answered_text.annotate(
+            rank=Window(RowNumber(), partition_by=[F("item_id")], order_by=[F("submitted_at").desc(), F("pk").desc()])
+        )
+        .filter(rank__lte=answers_per_item)
+        .order_by("item_id", "rank")
+    )
     for response in newest:
         text[response.item_id].answers.append(response)
     respondents = responses.values("enrollment_id").distinct().count()

@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     """A staff member with a second factor enrolled, as the admin and the reports require.
 
-        StaffFactory(groups=["Course authors"])      # its TOTP secret: user.totp_secret
+    StaffFactory(groups=["Course authors"])      # its TOTP secret: user.totp_secret
     """
 
     email = factory.Sequence(lambda n: f"staff{n}@example.org")

@@ -55,17 +55,22 @@ def throwaway_certificate(folder: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     certificate_file, key_file = folder / "certificate.pem", folder / "key.pem"
     certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return certificate_file, key_file
 
 
@@ -107,9 +112,12 @@ def running_nginx(folder: Path, *, upstream: str) -> Iterator[Proxy]:
     certificate, key = throwaway_certificate(folder)
     https_port, http_port = free_port(), free_port()
     site = render_site(
-        DOCERE_SERVER_NAME="127.0.0.1", DOCERE_HTTP_LISTEN=f"127.0.0.1:{http_port}",
-        DOCERE_HTTPS_LISTEN=f"127.0.0.1:{https_port}", DOCERE_TLS_CERTIFICATE=str(certificate),
-        DOCERE_TLS_CERTIFICATE_KEY=str(key), DOCERE_UPSTREAM=upstream,
+        DOCERE_SERVER_NAME="127.0.0.1",
+        DOCERE_HTTP_LISTEN=f"127.0.0.1:{http_port}",
+        DOCERE_HTTPS_LISTEN=f"127.0.0.1:{https_port}",
+        DOCERE_TLS_CERTIFICATE=str(certificate),
+        DOCERE_TLS_CERTIFICATE_KEY=str(key),
+        DOCERE_UPSTREAM=upstream,
     )
     config = folder / "nginx.conf"
     # What Debian's /etc/nginx/nginx.conf provides around a site, cut down to run unprivileged:
@@ -131,8 +139,11 @@ def running_nginx(folder: Path, *, upstream: str) -> Iterator[Proxy]:
             {site}
         }}
     """)
-    server = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         try:
             wait_for_port(https_port, server, "nginx")
@@ -155,11 +166,22 @@ class Visitor:
         self.cookies: dict[str, str] = {}
         self.last_headers: http.client.HTTPMessage | None = None
 
-    def request(self, method: str, path: str, *, form: dict | None = None, body: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, str]:
-        connection = http.client.HTTPSConnection("127.0.0.1", self.proxy.https_port, timeout=self.timeout,
-                                                 source_address=(self.address, 0),
-                                                 context=self.proxy.ssl_context())
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict | None = None,
+        body: bytes | None = None,
+        headers: dict | None = None,
+    ) -> tuple[int, str]:
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1",
+            self.proxy.https_port,
+            timeout=self.timeout,
+            source_address=(self.address, 0),
+            context=self.proxy.ssl_context(),
+        )
         sent = dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
@@ -186,8 +208,12 @@ class Visitor:
 
     def sign_in(self, email: str, password: str, *, headers: dict | None = None) -> tuple[int, str]:
         token = self.csrf_token("/accounts/login/", headers=headers)
-        return self.request("POST", "/accounts/login/", headers=headers,
-                            form={"csrfmiddlewaretoken": token, "login": email, "password": password})
+        return self.request(
+            "POST",
+            "/accounts/login/",
+            headers=headers,
+            form={"csrfmiddlewaretoken": token, "login": email, "password": password},
+        )
 
     def is_signed_in_by(self, status: int) -> bool:
         return status == 302 and "sessionid" in self.cookies

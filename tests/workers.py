@@ -112,10 +112,27 @@ def start_worker_process(empty_broker, private_media, tmp_path):
         }
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=prefork", "--concurrency=1",
-                 "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 f"--hostname=reliability-{os.getpid()}-{len(started) + 1}@%h", *beat],
-                cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "lms",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    f"--hostname=reliability-{os.getpid()}-{len(started) + 1}@%h",
+                    *beat,
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         worker = WorkerProcess(process=process, log_path=log_path)
         started.append(worker)
@@ -128,7 +145,6 @@ def start_worker_process(empty_broker, private_media, tmp_path):
         print(f"--- worker {number} log (tail) ---\n{worker.log()[-4000:]}")  # shown when the test failed
     leaked = {worker.group_id: live_processes_in_group(worker.group_id) for worker in started}
     assert not any(leaked.values()), f"worker processes left running: {leaked}"
-
 
 
 def free_port() -> int:
@@ -149,9 +165,22 @@ class PrivateRedis:
     def start(self) -> None:
         with (self.folder / "redis.log").open("ab") as log:
             self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(self.folder)],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.folder),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
         deadline = time.monotonic() + 10
@@ -193,5 +222,3 @@ def app_broker_is_private_redis(private_redis):
         assert celery_app.connection_for_write().port == private_redis.port
         yield private_redis
     celery_app._after_fork()
-
-

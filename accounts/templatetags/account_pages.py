@@ -27,7 +27,7 @@ def sentence_case(value) -> str:
     first, rest = text[:1], text[1:]
     # The first word (up to a hyphen: "Two-Factor" becomes "Two-factor") keeps its capital.
     head = re.match(r"[^\s-]*", rest).group(0)
-    lowered = first + head + _CAPITALISED.sub(_lower_capitalised, rest[len(head):])
+    lowered = first + head + _CAPITALISED.sub(_lower_capitalised, rest[len(head) :])
     # Already-safe text with no markup, only letters changed case: it stays safe.
     return mark_safe(lowered) if isinstance(value, SafeString) else lowered  # noqa: S308
 

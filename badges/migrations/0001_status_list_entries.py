@@ -6,26 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('certificates', '0003_render_generations_and_ready_email_tracking'),
+        ("certificates", "0003_render_generations_and_ready_email_tracking"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusListEntry',
+            name="StatusListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_number', models.PositiveIntegerField()),
-                ('index', models.PositiveIntegerField()),
-                ('allocated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('certificate', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='status_entry', to='certificates.certificate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("list_number", models.PositiveIntegerField()),
+                ("index", models.PositiveIntegerField()),
+                ("allocated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "certificate",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="status_entry",
+                        to="certificates.certificate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'status list entries',
-                'constraints': [models.UniqueConstraint(fields=('list_number', 'index'), name='status_position_used_once'), models.CheckConstraint(condition=models.Q(('index__lt', 131072)), name='status_index_within_list')],
+                "verbose_name_plural": "status list entries",
+                "constraints": [
+                    models.UniqueConstraint(fields=("list_number", "index"), name="status_position_used_once"),
+                    models.CheckConstraint(condition=models.Q(("index__lt", 131072)), name="status_index_within_list"),
+                ],
             },
         ),
     ]

@@ -21,8 +21,10 @@ def record_existing_positions(apps, schema_editor):
     StatusListEntry = apps.get_model("badges", "StatusListEntry")
     certificate_ids = Certificate.objects.filter(status_entry__isnull=True).values_list("pk", flat=True)
     StatusListEntry.objects.bulk_create(
-        (StatusListEntry(certificate_id=pk, list_number=pk // STATUS_LIST_BITS, index=pk % STATUS_LIST_BITS)
-         for pk in certificate_ids.iterator()),
+        (
+            StatusListEntry(certificate_id=pk, list_number=pk // STATUS_LIST_BITS, index=pk % STATUS_LIST_BITS)
+            for pk in certificate_ids.iterator()
+        ),
         batch_size=2000,
     )
 

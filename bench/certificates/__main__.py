@@ -16,19 +16,30 @@ SMOKE = {"count": 8, "compare_count": 4, "rounds": 2, "batch_rounds": 2, "claims
 
 def parse_arguments(argv: list[str] | None):
     parser = argparse.ArgumentParser(description=bench.certificates.__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=1000,
-                        help="certificates the worker renders, over all batch rounds (default 1000)")
-    parser.add_argument("--batch-rounds", type=int, default=6,
-                        help="interleaved floor/worker rounds in the batch (default 6)")
-    parser.add_argument("--compare-count", type=int, default=100,
-                        help="certificates per side in the single-process comparison (default 100)")
+    parser.add_argument(
+        "--count", type=int, default=1000, help="certificates the worker renders, over all batch rounds (default 1000)"
+    )
+    parser.add_argument(
+        "--batch-rounds", type=int, default=6, help="interleaved floor/worker rounds in the batch (default 6)"
+    )
+    parser.add_argument(
+        "--compare-count",
+        type=int,
+        default=100,
+        help="certificates per side in the single-process comparison (default 100)",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds in the comparison (default 5)")
-    parser.add_argument("--claims", type=int, default=15,
-                        help="sequential claims timed on idle workers, and again during the bulk issue (default 15)")
+    parser.add_argument(
+        "--claims",
+        type=int,
+        default=15,
+        help="sequential claims timed on idle workers, and again during the bulk issue (default 15)",
+    )
     parser.add_argument("--bulk-count", type=int, default=300, help="learners in the bulk issue (default 300)")
     parser.add_argument("--redis-db", type=int, default=15, help="scratch Redis database index, must be empty (15)")
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}")
+    parser.add_argument(
+        "--smoke", action="store_true", help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         vars(args).update(SMOKE)
@@ -56,8 +67,10 @@ def main(argv: list[str] | None = None) -> None:
         course = rows.make_course()
         load_before = os.getloadavg()
         print(f"Certificates benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-        print(f"  {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-              f"WeasyPrint {weasyprint.__version__}; {scratch.backend}")
+        print(
+            f"  {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+            f"WeasyPrint {weasyprint.__version__}; {scratch.backend}"
+        )
         print(f"  load average before: {load_before[0]:.2f} (1 min), {load_before[1]:.2f} (5 min)")
 
         comparison = floor.compare_in_one_process(course=course, count=args.compare_count, rounds=args.rounds)
@@ -69,19 +82,27 @@ def main(argv: list[str] | None = None) -> None:
         outcome = batch.run_batch(worker=learners_worker, course=course, count=args.count, rounds=args.batch_rounds)
         report.report_batch(outcome)
         if outcome.failed:
-            raise SystemExit(f"bench.certificates failed: {outcome.failed} of {outcome.count} certificates failed "
-                             f"to render; see last_error on their rows.")
+            raise SystemExit(
+                f"bench.certificates failed: {outcome.failed} of {outcome.count} certificates failed "
+                f"to render; see last_error on their rows."
+            )
 
         workers.append(Worker.start("worker_bulk", scratch.var_dir / "worker-bulk.log"))
-        latencies = latency.learner_latencies(course=course, bulk_course=rows.make_course("bench-bulk-issue"),
-                                              claims=args.claims, bulk_count=args.bulk_count)
+        latencies = latency.learner_latencies(
+            course=course,
+            bulk_course=rows.make_course("bench-bulk-issue"),
+            claims=args.claims,
+            bulk_count=args.bulk_count,
+        )
         report.report_latencies(latencies)
         load_after = os.getloadavg()
         print(f"\n  load average after: {load_after[0]:.2f} (1 min), {load_after[1]:.2f} (5 min)")
         if not outcome.rounds or not outcome.peak_rss_kib or len(latencies.during_bulk) != args.claims:
             raise SystemExit("bench.certificates failed: a round, the workers' memory or a claim was not measured.")
-        print(f"bench.certificates{' --smoke' if args.smoke else ''}: every figure produced in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"bench.certificates{' --smoke' if args.smoke else ''}: every figure produced in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
     except BaseException:
         # The scratch folder goes with the run: show what the workers said before it does.
         for log in sorted(scratch.var_dir.glob("worker*.log")):

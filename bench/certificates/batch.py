@@ -77,8 +77,9 @@ def worker_renders(*, worker: Worker, ids: list[int], batch: Batch) -> float:
         time.sleep(SAMPLE_EVERY_SECONDS)
     # The last render's own timestamp, not the moment this loop noticed it: the loop looks
     # only every 0.2 s, which would be several per cent of a short round.
-    last_rendered = CertificateEvent.objects.filter(certificate_id__in=ids, kind=CertificateEventKind.RENDERED) \
-        .aggregate(last=Max("at"))["last"]
+    last_rendered = CertificateEvent.objects.filter(
+        certificate_id__in=ids, kind=CertificateEventKind.RENDERED
+    ).aggregate(last=Max("at"))["last"]
     seconds = (last_rendered - started_at).total_seconds() if last_rendered else time.perf_counter() - started
     busy, idle = machine_cpu_seconds()
     batch.count += len(ids)
@@ -96,8 +97,9 @@ def wait_for_emails(ids: list[int]) -> None:
     from certificates.models import CertificateEvent, CertificateEventKind
 
     def all_sent() -> bool:
-        return CertificateEvent.objects.filter(certificate_id__gte=min(ids), certificate_id__lte=max(ids),
-                                               kind=CertificateEventKind.EMAILED).count() >= len(ids)
+        return CertificateEvent.objects.filter(
+            certificate_id__gte=min(ids), certificate_id__lte=max(ids), kind=CertificateEventKind.EMAILED
+        ).count() >= len(ids)
 
     wait_until(all_sent, timeout=max(300, len(ids)), every=0.2, what="the batch's emails")
 
@@ -109,14 +111,19 @@ def run_batch(*, worker: Worker, course, count: int, rounds: int) -> Batch:
     warm_up = make_pending_certificates(2 * worker.concurrency, course=course, tag="warm")
     for certificate_id in warm_up:
         queue_render(certificate_id, 1)
-    wait_until(lambda: count_with_status(warm_up, CertificateStatus.READY) == len(warm_up), timeout=180,
-               what="the worker to render its warm-up certificates")
+    wait_until(
+        lambda: count_with_status(warm_up, CertificateStatus.READY) == len(warm_up),
+        timeout=180,
+        what="the worker to render its warm-up certificates",
+    )
     wait_for_emails(warm_up)
 
     size = max(worker.concurrency, count // rounds)
     worker_ids = [make_pending_certificates(size, course=course, tag=f"worker-{number}") for number in range(rounds)]
-    floor_documents = [pipeline_documents(make_pending_certificates(size, course=course, tag=f"floor-{number}"))
-                       for number in range(rounds)]
+    floor_documents = [
+        pipeline_documents(make_pending_certificates(size, course=course, tag=f"floor-{number}"))
+        for number in range(rounds)
+    ]
     batch = Batch(concurrency=worker.concurrency)
     worker.pause()
     floor = FloorPool(worker.concurrency, warm_up=floor_documents[0][0])

@@ -36,8 +36,9 @@ def render_floor(html: str) -> bytes:
     from certificates.rendering import PDF_OPTIONS
 
     stylesheet, font_config, base_url = _floor_setup()
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet], font_config=font_config,
-                                                          **PDF_OPTIONS)
+    return HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[stylesheet], font_config=font_config, **PDF_OPTIONS
+    )
 
 
 def render_floor_batch(documents: list[str]) -> tuple[int, float]:
@@ -124,8 +125,13 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
     """Where one render's time goes: the task body's steps, timed one after another on fresh rows."""
     from certificates import rendering, services
 
-    steps = {"take the row (lock, status, event)": 0.0, "template + QR code": 0.0, "PDF (PDF/A-3b + tags)": 0.0,
-             "store (write + fsync + rename)": 0.0, "mark ready (lock, row, event, queue the email)": 0.0}
+    steps = {
+        "take the row (lock, status, event)": 0.0,
+        "template + QR code": 0.0,
+        "PDF (PDF/A-3b + tags)": 0.0,
+        "store (write + fsync + rename)": 0.0,
+        "mark ready (lock, row, event, queue the email)": 0.0,
+    }
     sample = make_pending_certificates(min(20, count), course=course, tag="steps")
     for certificate_id in sample:
         marks = [time.perf_counter()]
@@ -137,8 +143,14 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
         marks.append(time.perf_counter())
         stored = rendering.store_pdf(code=certificate.code, generation=1, pdf=pdf)
         marks.append(time.perf_counter())
-        services.certificate_mark_ready(certificate_id=certificate_id, generation=1, task_id="bench",
-                                        path=stored.path, size=stored.size, sha256=stored.sha256)
+        services.certificate_mark_ready(
+            certificate_id=certificate_id,
+            generation=1,
+            task_id="bench",
+            path=stored.path,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
         marks.append(time.perf_counter())
         for step, (start, end) in zip(steps, zip(marks, marks[1:], strict=False), strict=True):
             steps[step] += end - start
@@ -160,7 +172,7 @@ class FloorPool:
     def run(self, documents: list[str]) -> tuple[float, float]:
         """(seconds of wall time for all documents, CPU seconds the processes spent on them)."""
         started = time.perf_counter()
-        parts = self.pool.map(render_floor_batch, [documents[n::self.processes] for n in range(self.processes)])
+        parts = self.pool.map(render_floor_batch, [documents[n :: self.processes] for n in range(self.processes)])
         return time.perf_counter() - started, sum(cpu for _, cpu in parts)
 
     def close(self) -> None:

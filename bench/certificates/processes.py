@@ -28,7 +28,8 @@ def cpu_seconds(pid: int, *, with_reaped_children: bool = False) -> float:
 def machine_cpu_seconds() -> tuple[float, float]:
     """(busy, idle) CPU seconds of the whole machine since boot, all CPUs together, from /proc/stat."""
     user, nice, system, idle, iowait, irq, softirq, steal = (
-        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
     ticks = os.sysconf("SC_CLK_TCK")
     return (user + nice + system + irq + softirq + steal) / ticks, (idle + iowait) / ticks
 
@@ -52,9 +53,8 @@ def procfile_command(name: str) -> list[str]:
     else:
         raise SystemExit(f"The Procfile has no {name!r} process.")
     at = words.index(".venv/bin/celery")
-    words[at:at + 1] = [sys.executable, "-m", "celery"]
-    return [word for word in words if not word.startswith("--loglevel")] + [
-        "--loglevel=WARNING", "--without-heartbeat"]
+    words[at : at + 1] = [sys.executable, "-m", "celery"]
+    return [word for word in words if not word.startswith("--loglevel")] + ["--loglevel=WARNING", "--without-heartbeat"]
 
 
 @dataclass
@@ -66,7 +66,11 @@ class Worker:
         """The Procfile's `name` process (`worker`, `worker_bulk`): its queues, pool size and priority."""
         with log_path.open("wb") as log:
             process = subprocess.Popen(  # noqa: S603 — the Procfile's own command line
-                procfile_command(name), cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                procfile_command(name),
+                cwd=BASE_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return cls(process)
 
@@ -96,8 +100,9 @@ class Worker:
 
     def cpu_seconds(self) -> float:
         """CPU used by the whole worker so far: main process, live pool children, replaced ones."""
-        return (cpu_seconds(self.process.pid, with_reaped_children=True)
-                + sum(cpu_seconds(pid) for pid in self.children()))
+        return cpu_seconds(self.process.pid, with_reaped_children=True) + sum(
+            cpu_seconds(pid) for pid in self.children()
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -7,8 +7,11 @@ def make_course(slug: str = "bench-feedback-on-rounds"):
     from courses.models import Course, CourseStatus
 
     return Course.objects.create(
-        slug=slug, title="Giving feedback that lands on busy clinical rotations",
-        summary="Short, specific feedback at the bedside.", credits_max=Decimal("1.75"), status=CourseStatus.PUBLISHED,
+        slug=slug,
+        title="Giving feedback that lands on busy clinical rotations",
+        summary="Short, specific feedback at the bedside.",
+        credits_max=Decimal("1.75"),
+        status=CourseStatus.PUBLISHED,
         provider_name="Lakeside School of Medicine, Office of Continuing Medical Education",
     )
 
@@ -25,21 +28,40 @@ def make_completed_enrollments(count: int, *, course, tag: str) -> list:
     user_model = get_user_model()
     unusable = make_password(None)  # nobody signs in as these learners
     now = timezone.now()
-    users = user_model.objects.bulk_create([
-        user_model(username=f"{tag}-{number}@bench.invalid", email=f"{tag}-{number}@bench.invalid",
-                   password=unusable)
-        for number in range(count)
-    ])
-    Profile.objects.bulk_create([
-        Profile(user=user, first_name="Morgan", last_name=f"Achterberg-{number}",
-                certificate_name=f"Morgan Achterberg-{number}, MD", credentials="MD", profession="physician")
-        for number, user in enumerate(users)
-    ])
-    enrollments = Enrollment.objects.bulk_create([
-        Enrollment(user=user, course=course, disclosures_acknowledged_at=now, post_test_passed_at=now,
-                   evaluation_submitted_at=now, completed_at=now)
-        for user in users
-    ])
+    users = user_model.objects.bulk_create(
+        [
+            user_model(
+                username=f"{tag}-{number}@bench.invalid", email=f"{tag}-{number}@bench.invalid", password=unusable
+            )
+            for number in range(count)
+        ]
+    )
+    Profile.objects.bulk_create(
+        [
+            Profile(
+                user=user,
+                first_name="Morgan",
+                last_name=f"Achterberg-{number}",
+                certificate_name=f"Morgan Achterberg-{number}, MD",
+                credentials="MD",
+                profession="physician",
+            )
+            for number, user in enumerate(users)
+        ]
+    )
+    enrollments = Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user=user,
+                course=course,
+                disclosures_acknowledged_at=now,
+                post_test_passed_at=now,
+                evaluation_submitted_at=now,
+                completed_at=now,
+            )
+            for user in users
+        ]
+    )
     for enrollment, user in zip(enrollments, users, strict=True):
         enrollment.user = user
     return enrollments
@@ -54,22 +76,39 @@ def make_pending_certificates(count: int, *, course, tag: str) -> list[int]:
 
     now = timezone.now()
     enrollments = make_completed_enrollments(count, course=course, tag=tag)
-    claims = CreditClaim.objects.bulk_create([
-        CreditClaim(enrollment=enrollment, credit_type=CreditType.AMA_PRA_CATEGORY_1, credits_claimed=Decimal("1.75"),
-                    attested_at=now, claimed_at=now)
-        for enrollment in enrollments
-    ])
-    certificates = Certificate.objects.bulk_create([
-        Certificate(
-            claim=claim, enrollment=enrollment, user_id=enrollment.user_id, course=course,
-            learner_name=f"Morgan Achterberg-{number}, MD", learner_credentials="MD", course_title=course.title,
-            activity_format=course.get_activity_format_display(), provider_name=course.provider_name,
-            accreditation_statement=course.accreditation_statement_text,
-            designation_statement=course.designation_statement_text, credit_type=CreditType.AMA_PRA_CATEGORY_1,
-            credits=Decimal("1.75"), completion_date=now.date(),
-        )
-        for number, (claim, enrollment) in enumerate(zip(claims, enrollments, strict=True))
-    ])
+    claims = CreditClaim.objects.bulk_create(
+        [
+            CreditClaim(
+                enrollment=enrollment,
+                credit_type=CreditType.AMA_PRA_CATEGORY_1,
+                credits_claimed=Decimal("1.75"),
+                attested_at=now,
+                claimed_at=now,
+            )
+            for enrollment in enrollments
+        ]
+    )
+    certificates = Certificate.objects.bulk_create(
+        [
+            Certificate(
+                claim=claim,
+                enrollment=enrollment,
+                user_id=enrollment.user_id,
+                course=course,
+                learner_name=f"Morgan Achterberg-{number}, MD",
+                learner_credentials="MD",
+                course_title=course.title,
+                activity_format=course.get_activity_format_display(),
+                provider_name=course.provider_name,
+                accreditation_statement=course.accreditation_statement_text,
+                designation_statement=course.designation_statement_text,
+                credit_type=CreditType.AMA_PRA_CATEGORY_1,
+                credits=Decimal("1.75"),
+                completion_date=now.date(),
+            )
+            for number, (claim, enrollment) in enumerate(zip(claims, enrollments, strict=True))
+        ]
+    )
     return [certificate.pk for certificate in certificates]
 
 

@@ -23,8 +23,9 @@ class Scratch:
     @property
     def backend(self) -> str:
         database = f"PostgreSQL (scratch database {SCRATCH_DATABASE})" if self.postgres_url else "SQLite (WAL)"
-        broker = (f"Redis (scratch db {urlsplit(self.redis_url).path.lstrip('/')})" if self.redis_url
-                  else "filesystem broker")
+        broker = (
+            f"Redis (scratch db {urlsplit(self.redis_url).path.lstrip('/')})" if self.redis_url else "filesystem broker"
+        )
         return f"{database} + {broker}"
 
 
@@ -33,8 +34,14 @@ def postgres_admin_connection(database_url: str):
     import psycopg
 
     config = environ.Env.db_url_config(database_url)
-    return psycopg.connect(host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-                           password=config["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    return psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
 
 
 def recreate_scratch_database(database_url: str, *, create: bool) -> None:
@@ -57,18 +64,20 @@ def prepare_scratch(*, redis_db: int) -> Scratch:
         raise SystemExit("DATABASE_URL must be a PostgreSQL URL (or unset, for SQLite).")
     (BASE_DIR / "var").mkdir(exist_ok=True)
     scratch = Scratch(var_dir=Path(tempfile.mkdtemp(prefix="bench-", dir=BASE_DIR / "var")))
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "lms.settings",
-        "VAR_DIR": str(scratch.var_dir),
-        "MEDIA_ROOT": str(scratch.var_dir / "media"),
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "localhost",
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "WARNING",
-        # Production (DEBUG off) signs credentials only with a key file it is given.
-        "OPEN_BADGES_SIGNING_KEY_FILES": str(scratch.var_dir / "keys" / "open-badges.pem"),
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lms.settings",
+            "VAR_DIR": str(scratch.var_dir),
+            "MEDIA_ROOT": str(scratch.var_dir / "media"),
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "localhost",
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "WARNING",
+            # Production (DEBUG off) signs credentials only with a key file it is given.
+            "OPEN_BADGES_SIGNING_KEY_FILES": str(scratch.var_dir / "keys" / "open-badges.pem"),
+        }
+    )
     ensure_key_file(Path(os.environ["OPEN_BADGES_SIGNING_KEY_FILES"]))
     if redis_url:
         scratch.redis_url = urlsplit(redis_url)._replace(path=f"/{redis_db}").geturl()

@@ -9,118 +9,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0002_author_groups'),
+        ("courses", "0002_author_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=certificates.models.new_certificate_code, max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[0123456789ABCDEFGHJKMNPQRSTVWXYZ]{10}$')])),
-                ('status', models.CharField(choices=[('pending', 'Queued'), ('rendering', 'Being prepared'), ('ready', 'Ready'), ('failed', 'Failed'), ('revoked', 'Revoked')], default='pending', max_length=10)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('learner_name', models.CharField(max_length=200)),
-                ('learner_credentials', models.CharField(blank=True, max_length=20)),
-                ('course_title', models.CharField(max_length=200)),
-                ('activity_format', models.CharField(max_length=60)),
-                ('provider_name', models.CharField(max_length=200)),
-                ('accreditation_statement', models.TextField()),
-                ('designation_statement', models.TextField()),
-                ('credit_type', models.CharField(choices=[('ama_pra_1', 'AMA PRA Category 1 Credit™'), ('participation', 'Certificate of participation')], max_length=20)),
-                ('credits', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('completion_date', models.DateField()),
-                ('issued_at', models.DateTimeField(blank=True, help_text='Set once, when first ready.', null=True)),
-                ('pdf_path', models.CharField(blank=True, max_length=200)),
-                ('pdf_size', models.PositiveIntegerField(blank=True, null=True)),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('render_tries', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='courses.course')),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='courses.enrollment')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        default=certificates.models.new_certificate_code,
+                        max_length=10,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^[0123456789ABCDEFGHJKMNPQRSTVWXYZ]{10}$")],
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Queued"),
+                            ("rendering", "Being prepared"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("learner_name", models.CharField(max_length=200)),
+                ("learner_credentials", models.CharField(blank=True, max_length=20)),
+                ("course_title", models.CharField(max_length=200)),
+                ("activity_format", models.CharField(max_length=60)),
+                ("provider_name", models.CharField(max_length=200)),
+                ("accreditation_statement", models.TextField()),
+                ("designation_statement", models.TextField()),
+                (
+                    "credit_type",
+                    models.CharField(
+                        choices=[
+                            ("ama_pra_1", "AMA PRA Category 1 Credit™"),
+                            ("participation", "Certificate of participation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("credits", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("completion_date", models.DateField()),
+                ("issued_at", models.DateTimeField(blank=True, help_text="Set once, when first ready.", null=True)),
+                ("pdf_path", models.CharField(blank=True, max_length=200)),
+                ("pdf_size", models.PositiveIntegerField(blank=True, null=True)),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
+                ("render_tries", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="certificates", to="courses.course"
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="certificate", to="courses.enrollment"
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CertificateEvent',
+            name="CertificateEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('rendering', 'Rendering started'), ('redelivered', 'Picked up again after an interrupted render'), ('rendered', 'Rendered'), ('failed', 'Render failed'), ('retried', 'Retried'), ('requeued', 'Re-queued by the sweeper'), ('regenerated', 'Regenerated'), ('revoked', 'Revoked'), ('emailed', 'Emailed to the learner')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='certificates.certificate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("rendering", "Rendering started"),
+                            ("redelivered", "Picked up again after an interrupted render"),
+                            ("rendered", "Rendered"),
+                            ("failed", "Render failed"),
+                            ("retried", "Retried"),
+                            ("requeued", "Re-queued by the sweeper"),
+                            ("regenerated", "Regenerated"),
+                            ("revoked", "Revoked"),
+                            ("emailed", "Emailed to the learner"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="certificates.certificate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CertificateLook',
+            name="CertificateLook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('logo', models.ImageField(blank=True, upload_to=certificates.models._private_upload)),
-                ('signatory_name', models.CharField(blank=True, max_length=200)),
-                ('signatory_title', models.CharField(blank=True, max_length=200)),
-                ('signature_image', models.ImageField(blank=True, upload_to=certificates.models._private_upload)),
-                ('accent_colour', models.CharField(default='#0B5F73', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Use a hex colour such as #0B5F73.')])),
-                ('course', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='certificate_look', to='courses.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("logo", models.ImageField(blank=True, upload_to=certificates.models._private_upload)),
+                ("signatory_name", models.CharField(blank=True, max_length=200)),
+                ("signatory_title", models.CharField(blank=True, max_length=200)),
+                ("signature_image", models.ImageField(blank=True, upload_to=certificates.models._private_upload)),
+                (
+                    "accent_colour",
+                    models.CharField(
+                        default="#0B5F73",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #0B5F73."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "course",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificate_look",
+                        to="courses.course",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CreditClaim',
+            name="CreditClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('credit_type', models.CharField(choices=[('ama_pra_1', 'AMA PRA Category 1 Credit™'), ('participation', 'Certificate of participation')], max_length=20)),
-                ('credits_claimed', models.DecimalField(decimal_places=2, max_digits=5, validators=[certificates.models.validate_quarter_step])),
-                ('attested_at', models.DateTimeField()),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='credit_claim', to='courses.enrollment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "credit_type",
+                    models.CharField(
+                        choices=[
+                            ("ama_pra_1", "AMA PRA Category 1 Credit™"),
+                            ("participation", "Certificate of participation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "credits_claimed",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, validators=[certificates.models.validate_quarter_step]
+                    ),
+                ),
+                ("attested_at", models.DateTimeField()),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_claim",
+                        to="courses.enrollment",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='claim',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='certificates.creditclaim'),
+            model_name="certificate",
+            name="claim",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT, related_name="certificate", to="certificates.creditclaim"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('credits_claimed__gt', 0)), name='claim_credits_positive'),
+            model_name="creditclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credits_claimed__gt", 0)), name="claim_credits_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_type__in', ['ama_pra_1', 'participation'])), name='claim_credit_type_valid'),
+            model_name="creditclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_type__in", ["ama_pra_1", "participation"])), name="claim_credit_type_valid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['status', 'status_changed_at'], name='certificate_status_age'),
+            model_name="certificate",
+            index=models.Index(fields=["status", "status_changed_at"], name="certificate_status_age"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('enrollment',), name='one_certificate_per_enrollment'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(fields=("enrollment",), name="one_certificate_per_enrollment"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'rendering', 'ready', 'failed', 'revoked'])), name='certificate_status_valid'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "rendering", "ready", "failed", "revoked"])),
+                name="certificate_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(models.Q(('pdf_path', ''), _negated=True), ('pdf_size__gt', 0), models.Q(('pdf_sha256', ''), _negated=True), ('issued_at__isnull', False)), _connector='OR'), name='ready_certificate_has_its_pdf'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "ready"), _negated=True),
+                    models.Q(
+                        models.Q(("pdf_path", ""), _negated=True),
+                        ("pdf_size__gt", 0),
+                        models.Q(("pdf_sha256", ""), _negated=True),
+                        ("issued_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="ready_certificate_has_its_pdf",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'revoked'), _negated=True), models.Q(('revoked_at__isnull', False), models.Q(('revoked_reason', ''), _negated=True)), _connector='OR'), name='revoked_certificate_says_when_and_why'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "revoked"), _negated=True),
+                    models.Q(("revoked_at__isnull", False), models.Q(("revoked_reason", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="revoked_certificate_says_when_and_why",
+            ),
         ),
     ]

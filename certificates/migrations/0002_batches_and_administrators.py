@@ -16,49 +16,113 @@ CME_ADMINISTRATORS = "CME administrators"
 # actions (regenerate, revoke, retry, re-send, bulk issue), and they set up each course's
 # certificate look. Claims, events and batches are written by services alone.
 ADMINISTRATOR_PERMISSIONS = [
-    "view_certificate", "change_certificate",
+    "view_certificate",
+    "change_certificate",
     "view_creditclaim",
     "view_certificateevent",
     "view_certificatebatch",
-    "view_certificatelook", "add_certificatelook", "change_certificatelook",
+    "view_certificatelook",
+    "add_certificatelook",
+    "change_certificatelook",
 ]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0001_initial'),
-        ('courses', '0002_author_groups'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("certificates", "0001_initial"),
+        ("courses", "0002_author_groups"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateBatch',
+            name="CertificateBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('export', 'ZIP of certificates'), ('issue', 'Bulk issue for a course')], max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Queued'), ('running', 'In progress'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('total_count', models.PositiveIntegerField(default=0)),
-                ('processed_count', models.PositiveIntegerField(default=0)),
-                ('skipped', models.JSONField(blank=True, default=list)),
-                ('file_path', models.CharField(blank=True, help_text='The built ZIP, relative to MEDIA_ROOT.', max_length=200)),
-                ('file_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('certificates', models.ManyToManyField(blank=True, related_name='batches', to='certificates.certificate')),
-                ('course', models.ForeignKey(blank=True, help_text='The course a bulk issue was for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courses.course')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("export", "ZIP of certificates"), ("issue", "Bulk issue for a course")], max_length=10
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Queued"),
+                            ("running", "In progress"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("total_count", models.PositiveIntegerField(default=0)),
+                ("processed_count", models.PositiveIntegerField(default=0)),
+                ("skipped", models.JSONField(blank=True, default=list)),
+                (
+                    "file_path",
+                    models.CharField(blank=True, help_text="The built ZIP, relative to MEDIA_ROOT.", max_length=200),
+                ),
+                ("file_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "certificates",
+                    models.ManyToManyField(blank=True, related_name="batches", to="certificates.certificate"),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The course a bulk issue was for.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate batch',
-                'verbose_name_plural': 'certificate batches',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['export', 'issue'])), name='batch_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='batch_status_valid'), models.CheckConstraint(condition=models.Q(('processed_count__lte', models.F('total_count'))), name='batch_progress_within_total'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'export'), ('status', 'done'), _negated=True), models.Q(models.Q(('file_path', ''), _negated=True), ('file_size__isnull', False)), _connector='OR'), name='done_export_has_its_file')],
+                "verbose_name": "certificate batch",
+                "verbose_name_plural": "certificate batches",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["export", "issue"])), name="batch_kind_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "running", "done", "failed"])),
+                        name="batch_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("processed_count__lte", models.F("total_count"))),
+                        name="batch_progress_within_total",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "export"), ("status", "done"), _negated=True),
+                            models.Q(models.Q(("file_path", ""), _negated=True), ("file_size__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="done_export_has_its_file",
+                    ),
+                ],
             },
         ),
         grant_group_permissions(CME_ADMINISTRATORS, {"certificates": ADMINISTRATOR_PERMISSIONS}),

@@ -8,41 +8,41 @@ def record_emails_already_sent(apps, schema_editor):
     """Certificates emailed before the email was tracked on the row are not emailed again by the sweeper."""
     Certificate = apps.get_model("certificates", "Certificate")
     CertificateEvent = apps.get_model("certificates", "CertificateEvent")
-    last_emailed = (CertificateEvent.objects.filter(certificate=OuterRef("pk"), kind="emailed")
-                    .order_by("-at").values("at")[:1])
+    last_emailed = (
+        CertificateEvent.objects.filter(certificate=OuterRef("pk"), kind="emailed").order_by("-at").values("at")[:1]
+    )
     Certificate.objects.filter(events__kind="emailed").update(ready_email_sent_at=Subquery(last_emailed))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0002_batches_and_administrators'),
+        ("certificates", "0002_batches_and_administrators"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='ready_email_queued_at',
+            model_name="certificate",
+            name="ready_email_queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='ready_email_sent_at',
+            model_name="certificate",
+            name="ready_email_sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='render_generation',
+            model_name="certificate",
+            name="render_generation",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='rendering_started_at',
+            model_name="certificate",
+            name="rendering_started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='rendering_task_id',
+            model_name="certificate",
+            name="rendering_task_id",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.RunPython(record_emails_already_sent, migrations.RunPython.noop),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0003_render_generations_and_ready_email_tracking'),
+        ("certificates", "0003_render_generations_and_ready_email_tracking"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='certificatebatch',
-            name='file_path',
+            model_name="certificatebatch",
+            name="file_path",
             field=models.CharField(blank=True, help_text="The built ZIP's name in private storage.", max_length=200),
         ),
     ]

@@ -7,28 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0004_export_file_named_in_private_storage'),
+        ("certificates", "0004_export_file_named_in_private_storage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TranscriptPdf',
+            name="TranscriptPdf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Being prepared'), ('ready', 'Ready'), ('failed', 'Could not be prepared')], default='pending', max_length=10)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('generation', models.PositiveIntegerField(default=1)),
-                ('file_name', models.CharField(blank=True, help_text="The PDF's name in the default storage.", max_length=200)),
-                ('file_size', models.PositiveIntegerField(blank=True, null=True)),
-                ('generated_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='transcript_pdf', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being prepared"),
+                            ("ready", "Ready"),
+                            ("failed", "Could not be prepared"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("generation", models.PositiveIntegerField(default=1)),
+                (
+                    "file_name",
+                    models.CharField(blank=True, help_text="The PDF's name in the default storage.", max_length=200),
+                ),
+                ("file_size", models.PositiveIntegerField(blank=True, null=True)),
+                ("generated_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transcript_pdf",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='transcript_pdf_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(models.Q(('file_name', ''), _negated=True), ('file_size__isnull', False)), _connector='OR'), name='ready_transcript_pdf_has_its_file')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "ready", "failed"])),
+                        name="transcript_pdf_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "ready"), _negated=True),
+                            models.Q(models.Q(("file_name", ""), _negated=True), ("file_size__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="ready_transcript_pdf_has_its_file",
+                    ),
+                ],
             },
         ),
     ]

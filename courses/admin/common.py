@@ -86,8 +86,7 @@ class GradedContentGuard:
     def lock_status(self, obj) -> str:
         quiz_id = obj.pk if isinstance(obj, Quiz) else getattr(obj, "quiz_id", None)
         if obj.pk and quiz_is_locked(quiz_id):
-            return (f"{GRADED_FIELDS_LOCKED} Stems, option wording, feedback and explanations "
-                    "stay editable.")
+            return f"{GRADED_FIELDS_LOCKED} Stems, option wording, feedback and explanations stay editable."
         return "Editable: no learner has submitted an attempt at this quiz yet."
 
 

@@ -118,18 +118,36 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "topics"]}),
         ("Learners", {"fields": ["learning_objectives", "target_audience"]}),
-        ("CME facts", {"fields": [
-            "activity_format", "estimated_minutes", "credits_max", "passing_score_percent",
-            "release_date", "expiry_date", "provider_name", "accme_activity_id", "is_reported_to_pars",
-        ]}),
-        ("Statements", {
-            "fields": ["accreditation_statement", "designation_statement", "standard_statements"],
-            "description": "Leave a statement blank to use the standard wording shown below.",
-        }),
-        ("Post-test and status", {
-            "fields": ["post_test_link", "status", "published_at"],
-            "description": "Publish with the button at the top or the list's actions: both check the course first.",
-        }),
+        (
+            "CME facts",
+            {
+                "fields": [
+                    "activity_format",
+                    "estimated_minutes",
+                    "credits_max",
+                    "passing_score_percent",
+                    "release_date",
+                    "expiry_date",
+                    "provider_name",
+                    "accme_activity_id",
+                    "is_reported_to_pars",
+                ]
+            },
+        ),
+        (
+            "Statements",
+            {
+                "fields": ["accreditation_statement", "designation_statement", "standard_statements"],
+                "description": "Leave a statement blank to use the standard wording shown below.",
+            },
+        ),
+        (
+            "Post-test and status",
+            {
+                "fields": ["post_test_link", "status", "published_at"],
+                "description": "Publish with the button at the top or the list's actions: both check the course first.",
+            },
+        ),
     ]
     # Disclosure before content (ACCME Standard 3): faculty come first on the page too.
     inlines = [FacultyInline, ModuleInline, EvaluationItemInline, MocRegistrationInline]
@@ -143,10 +161,18 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
         # moves it. Writing back the number this form was built on would undo a bump made by
         # another author meanwhile, and the bump below would then land on a revision whose
         # cached pages predate this edit.
-        obj.save(update_fields=[field.name for field in Course._meta.get_fields()
-                                if field.concrete and not field.primary_key and not field.many_to_many
-                                and field.name != "content_revision"])
+        obj.save(
+            update_fields=[
+                field.name
+                for field in Course._meta.get_fields()
+                if field.concrete
+                and not field.primary_key
+                and not field.many_to_many
+                and field.name != "content_revision"
+            ]
+        )
         course_content_changed(course_ids={obj.pk})
+
     def changelist_view(self, request, extra_context=None):
         may_import = self.has_add_permission(request) and self.has_change_permission(request)
         return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import})
@@ -186,8 +212,11 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Module:
             deleted = formset.deleted_forms
-            moving = [f.instance.pk for f in formset.initial_forms
-                      if f.instance.pk and (f in deleted or "order" in f.changed_data)]
+            moving = [
+                f.instance.pk
+                for f in formset.initial_forms
+                if f.instance.pk and (f in deleted or "order" in f.changed_data)
+            ]
             Module.objects.filter(pk__in=moving).update(order=F("order") + MODULE_ORDER_PARKING)
         super().save_formset(request, form, formset, change)
 
@@ -258,13 +287,18 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
     def preview_view(self, request, object_id):
         course = self._course(request, object_id, self.has_view_permission)
         ordered_options = Prefetch("options", queryset=Option.objects.order_by("order", "id"))
-        quizzes = list(Quiz.objects.filter(course=course).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "id").prefetch_related(ordered_options))
-        ))
+        quizzes = list(
+            Quiz.objects.filter(course=course).prefetch_related(
+                Prefetch(
+                    "questions", queryset=Question.objects.order_by("order", "id").prefetch_related(ordered_options)
+                )
+            )
+        )
         checks = {quiz.module_id: quiz for quiz in quizzes if not quiz.is_post_test}
         modules = list(Module.objects.filter(course=course).order_by("order"))
         faculty = Faculty.objects.filter(course=course).prefetch_related(
-            Prefetch("disclosures", queryset=Disclosure.objects.order_by("id")))
+            Prefetch("disclosures", queryset=Disclosure.objects.order_by("id"))
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -280,8 +314,13 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
     def _upload_page(self, request, *, form, errors, title, intro, course=None, warnings=()):
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": title, "intro": intro, "form": form, "errors": errors,
-            "warnings": warnings, "course": course,
+            "opts": self.opts,
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "errors": errors,
+            "warnings": warnings,
+            "course": course,
         }
         return TemplateResponse(request, "admin/courses/course/upload.html", context)
 
@@ -300,13 +339,19 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
             except CourseImportError as error:
                 errors = [(problem.line, problem.message) for problem in error.problems]
             else:
-                self.message_user(request, f"Imported {course.title} as a {course.get_status_display().lower()} "
-                                           "course.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Imported {course.title} as a {course.get_status_display().lower()} course.",
+                    messages.SUCCESS,
+                )
                 return redirect(admin_url(course))
         return self._upload_page(
-            request, form=form, errors=errors, title="Import course (YAML)",
+            request,
+            form=form,
+            errors=errors,
+            title="Import course (YAML)",
             intro="Upload a course file in the docere-course/1 or /2 format. Nothing is imported unless the whole file "
-                  "is correct.",
+            "is correct.",
         )
 
     def import_gift_view(self, request, object_id):
@@ -324,18 +369,22 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
                 errors = [(gift_error.line, gift_error.message) for gift_error in error.errors]
                 warnings = [(warning.line, warning.message) for warning in error.warnings]
             else:
-                self.message_user(request, f"Imported {len(imported.questions)} question(s) into {course.title}.",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, f"Imported {len(imported.questions)} question(s) into {course.title}.", messages.SUCCESS
+                )
                 # Shown on the course page the import returns to, so a reload cannot import twice.
                 for warning in imported.warnings:
-                    self.message_user(request, f"GIFT file, line {warning.line}: {warning.message}",
-                                      messages.WARNING)
+                    self.message_user(request, f"GIFT file, line {warning.line}: {warning.message}", messages.WARNING)
                 return redirect(admin_url(course))
         return self._upload_page(
-            request, form=form, errors=errors, warnings=warnings, course=course,
+            request,
+            form=form,
+            errors=errors,
+            warnings=warnings,
+            course=course,
             title=f"Import GIFT questions: {course.title}",
             intro="Upload questions in Moodle's GIFT format. Nothing is imported unless every question is correct; "
-                  "what Docere leaves out (categories, tags, HTML it does not show) is listed as a warning.",
+            "what Docere leaves out (categories, tags, HTML it does not show) is listed as a warning.",
         )
 
 

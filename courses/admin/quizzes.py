@@ -1,6 +1,5 @@
 """The quiz and question admin, with the question bank's options inline."""
 
-
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html_join
@@ -52,11 +51,22 @@ class QuizAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
     readonly_fields = ["lock_status"]
     fieldsets = [
         (None, {"fields": ["course", "kind", "module", "lock_status"]}),
-        ("Post-test settings", {
-            "fields": ["draw_count", "shuffle_questions", "shuffle_options", "max_attempts", "grading_method",
-                       "time_limit_minutes", "late_submission_policy", "review_policy"],
-            "description": "A knowledge check is formative: only its shuffling applies.",
-        }),
+        (
+            "Post-test settings",
+            {
+                "fields": [
+                    "draw_count",
+                    "shuffle_questions",
+                    "shuffle_options",
+                    "max_attempts",
+                    "grading_method",
+                    "time_limit_minutes",
+                    "late_submission_policy",
+                    "review_policy",
+                ],
+                "description": "A knowledge check is formative: only its shuffling applies.",
+            },
+        ),
     ]
     inlines = [QuestionInline]
 

@@ -1,6 +1,5 @@
 """The learners' record, read-only: enrolments and attempts with their answers."""
 
-
 from django.contrib import admin
 
 from courses.models import (
@@ -22,8 +21,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(ReadOnlyAdmin):
-    list_display = ["user", "course", "enrolled_at", "disclosures_acknowledged_at", "post_test_passed_at",
-                    "evaluation_submitted_at", "completed_at"]
+    list_display = [
+        "user",
+        "course",
+        "enrolled_at",
+        "disclosures_acknowledged_at",
+        "post_test_passed_at",
+        "evaluation_submitted_at",
+        "completed_at",
+    ]
     list_select_related = ["user", "course"]
     list_filter = [("completed_at", admin.EmptyFieldListFilter), "course"]
     search_fields = ["user__email", "course__title"]

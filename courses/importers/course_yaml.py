@@ -5,7 +5,6 @@ with its line, so an author fixes a file in one pass. The rows are written in on
 transaction: a file with any problem changes nothing.
 """
 
-
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -55,37 +54,59 @@ def _course_create(document: dict) -> Course:
     fields["is_reported_to_pars"] = fields.pop("reported_to_pars")
     registrations = fields.pop("moc_registrations")
     course = Course.objects.create(**fields)
-    CourseMocRegistration.objects.bulk_create([CourseMocRegistration(course=course, **entry)
-                                               for entry in registrations])
+    CourseMocRegistration.objects.bulk_create(
+        [CourseMocRegistration(course=course, **entry) for entry in registrations]
+    )
     course.topics.set(_topics(topics))
     for order, person in enumerate(document["faculty"], start=1):
-        faculty = Faculty.objects.create(course=course, order=order, name=person["name"],
-                                         degrees=person["degrees"], role=person["role"])
-        Disclosure.objects.bulk_create([
-            Disclosure(faculty=faculty, has_no_relevant_relationships=d["no_relevant_relationships"],
-                       ineligible_company=d["ineligible_company"], relationship=d["relationship"],
-                       is_mitigated=d["mitigated"])
-            for d in person["disclosures"]
-        ])
+        faculty = Faculty.objects.create(
+            course=course, order=order, name=person["name"], degrees=person["degrees"], role=person["role"]
+        )
+        Disclosure.objects.bulk_create(
+            [
+                Disclosure(
+                    faculty=faculty,
+                    has_no_relevant_relationships=d["no_relevant_relationships"],
+                    ineligible_company=d["ineligible_company"],
+                    relationship=d["relationship"],
+                    is_mitigated=d["mitigated"],
+                )
+                for d in person["disclosures"]
+            ]
+        )
     for order, entry in enumerate(document["modules"], start=1):
-        module = Module.objects.create(course=course, order=order, title=entry["title"], body=entry["body"],
-                                       estimated_minutes=entry["estimated_minutes"])
+        module = Module.objects.create(
+            course=course,
+            order=order,
+            title=entry["title"],
+            body=entry["body"],
+            estimated_minutes=entry["estimated_minutes"],
+        )
         if entry["knowledge_check"] is not None:
             quiz = Quiz.objects.create(course=course, module=module, kind=QuizKind.KNOWLEDGE_CHECK)
             quiz_questions_append(quiz=quiz, questions=entry["knowledge_check"]["questions"])
     if document["post_test"] is not None:
         settings = dict(document["post_test"])
         questions = settings.pop("questions")
-        quiz_questions_append(quiz=Quiz.objects.create(course=course, kind=QuizKind.POST_TEST, **settings),
-                              questions=questions)
+        quiz_questions_append(
+            quiz=Quiz.objects.create(course=course, kind=QuizKind.POST_TEST, **settings), questions=questions
+        )
     if document["evaluation"] is None:
         authoring_services.evaluation_items_seed_standard(course=course)
     else:
-        EvaluationItem.objects.bulk_create([
-            EvaluationItem(course=course, order=order, kind=item["kind"], prompt=item["prompt"],
-                           code=item["code"], is_required=item["required"])
-            for order, item in enumerate(document["evaluation"], start=1)
-        ])
+        EvaluationItem.objects.bulk_create(
+            [
+                EvaluationItem(
+                    course=course,
+                    order=order,
+                    kind=item["kind"],
+                    prompt=item["prompt"],
+                    code=item["code"],
+                    is_required=item["required"],
+                )
+                for order, item in enumerate(document["evaluation"], start=1)
+            ]
+        )
     if status == CourseStatus.ARCHIVED:
         authoring_services.course_unpublish(course=course, archive=True)
     return course
@@ -104,8 +125,9 @@ def course_import_yaml(*, text: str, replace: bool = False) -> Course:
         version = data.get("format") if isinstance(data, dict) else None
         if isinstance(version, str) and version not in READABLE_FORMATS:
             # Checking another version's file by this version's rules would only bury this message.
-            checker.problem(("format",), f"'{version}' is not a format this version reads "
-                                         f"({' or '.join(READABLE_FORMATS)})")
+            checker.problem(
+                ("format",), f"'{version}' is not a format this version reads ({' or '.join(READABLE_FORMATS)})"
+            )
             raise CourseImportError(checker.problems)
         report_duplicate_keys(checker, root, (), set())
         document = checker.mapping(data, (), DOCUMENT)

@@ -50,8 +50,14 @@ def where(path: Path) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "empty (null)"
-    for types, name in ((bool, "true/false"), ((int, float), "a number"), (date, "a date"), (str, "text"),
-                        (list, "a list"), (dict, "a mapping")):
+    for types, name in (
+        (bool, "true/false"),
+        ((int, float), "a number"),
+        (date, "a date"),
+        (str, "text"),
+        (list, "a list"),
+        (dict, "a mapping"),
+    ):
         if isinstance(value, types):
             return name
     return type(value).__name__
@@ -121,6 +127,7 @@ def check_text(*, max_length: int = 0, blank: bool = False, nullable: bool = Fal
         elif max_length and len(value) > max_length:
             c.problem(path, f"is {len(value)} characters long; at most {max_length} fit")
         return value
+
     return check
 
 
@@ -130,6 +137,7 @@ def check_slug(*, max_length: int, nullable: bool = False) -> Check:
         if text and not slug_re.match(text):
             c.problem(path, f"'{text}' may use only letters, digits, hyphens and underscores")
         return text
+
     return check
 
 
@@ -143,6 +151,7 @@ def check_integer(*, minimum: int, maximum: int = MAX_INTEGER, nullable: bool = 
         if not minimum <= value <= maximum:
             c.problem(path, f"is {value}; it must be between {minimum} and {maximum}")
         return value
+
     return check
 
 
@@ -159,6 +168,7 @@ def check_choice(choices: type) -> Check:
             c.problem(path, f"'{value}' is not one of: {' | '.join(choices.values)}")
             return None
         return value
+
     return check
 
 
@@ -188,7 +198,7 @@ def _decimal(c: Checker, value: Any, path: Path, example: str) -> Decimal | None
 def check_credits(c: Checker, value: Any, path: Path) -> Decimal | None:
     credits = _decimal(c, value, path, '"1.75"')
     if credits is not None and not (0 < credits <= 100 and is_on_credit_step(credits)):
-        c.problem(path, f"is {credits}; credits are more than 0, at most 100, in steps of {CREDIT_STEP} (e.g. \"1.75\")")
+        c.problem(path, f'is {credits}; credits are more than 0, at most 100, in steps of {CREDIT_STEP} (e.g. "1.75")')
     return credits
 
 
@@ -209,6 +219,7 @@ def check_list(item: Check, *, min_items: int = 0, nullable: bool = False, too_f
         if len(value) < min_items:
             c.problem(path, too_few or f"needs at least {min_items} entr{'y' if min_items == 1 else 'ies'}")
         return [item(c, entry, (*path, index)) for index, entry in enumerate(value)]
+
     return check
 
 

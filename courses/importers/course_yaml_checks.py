@@ -38,8 +38,11 @@ READABLE_FORMATS = (FORMAT, FORMAT_2, FORMAT_3)
 
 
 DOCUMENT = {
-    "format": (check_text(), REQUIRED), "course": (check_course, REQUIRED), "faculty": (check_list(check_faculty), []),
-    "modules": (check_list(check_module), []), "post_test": (check_post_test, None),
+    "format": (check_text(), REQUIRED),
+    "course": (check_course, REQUIRED),
+    "faculty": (check_list(check_faculty), []),
+    "modules": (check_list(check_module), []),
+    "post_test": (check_post_test, None),
     "evaluation": (check_list(check_evaluation_item, nullable=True), None),
 }
 
@@ -53,8 +56,13 @@ def report_duplicate_keys(c: Checker, node: yaml.Node, path: Path, seen: set[int
         names = [key.value for key, _ in node.value]
         for index, (key, value) in enumerate(node.value):
             if key.value in names[:index]:
-                c.problems.append(ImportProblem(key.start_mark.line + 1, f"{where((*path, key.value))}: "
-                                                "this key appears twice; the second would silently replace the first"))
+                c.problems.append(
+                    ImportProblem(
+                        key.start_mark.line + 1,
+                        f"{where((*path, key.value))}: "
+                        "this key appears twice; the second would silently replace the first",
+                    )
+                )
             report_duplicate_keys(c, value, (*path, key.value), seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -69,7 +77,8 @@ class _SafeLoader(yaml.SafeLoader):
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
             raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value} is not a real date ({exc})", node.start_mark) from exc
+                None, None, f"{node.value} is not a real date ({exc})", node.start_mark
+            ) from exc
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
@@ -87,8 +96,11 @@ def load_document(text: str) -> tuple[yaml.Node, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = f"{exc.problem} ({exc.context})" if exc.context else exc.problem
-        what = "a value cannot be read" if isinstance(exc, yaml.constructor.ConstructorError) else \
-            "the file is not valid YAML"
+        what = (
+            "a value cannot be read"
+            if isinstance(exc, yaml.constructor.ConstructorError)
+            else "the file is not valid YAML"
+        )
         raise CourseImportError([ImportProblem(mark.line + 1 if mark else None, f"{what}: {detail}")]) from exc
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
@@ -106,6 +118,8 @@ def course_to_replace(c: Checker, slug: str, replace: bool) -> Course | None:
         c.problem(path, f"a course with slug {slug} already exists; import with replace to overwrite it")
     elif existing is not None and existing.enrollments.exists():
         # Learners' history (progress, attempts, certificates) must never be rewritten.
-        c.problem(path, f"the course {slug} has enrolled learners, so it cannot be replaced; "
-                        "import it under a new slug instead")
+        c.problem(
+            path,
+            f"the course {slug} has enrolled learners, so it cannot be replaced; import it under a new slug instead",
+        )
     return existing

@@ -24,18 +24,30 @@ WEIGHT_TOLERANCE = Decimal("0.05")  # the same slack as courses.selectors.questi
 
 
 def _option(c: Checker, value: Any, path: Path) -> dict | None:
-    return c.mapping(value, path, {
-        "text": (check_text(), REQUIRED), "correct": (check_boolean, None), "weight": (check_weight, None),
-        "feedback": (check_text(blank=True), ""),
-    })
+    return c.mapping(
+        value,
+        path,
+        {
+            "text": (check_text(), REQUIRED),
+            "correct": (check_boolean, None),
+            "weight": (check_weight, None),
+            "feedback": (check_text(blank=True), ""),
+        },
+    )
 
 
 def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
-    question = c.mapping(value, path, {
-        "title": (check_text(max_length=TITLE_MAX_LENGTH, blank=True), ""),
-        "type": (check_choice(QuestionType), REQUIRED), "stem": (check_text(), REQUIRED),
-        "explanation": (check_text(blank=True), ""), "options": (check_list(_option), REQUIRED),
-    })
+    question = c.mapping(
+        value,
+        path,
+        {
+            "title": (check_text(max_length=TITLE_MAX_LENGTH, blank=True), ""),
+            "type": (check_choice(QuestionType), REQUIRED),
+            "stem": (check_text(), REQUIRED),
+            "explanation": (check_text(blank=True), ""),
+            "options": (check_list(_option), REQUIRED),
+        },
+    )
     if question is None or question["type"] is None or question["options"] is None:
         return None
     kind, options = question["type"], question["options"]
@@ -45,8 +57,10 @@ def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
     if kind == QuestionType.MULTIPLE:
         for index, option in good:
             if option["correct"] is not None:
-                c.problem((*path, "options", index, "correct"),
-                          "a multiple-answer question gives every option a weight instead of correct")
+                c.problem(
+                    (*path, "options", index, "correct"),
+                    "a multiple-answer question gives every option a weight instead of correct",
+                )
             if option["weight"] is None and "weight" not in value["options"][index]:
                 c.problem((*path, "options", index), "needs a weight (a percent, may be negative)")
         weights = [option["weight"] for _, option in good]
@@ -58,8 +72,10 @@ def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
         label = "single-answer" if kind == QuestionType.SINGLE else "true/false"
         for index, option in good:
             if option["weight"] is not None:
-                c.problem((*path, "options", index, "weight"),
-                          f"a {label} question marks its right option with correct: true instead of a weight")
+                c.problem(
+                    (*path, "options", index, "weight"),
+                    f"a {label} question marks its right option with correct: true instead of a weight",
+                )
         correct = sum(1 for _, option in good if option["correct"])
         if correct != 1:
             c.problem(path, f"a {label} question needs exactly one correct option (found {correct})")
@@ -67,12 +83,22 @@ def _question(c: Checker, value: Any, path: Path) -> ParsedQuestion | None:
     if kind == QuestionType.TRUE_FALSE and all(texts) and sorted(texts) != ["False", "True"]:
         c.problem(path, 'a true/false question has exactly two options, "True" and "False"')
     parsed = tuple(
-        ParsedOption(option["text"], option["weight"] if kind == QuestionType.MULTIPLE
-                     else Decimal(100 if option["correct"] else 0), option["feedback"])
+        ParsedOption(
+            option["text"],
+            option["weight"] if kind == QuestionType.MULTIPLE else Decimal(100 if option["correct"] else 0),
+            option["feedback"],
+        )
         for _, option in good
     )
-    return ParsedQuestion(line=c.line(path), title=question["title"], category="", type=kind, stem=question["stem"],
-                          explanation=question["explanation"], options=parsed)
+    return ParsedQuestion(
+        line=c.line(path),
+        title=question["title"],
+        category="",
+        type=kind,
+        stem=question["stem"],
+        explanation=question["explanation"],
+        options=parsed,
+    )
 
 
 def _knowledge_check(c: Checker, value: Any, path: Path) -> dict | None:
@@ -80,35 +106,57 @@ def _knowledge_check(c: Checker, value: Any, path: Path) -> dict | None:
 
 
 def check_module(c: Checker, value: Any, path: Path) -> dict | None:
-    return c.mapping(value, path, {
-        "title": (check_text(max_length=200), REQUIRED),
-        "estimated_minutes": (check_integer(minimum=0), model_default(Module, "estimated_minutes")),
-        "body": (check_text(), REQUIRED), "knowledge_check": (_knowledge_check, None),
-    })
+    return c.mapping(
+        value,
+        path,
+        {
+            "title": (check_text(max_length=200), REQUIRED),
+            "estimated_minutes": (check_integer(minimum=0), model_default(Module, "estimated_minutes")),
+            "body": (check_text(), REQUIRED),
+            "knowledge_check": (_knowledge_check, None),
+        },
+    )
 
 
 def check_post_test(c: Checker, value: Any, path: Path) -> dict | None:
     if value is None:
         return None
-    post_test = c.mapping(value, path, {
-        "draw_count": (check_integer(minimum=1, nullable=True), None),
-        "shuffle_questions": (check_boolean, True), "shuffle_options": (check_boolean, True),
-        "max_attempts": (check_integer(minimum=0), 0),
-        "grading_method": (check_choice(GradingMethod), model_default(Quiz, "grading_method")),
-        "time_limit_minutes": (check_integer(minimum=1, nullable=True), None),
-        "late_submission_policy": (check_choice(LateSubmissionPolicy), model_default(Quiz, "late_submission_policy")),
-        "review_policy": (check_choice(ReviewPolicy), model_default(Quiz, "review_policy")),
-        "questions": (check_list(_question), REQUIRED),
-    })
+    post_test = c.mapping(
+        value,
+        path,
+        {
+            "draw_count": (check_integer(minimum=1, nullable=True), None),
+            "shuffle_questions": (check_boolean, True),
+            "shuffle_options": (check_boolean, True),
+            "max_attempts": (check_integer(minimum=0), 0),
+            "grading_method": (check_choice(GradingMethod), model_default(Quiz, "grading_method")),
+            "time_limit_minutes": (check_integer(minimum=1, nullable=True), None),
+            "late_submission_policy": (
+                check_choice(LateSubmissionPolicy),
+                model_default(Quiz, "late_submission_policy"),
+            ),
+            "review_policy": (check_choice(ReviewPolicy), model_default(Quiz, "review_policy")),
+            "questions": (check_list(_question), REQUIRED),
+        },
+    )
     if post_test and post_test["draw_count"] and post_test["questions"] is not None:
         if post_test["draw_count"] > len(post_test["questions"]):
-            c.problem((*path, "draw_count"), f"the post-test draws {post_test['draw_count']} questions "
-                                             f"but the bank has only {len(post_test['questions'])}")
+            c.problem(
+                (*path, "draw_count"),
+                f"the post-test draws {post_test['draw_count']} questions "
+                f"but the bank has only {len(post_test['questions'])}",
+            )
     return post_test
 
 
 def check_evaluation_item(c: Checker, value: Any, path: Path) -> dict | None:
-    return c.mapping(value, path, {
-        "kind": (check_choice(EvaluationKind), REQUIRED), "prompt": (check_text(max_length=300), REQUIRED),
-        "code": (check_slug(max_length=60, nullable=True), ""), "required": (check_boolean, True),
-    })
+    return c.mapping(
+        value,
+        path,
+        {
+            "kind": (check_choice(EvaluationKind), REQUIRED),
+            "prompt": (check_text(max_length=300), REQUIRED),
+            "code": (check_slug(max_length=60, nullable=True), ""),
+            "required": (check_boolean, True),
+        },
+    )

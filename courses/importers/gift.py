@@ -105,13 +105,19 @@ def read_gift(text: str) -> GiftFile:
     for kind, line, payload in _blocks(text):
         if kind == "category":
             category = label(protect(payload))
-            warnings.append(GiftError(line, f"$CATEGORY {category} is ignored: Docere has no question "
-                                            "categories, so every question goes into this course's "
-                                            "post-test bank"))
+            warnings.append(
+                GiftError(
+                    line,
+                    f"$CATEGORY {category} is ignored: Docere has no question "
+                    "categories, so every question goes into this course's "
+                    "post-test bank",
+                )
+            )
             continue
         if kind == "id_or_tag":
-            warnings.append(GiftError(line, "the ID number and tags in this comment are ignored: "
-                                            "Docere questions have neither"))
+            warnings.append(
+                GiftError(line, "the ID number and tags in this comment are ignored: Docere questions have neither")
+            )
             continue
         found_any = True
         notes = Notes()
@@ -121,8 +127,11 @@ def read_gift(text: str) -> GiftFile:
         if question is not None:
             questions.append(question)
     if not found_any:
-        errors.append(GiftError(1, "the file contains no questions; write at least one "
-                                   "question such as: What is 2 + 2? {=4 ~3 ~5}"))
+        errors.append(
+            GiftError(
+                1, "the file contains no questions; write at least one question such as: What is 2 + 2? {=4 ~3 ~5}"
+            )
+        )
     warnings.sort(key=lambda warning: warning.line)
     if errors:
         raise GiftImportError(errors, warnings=warnings)

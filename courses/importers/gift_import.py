@@ -24,15 +24,26 @@ def quiz_questions_append(*, quiz: Quiz, questions: Sequence[ParsedQuestion]) ->
     created = []
     for offset, parsed in enumerate(questions, start=1):
         question = Question.objects.create(
-            quiz=quiz, order=last_order + offset, type=parsed.type, title=parsed.title, stem=parsed.stem,
+            quiz=quiz,
+            order=last_order + offset,
+            type=parsed.type,
+            title=parsed.title,
+            stem=parsed.stem,
             explanation=parsed.explanation,
         )
         # Rounded here rather than by the database, so the returned rows equal the stored ones.
-        Option.objects.bulk_create([
-            Option(question=question, order=order, text=option.text, feedback=option.feedback,
-                   weight_percent=option.weight_percent.quantize(WEIGHT_STEP))
-            for order, option in enumerate(parsed.options, start=1)
-        ])
+        Option.objects.bulk_create(
+            [
+                Option(
+                    question=question,
+                    order=order,
+                    text=option.text,
+                    feedback=option.feedback,
+                    weight_percent=option.weight_percent.quantize(WEIGHT_STEP),
+                )
+                for order, option in enumerate(parsed.options, start=1)
+            ]
+        )
         created.append(question)
     return created
 

@@ -41,39 +41,46 @@ def parse_question(raw: str, line: int, category: str, notes: Notes):
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            errors.append("the title starts with :: but is never closed with ::; close it, "
-                          "or escape a literal colon as \\:")
+            errors.append(
+                "the title starts with :: but is never closed with ::; close it, or escape a literal colon as \\:"
+            )
             return None
-        title, text = label(text[2:end]), text[end + 2:].lstrip()
+        title, text = label(text[2:end]), text[end + 2 :].lstrip()
         if len(title) > TITLE_MAX_LENGTH:
             # Moodle shortens long names too; the author is told, since the end is lost.
-            notes.warnings.append(f"the title is {len(title)} characters long; only its first "
-                                  f"{TITLE_MAX_LENGTH} are kept")
+            notes.warnings.append(
+                f"the title is {len(title)} characters long; only its first {TITLE_MAX_LENGTH} are kept"
+            )
             title = title[:TITLE_MAX_LENGTH].rstrip()
 
     fmt, text = split_format(text, "moodle", notes)
 
     opens, closes = text.count("{"), text.count("}")
     if not opens and not closes:
-        errors.append(f"this item has no answer block in {{ }}, so it is a description; "
-                      f"descriptions are not supported {SUPPORTED}")
+        errors.append(
+            f"this item has no answer block in {{ }}, so it is a description; "
+            f"descriptions are not supported {SUPPORTED}"
+        )
         return None
     if not closes:
-        errors.append("the answer block is never closed: add the missing } (a blank line "
-                      "ends a question, so an answer block cannot contain blank lines)")
+        errors.append(
+            "the answer block is never closed: add the missing } (a blank line "
+            "ends a question, so an answer block cannot contain blank lines)"
+        )
         return None
     if not opens:
-        errors.append("there is a } with no answer block opened by {; escape a literal "
-                      "brace as \\}")
+        errors.append("there is a } with no answer block opened by {; escape a literal brace as \\}")
         return None
     if opens > 1 or closes > 1 or text.index("}") < text.index("{"):
-        errors.append(f"the braces are unbalanced ({opens} {{ and {closes} }}): a question "
-                      "has exactly one answer block, literal braces must be escaped as \\{ "
-                      "and \\}, and two questions must be separated by a blank line")
+        errors.append(
+            f"the braces are unbalanced ({opens} {{ and {closes} }}): a question "
+            "has exactly one answer block, literal braces must be escaped as \\{ "
+            "and \\}, and two questions must be separated by a blank line"
+        )
         return None
 
     start, end = text.index("{"), text.index("}")
-    body, after = text[start + 1:end], text[end + 1:]
+    body, after = text[start + 1 : end], text[end + 1 :]
     # Missing-word format: when text follows the answer block, the block marks a
     # blank inside the sentence.  A block at the very end just ends the stem.
     stem = as_markdown(text[:start] + (BLANK_MARK + after if after.strip() else ""), fmt, notes)
@@ -85,7 +92,7 @@ def parse_question(raw: str, line: int, category: str, notes: Notes):
     explanation = ""
     general = body.rfind("####")
     if general >= 0:
-        explanation, body = piece_as_markdown(body[general + 4:], fmt, notes), body[:general]
+        explanation, body = piece_as_markdown(body[general + 4 :], fmt, notes), body[:general]
     body = body.strip()
 
     # The order of these checks is Moodle's: a block containing "~" is a choice
@@ -104,18 +111,20 @@ def parse_question(raw: str, line: int, category: str, notes: Notes):
     elif body.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
         qtype, options = "true_false", _true_false(body, fmt, notes)
     elif body.startswith("="):
-        errors.append(_unsupported(
-            "short-answer", "to make a single-answer question, add wrong options marked with ~"))
+        errors.append(_unsupported("short-answer", "to make a single-answer question, add wrong options marked with ~"))
         return None
     else:
-        errors.append("the answer block is not in a recognised form: start every answer with "
-                      "= (correct) or ~ (incorrect), or write {T} or {F} for true/false")
+        errors.append(
+            "the answer block is not in a recognised form: start every answer with "
+            "= (correct) or ~ (incorrect), or write {T} or {F} for true/false"
+        )
         return None
 
     if errors:
         return None
-    return ParsedQuestion(line=line, title=title, category=category, type=qtype, stem=stem,
-                          explanation=explanation, options=options)
+    return ParsedQuestion(
+        line=line, title=title, category=category, type=qtype, stem=stem, explanation=explanation, options=options
+    )
 
 
 def _true_false(body: str, fmt: str, notes: Notes) -> tuple[ParsedOption, ...]:
@@ -141,8 +150,10 @@ def _choice(body: str, fmt: str, notes: Notes):
     # text must be escaped); "#" then separates an answer from its feedback.
     parts = re.split(r"([=~])", body)
     if parts[0].strip():
-        errors.append(f"the answer block starts with text that is not an answer "
-                      f"(\"{label(parts[0])[:40]}\"); start every answer with = or ~")
+        errors.append(
+            f"the answer block starts with text that is not an answer "
+            f'("{label(parts[0])[:40]}"); start every answer with = or ~'
+        )
     answers = []  # (marker, weight or None, text, feedback)
     for number, (marker, raw) in enumerate(zip(parts[1::2], parts[2::2], strict=True), start=1):
         raw, weight = raw.strip(), None
@@ -151,16 +162,17 @@ def _choice(body: str, fmt: str, notes: Notes):
             if _NUMBER_RE.fullmatch(match[1]):
                 weight = Decimal(match[1])
             else:
-                errors.append(f"answer {number} has the weight %{label(match[1])}%, which is "
-                              "not a number; write weights like ~%50% or ~%-33.33333%")
-            raw = raw[match.end():]
+                errors.append(
+                    f"answer {number} has the weight %{label(match[1])}%, which is "
+                    "not a number; write weights like ~%50% or ~%-33.33333%"
+                )
+            raw = raw[match.end() :]
         text, _, feedback = raw.partition("#")
         # An answer may name its own format; its feedback then follows the question's.
         answer_fmt, text = split_format(text.strip(), fmt, notes)
         text = option_text(text, answer_fmt, notes, number)
         if not text:
-            errors.append(f"answer {number} is empty; give it text or remove the extra "
-                          f"{marker} ({_ESCAPE_HINT})")
+            errors.append(f"answer {number} is empty; give it text or remove the extra {marker} ({_ESCAPE_HINT})")
         answers.append((marker, weight, text, piece_as_markdown(feedback, fmt, notes)))
 
     if len(answers) < 2:
@@ -171,33 +183,41 @@ def _choice(body: str, fmt: str, notes: Notes):
         # Any "=" makes a single-answer question (Moodle's rule too).  Moodle
         # would also accept partial credit on other answers; Docere cannot.
         if len(correct) > 1:
-            errors.append(f"{len(correct)} answers are marked correct with =, but a "
-                          "single-answer question has exactly one; for a multiple-answer "
-                          "question give every answer a ~%weight% instead, e.g. ~%50% "
-                          f"({_ESCAPE_HINT})")
+            errors.append(
+                f"{len(correct)} answers are marked correct with =, but a "
+                "single-answer question has exactly one; for a multiple-answer "
+                "question give every answer a ~%weight% instead, e.g. ~%50% "
+                f"({_ESCAPE_HINT})"
+            )
         for number, (marker, weight, _, _) in enumerate(answers, start=1):
             full = Decimal(100) if marker == "=" else Decimal(0)
             if weight is not None and weight != full:
-                errors.append(f"answer {number} gives {weight}% credit, but partial credit on "
-                              "a single-answer question is not supported; use ~%n% weights "
-                              "for a multiple-answer question")
+                errors.append(
+                    f"answer {number} gives {weight}% credit, but partial credit on "
+                    "a single-answer question is not supported; use ~%n% weights "
+                    "for a multiple-answer question"
+                )
         options = tuple(ParsedOption(t, _percent(m == "="), f) for m, _, t, f in answers)
         return "single", options
 
     if not any(a[1] is not None for a in answers):
-        errors.append("the question has no correct answer; mark the correct answer with = "
-                      "(or give answers ~%n% weights for a multiple-answer question)")
+        errors.append(
+            "the question has no correct answer; mark the correct answer with = "
+            "(or give answers ~%n% weights for a multiple-answer question)"
+        )
         return "single", ()
 
-    options = tuple(ParsedOption(t, w if w is not None else Decimal(0), f)
-                    for _, w, t, f in answers)
+    options = tuple(ParsedOption(t, w if w is not None else Decimal(0), f) for _, w, t, f in answers)
     for number, option in enumerate(options, start=1):
         if abs(option.weight_percent) > 100:
-            errors.append(f"answer {number} has the weight {option.weight_percent}%; "
-                          "weights must be between -100 and 100")
+            errors.append(
+                f"answer {number} has the weight {option.weight_percent}%; weights must be between -100 and 100"
+            )
     positive = sum((o.weight_percent for o in options if o.weight_percent > 0), Decimal(0))
     # Allow for rounding such as three answers of 33.33333% each.
     if abs(positive - 100) > Decimal("0.01"):
-        errors.append(f"the positive weights add up to {positive}%, but they must add up "
-                      "to 100% (for example ~%50% on each of two correct answers)")
+        errors.append(
+            f"the positive weights add up to {positive}%, but they must add up "
+            "to 100% (for example ~%50% on each of two correct answers)"
+        )
     return "multiple", options

@@ -85,17 +85,16 @@ def split_format(text: str, default: str, notes: Notes) -> tuple[str, str]:
         # format, and would only find out from a learner.
         notes.errors.append(
             f"[{match[1]}] is not a GIFT text format: use [moodle], [html], [markdown] or [plain]; "
-            f"to show \"[{match[1]}]\" itself, put a format before it, e.g. [moodle][{match[1]}]")
+            f'to show "[{match[1]}]" itself, put a format before it, e.g. [moodle][{match[1]}]'
+        )
         return default, text
-    return name, text[match.end():]
+    return name, text[match.end() :]
 
 
 def _escape_text(text: str, *, allow_html: bool) -> str:
     inline = _MOODLE_INLINE_RE if allow_html else _PLAIN_INLINE_RE
     text = inline.sub(lambda m: "\\" + m[0], text)
-    text = _PLAIN_LINE_START_RE.sub(
-        lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text
-    )
+    text = _PLAIN_LINE_START_RE.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text)
     # Moodle shows the line breaks of plain and auto-formatted text; Markdown would join
     # the lines into one paragraph, so each break becomes an explicit hard break.
     return text.replace("\n", "\\\n")
@@ -110,7 +109,8 @@ def _html_block(html: str, notes: Notes) -> str:
     if removed:
         notes.warnings.append(
             f"HTML that Docere does not show was removed: {', '.join(f'<{name}>' for name in removed)} "
-            "(only basic formatting, lists, tables and links are kept)")
+            "(only basic formatting, lists, tables and links are kept)"
+        )
     # A blank line would end the HTML block; between HTML elements it means nothing.
     lines = [line for line in sanitize_html(html).split("\n") if line.strip()]
     cleaned = "\n".join(lines)
@@ -151,7 +151,8 @@ def option_text(text: str, fmt: str, notes: Notes, number: int) -> str:
     if dropped:
         notes.warnings.append(
             f"answer {number} loses its formatting ({', '.join(f'<{name}>' for name in dropped)}): "
-            "Docere shows answer options as plain text")
+            "Docere shows answer options as plain text"
+        )
     return " ".join(html_to_text(html).split())
 
 

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,316 +18,649 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(help_text='One or two sentences for the catalog.', max_length=400)),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('learning_objectives', models.JSONField(blank=True, default=list, help_text='Ordered list of objectives.')),
-                ('target_audience', models.TextField(blank=True)),
-                ('activity_format', models.CharField(choices=[('enduring_material', 'Enduring material'), ('internet_live_course', 'Internet live course'), ('live_course', 'Live course'), ('journal_based', 'Journal-based CME'), ('performance_improvement', 'Performance improvement CME')], default='enduring_material', max_length=30)),
-                ('estimated_minutes', models.PositiveIntegerField(default=60)),
-                ('credits_max', models.DecimalField(decimal_places=2, max_digits=5, validators=[courses.models.validate_quarter_credits], verbose_name='maximum credits')),
-                ('provider_name', models.CharField(default='Docere Faculty Development', max_length=200)),
-                ('accme_activity_id', models.CharField(blank=True, max_length=9, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'An ACCME activity ID is 9 digits.')], verbose_name='ACCME activity ID')),
-                ('accreditation_statement', models.TextField(blank=True, help_text='Leave blank for the standard wording.')),
-                ('designation_statement', models.TextField(blank=True, help_text='Leave blank for the standard wording.')),
-                ('release_date', models.DateField(blank=True, null=True)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('passing_score_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(help_text="One or two sentences for the catalog.", max_length=400)),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                (
+                    "learning_objectives",
+                    models.JSONField(blank=True, default=list, help_text="Ordered list of objectives."),
+                ),
+                ("target_audience", models.TextField(blank=True)),
+                (
+                    "activity_format",
+                    models.CharField(
+                        choices=[
+                            ("enduring_material", "Enduring material"),
+                            ("internet_live_course", "Internet live course"),
+                            ("live_course", "Live course"),
+                            ("journal_based", "Journal-based CME"),
+                            ("performance_improvement", "Performance improvement CME"),
+                        ],
+                        default="enduring_material",
+                        max_length=30,
+                    ),
+                ),
+                ("estimated_minutes", models.PositiveIntegerField(default=60)),
+                (
+                    "credits_max",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[courses.models.validate_quarter_credits],
+                        verbose_name="maximum credits",
+                    ),
+                ),
+                ("provider_name", models.CharField(default="Docere Faculty Development", max_length=200)),
+                (
+                    "accme_activity_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator("^[0-9]{9}$", "An ACCME activity ID is 9 digits.")
+                        ],
+                        verbose_name="ACCME activity ID",
+                    ),
+                ),
+                (
+                    "accreditation_statement",
+                    models.TextField(blank=True, help_text="Leave blank for the standard wording."),
+                ),
+                (
+                    "designation_statement",
+                    models.TextField(blank=True, help_text="Leave blank for the standard wording."),
+                ),
+                ("release_date", models.DateField(blank=True, null=True)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                (
+                    "passing_score_percent",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('type', models.CharField(choices=[('single', 'Single answer'), ('multiple', 'Multiple answers (weighted)'), ('true_false', 'True / false')], default='single', max_length=10)),
-                ('stem', models.TextField(help_text='Markdown.')),
-                ('explanation', models.TextField(blank=True, help_text='Shown at review. Markdown.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("single", "Single answer"),
+                            ("multiple", "Multiple answers (weighted)"),
+                            ("true_false", "True / false"),
+                        ],
+                        default="single",
+                        max_length=10,
+                    ),
+                ),
+                ("stem", models.TextField(help_text="Markdown.")),
+                ("explanation", models.TextField(blank=True, help_text="Shown at review. Markdown.")),
             ],
             options={
-                'ordering': ['quiz', 'order', 'id'],
+                "ordering": ["quiz", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enrolled_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('disclosures_acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('post_test_passed_at', models.DateTimeField(blank=True, null=True)),
-                ('evaluation_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='courses.course')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("enrolled_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("disclosures_acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("post_test_passed_at", models.DateTimeField(blank=True, null=True)),
+                ("evaluation_submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="enrollments", to="courses.course"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deadline_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('layout', models.JSONField(default=list)),
-                ('score_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('passed', models.BooleanField(null=True)),
-                ('is_late', models.BooleanField(default=False)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='courses.enrollment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deadline_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("layout", models.JSONField(default=list)),
+                ("score_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("passed", models.BooleanField(null=True)),
+                ("is_late", models.BooleanField(default=False)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attempts", to="courses.enrollment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['enrollment', 'quiz', 'number'],
+                "ordering": ["enrollment", "quiz", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationItem',
+            name="EvaluationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('likert', 'Agreement (1–5)'), ('text', 'Free text')], max_length=10)),
-                ('prompt', models.CharField(max_length=300)),
-                ('code', models.SlugField(blank=True, help_text='Stable code used by reports.', max_length=60)),
-                ('is_required', models.BooleanField(default=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_items', to='courses.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(choices=[("likert", "Agreement (1–5)"), ("text", "Free text")], max_length=10),
+                ),
+                ("prompt", models.CharField(max_length=300)),
+                ("code", models.SlugField(blank=True, help_text="Stable code used by reports.", max_length=60)),
+                ("is_required", models.BooleanField(default=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_items",
+                        to="courses.course",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course', 'order', 'id'],
+                "ordering": ["course", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationResponse',
+            name="EvaluationResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('likert_value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_responses', to='courses.enrollment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='courses.evaluationitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("likert_value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_responses",
+                        to="courses.enrollment",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="courses.evaluationitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Faculty',
+            name="Faculty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('degrees', models.CharField(blank=True, max_length=100)),
-                ('role', models.CharField(choices=[('planner', 'Planner'), ('author', 'Author'), ('reviewer', 'Reviewer'), ('presenter', 'Presenter')], default='author', max_length=10)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='faculty', to='courses.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                ("degrees", models.CharField(blank=True, max_length=100)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("planner", "Planner"),
+                            ("author", "Author"),
+                            ("reviewer", "Reviewer"),
+                            ("presenter", "Presenter"),
+                        ],
+                        default="author",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="faculty", to="courses.course"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'faculty',
-                'ordering': ['order', 'id'],
+                "verbose_name_plural": "faculty",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('has_no_relevant_relationships', models.BooleanField(default=False, help_text='Tick when this person has nothing to disclose; otherwise name the company.', verbose_name='no relevant financial relationships')),
-                ('ineligible_company', models.CharField(blank=True, max_length=200)),
-                ('relationship', models.CharField(blank=True, max_length=200, verbose_name='nature of the relationship')),
-                ('is_mitigated', models.BooleanField(default=False, verbose_name='relationship mitigated')),
-                ('faculty', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='courses.faculty')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "has_no_relevant_relationships",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when this person has nothing to disclose; otherwise name the company.",
+                        verbose_name="no relevant financial relationships",
+                    ),
+                ),
+                ("ineligible_company", models.CharField(blank=True, max_length=200)),
+                (
+                    "relationship",
+                    models.CharField(blank=True, max_length=200, verbose_name="nature of the relationship"),
+                ),
+                ("is_mitigated", models.BooleanField(default=False, verbose_name="relationship mitigated")),
+                (
+                    "faculty",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="disclosures", to="courses.faculty"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown. HTML is allowed but sanitized: no scripts or event handlers.')),
-                ('estimated_minutes', models.PositiveIntegerField(default=15)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modules', to='courses.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown. HTML is allowed but sanitized: no scripts or event handlers."
+                    ),
+                ),
+                ("estimated_minutes", models.PositiveIntegerField(default=15)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="modules", to="courses.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course', 'order'],
+                "ordering": ["course", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ModuleProgress',
+            name="ModuleProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='module_progress', to='courses.enrollment')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='courses.module')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("completed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="module_progress",
+                        to="courses.enrollment",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="progress", to="courses.module"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'module progress',
+                "verbose_name_plural": "module progress",
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('text', models.TextField()),
-                ('weight_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('-100')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('feedback', models.TextField(blank=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='courses.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("text", models.TextField()),
+                (
+                    "weight_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("-100")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                ("feedback", models.TextField(blank=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="options", to="courses.question"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['question', 'order', 'id'],
+                "ordering": ["question", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('selected_option_ids', models.JSONField(default=list)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('points', models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True)),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='courses.attempt')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='courses.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("selected_option_ids", models.JSONField(default=list)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("points", models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True)),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="courses.attempt"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="courses.question"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Quiz',
+            name="Quiz",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('post_test', 'Post-test'), ('knowledge_check', 'Knowledge check')], max_length=20)),
-                ('draw_count', models.PositiveIntegerField(blank=True, help_text='Questions drawn from the bank per attempt; blank = all of them.', null=True)),
-                ('shuffle_questions', models.BooleanField(default=True)),
-                ('shuffle_options', models.BooleanField(default=True)),
-                ('max_attempts', models.PositiveIntegerField(default=0, help_text='0 = unlimited.')),
-                ('grading_method', models.CharField(choices=[('highest', 'Highest attempt'), ('last', 'Last attempt'), ('first', 'First attempt'), ('average', 'Average of attempts')], default='highest', max_length=10)),
-                ('time_limit_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('late_submission_policy', models.CharField(choices=[('grade_answers_in_time', 'Grade the answers saved before time ran out'), ('reject', 'A late attempt is not counted (scored 0)')], default='grade_answers_in_time', max_length=30)),
-                ('review_policy', models.CharField(choices=[('score_only', 'Score only'), ('after_pass', 'Correct answers after passing'), ('after_last_attempt', 'Correct answers after passing or after the last attempt'), ('always', 'Correct answers after every attempt')], default='after_pass', max_length=20)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quizzes', to='courses.course')),
-                ('module', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='knowledge_check', to='courses.module')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("post_test", "Post-test"), ("knowledge_check", "Knowledge check")], max_length=20
+                    ),
+                ),
+                (
+                    "draw_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Questions drawn from the bank per attempt; blank = all of them.",
+                        null=True,
+                    ),
+                ),
+                ("shuffle_questions", models.BooleanField(default=True)),
+                ("shuffle_options", models.BooleanField(default=True)),
+                ("max_attempts", models.PositiveIntegerField(default=0, help_text="0 = unlimited.")),
+                (
+                    "grading_method",
+                    models.CharField(
+                        choices=[
+                            ("highest", "Highest attempt"),
+                            ("last", "Last attempt"),
+                            ("first", "First attempt"),
+                            ("average", "Average of attempts"),
+                        ],
+                        default="highest",
+                        max_length=10,
+                    ),
+                ),
+                ("time_limit_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "late_submission_policy",
+                    models.CharField(
+                        choices=[
+                            ("grade_answers_in_time", "Grade the answers saved before time ran out"),
+                            ("reject", "A late attempt is not counted (scored 0)"),
+                        ],
+                        default="grade_answers_in_time",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "review_policy",
+                    models.CharField(
+                        choices=[
+                            ("score_only", "Score only"),
+                            ("after_pass", "Correct answers after passing"),
+                            ("after_last_attempt", "Correct answers after passing or after the last attempt"),
+                            ("always", "Correct answers after every attempt"),
+                        ],
+                        default="after_pass",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="quizzes", to="courses.course"
+                    ),
+                ),
+                (
+                    "module",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="knowledge_check",
+                        to="courses.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'quizzes',
+                "verbose_name_plural": "quizzes",
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='quiz',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='courses.quiz'),
+            model_name="question",
+            name="quiz",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="courses.quiz"
+            ),
         ),
         migrations.AddField(
-            model_name='attempt',
-            name='quiz',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='courses.quiz'),
+            model_name="attempt",
+            name="quiz",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="attempts", to="courses.quiz"
+            ),
         ),
         migrations.AddField(
-            model_name='course',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='courses', to='courses.topic'),
+            model_name="course",
+            name="topics",
+            field=models.ManyToManyField(blank=True, related_name="courses", to="courses.topic"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('user', 'course'), name='one_enrollment_per_user_and_course'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(fields=("user", "course"), name="one_enrollment_per_user_and_course"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(('completed_at__isnull', True), models.Q(('post_test_passed_at__isnull', False), ('evaluation_submitted_at__isnull', False)), _connector='OR'), name='enrollment_completed_only_after_pass_and_evaluation'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("completed_at__isnull", True),
+                    models.Q(("post_test_passed_at__isnull", False), ("evaluation_submitted_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="enrollment_completed_only_after_pass_and_evaluation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationresponse',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'item'), name='one_response_per_item_per_enrollment'),
+            model_name="evaluationresponse",
+            constraint=models.UniqueConstraint(
+                fields=("enrollment", "item"), name="one_response_per_item_per_enrollment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationresponse',
-            constraint=models.CheckConstraint(condition=models.Q(('likert_value__isnull', True), models.Q(('likert_value__gte', 1), ('likert_value__lte', 5)), _connector='OR'), name='likert_value_range'),
+            model_name="evaluationresponse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("likert_value__isnull", True),
+                    models.Q(("likert_value__gte", 1), ("likert_value__lte", 5)),
+                    _connector="OR",
+                ),
+                name="likert_value_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disclosure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('has_no_relevant_relationships', True), ('ineligible_company', '')), models.Q(('has_no_relevant_relationships', False), models.Q(('ineligible_company', ''), _negated=True)), _connector='OR'), name='disclosure_names_company_or_nothing_to_disclose'),
+            model_name="disclosure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("has_no_relevant_relationships", True), ("ineligible_company", "")),
+                    models.Q(
+                        ("has_no_relevant_relationships", False), models.Q(("ineligible_company", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="disclosure_names_company_or_nothing_to_disclose",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='module',
-            constraint=models.UniqueConstraint(fields=('course', 'order'), name='module_order_unique_per_course'),
+            model_name="module",
+            constraint=models.UniqueConstraint(fields=("course", "order"), name="module_order_unique_per_course"),
         ),
         migrations.AddConstraint(
-            model_name='moduleprogress',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'module'), name='one_progress_row_per_module'),
+            model_name="moduleprogress",
+            constraint=models.UniqueConstraint(fields=("enrollment", "module"), name="one_progress_row_per_module"),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.CheckConstraint(condition=models.Q(('weight_percent__gte', -100), ('weight_percent__lte', 100)), name='option_weight_range'),
+            model_name="option",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight_percent__gte", -100), ("weight_percent__lte", 100)),
+                name="option_weight_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('attempt', 'question'), name='one_answer_per_question_per_attempt'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("attempt", "question"), name="one_answer_per_question_per_attempt"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('points__isnull', True), models.Q(('points__gte', 0), ('points__lte', 1)), _connector='OR'), name='answer_points_range'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("points__isnull", True), models.Q(("points__gte", 0), ("points__lte", 1)), _connector="OR"
+                ),
+                name="answer_points_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quiz',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'post_test')), fields=('course',), name='one_post_test_per_course'),
+            model_name="quiz",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "post_test")), fields=("course",), name="one_post_test_per_course"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quiz',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'knowledge_check'), ('module__isnull', False)), models.Q(('kind', 'post_test'), ('module__isnull', True)), _connector='OR'), name='knowledge_check_belongs_to_a_module'),
+            model_name="quiz",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "knowledge_check"), ("module__isnull", False)),
+                    models.Q(("kind", "post_test"), ("module__isnull", True)),
+                    _connector="OR",
+                ),
+                name="knowledge_check_belongs_to_a_module",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quiz',
-            constraint=models.CheckConstraint(condition=models.Q(('draw_count__isnull', True), ('draw_count__gte', 1), _connector='OR'), name='quiz_draw_count_positive'),
+            model_name="quiz",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("draw_count__isnull", True), ("draw_count__gte", 1), _connector="OR"),
+                name="quiz_draw_count_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quiz',
-            constraint=models.CheckConstraint(condition=models.Q(('time_limit_minutes__isnull', True), ('time_limit_minutes__gte', 1), _connector='OR'), name='quiz_time_limit_positive'),
+            model_name="quiz",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("time_limit_minutes__isnull", True), ("time_limit_minutes__gte", 1), _connector="OR"
+                ),
+                name="quiz_time_limit_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'quiz', 'number'), name='attempt_number_unique'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(fields=("enrollment", "quiz", "number"), name="attempt_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(condition=models.Q(('submitted_at__isnull', True)), fields=('enrollment', 'quiz'), name='one_open_attempt_per_enrollment_and_quiz'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("submitted_at__isnull", True)),
+                fields=("enrollment", "quiz"),
+                name="one_open_attempt_per_enrollment_and_quiz",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.CheckConstraint(condition=models.Q(('score_percent__isnull', True), models.Q(('score_percent__gte', 0), ('score_percent__lte', 100)), _connector='OR'), name='attempt_score_range'),
+            model_name="attempt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("score_percent__isnull", True),
+                    models.Q(("score_percent__gte", 0), ("score_percent__lte", 100)),
+                    _connector="OR",
+                ),
+                name="attempt_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.CheckConstraint(condition=models.Q(('submitted_at__isnull', False), ('score_percent__isnull', True), _connector='OR'), name='attempt_graded_only_when_submitted'),
+            model_name="attempt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("submitted_at__isnull", False), ("score_percent__isnull", True), _connector="OR"),
+                name="attempt_graded_only_when_submitted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('credits_max__gt', 0), ('credits_max__lte', 100)), name='course_credits_max_range'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credits_max__gt", 0), ("credits_max__lte", 100)), name="course_credits_max_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('passing_score_percent__gte', 1), ('passing_score_percent__lte', 100)), name='course_passing_score_range'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("passing_score_percent__gte", 1), ("passing_score_percent__lte", 100)),
+                name="course_passing_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('release_date__isnull', True), ('expiry_date__isnull', True), ('expiry_date__gte', models.F('release_date')), _connector='OR'), name='course_expiry_after_release'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("release_date__isnull", True),
+                    ("expiry_date__isnull", True),
+                    ("expiry_date__gte", models.F("release_date")),
+                    _connector="OR",
+                ),
+                name="course_expiry_after_release",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='course_status_valid'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])), name="course_status_valid"
+            ),
         ),
     ]

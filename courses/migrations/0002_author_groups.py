@@ -11,7 +11,15 @@ COURSE_AUTHORS = "Course authors"
 CME_ADMINISTRATORS = "CME administrators"
 
 AUTHORED_MODELS = [
-    "course", "topic", "faculty", "disclosure", "module", "quiz", "question", "option", "evaluationitem",
+    "course",
+    "topic",
+    "faculty",
+    "disclosure",
+    "module",
+    "quiz",
+    "question",
+    "option",
+    "evaluationitem",
 ]
 AUTHOR_VIEW_ONLY_MODELS = ["enrollment", "attempt"]
 
@@ -29,9 +37,7 @@ def create_groups(apps, schema_editor):
     in_courses = Permission.objects.filter(content_type__app_label="courses")
 
     authors, _ = Group.objects.get_or_create(name=COURSE_AUTHORS)
-    authored = [
-        f"{action}_{model}" for model in AUTHORED_MODELS for action in ("add", "change", "delete", "view")
-    ]
+    authored = [f"{action}_{model}" for model in AUTHORED_MODELS for action in ("add", "change", "delete", "view")]
     viewed = [f"view_{model}" for model in AUTHOR_VIEW_ONLY_MODELS]
     authors.permissions.add(*in_courses.filter(codename__in=authored + viewed))
 
@@ -45,7 +51,6 @@ def remove_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

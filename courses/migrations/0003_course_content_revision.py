@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_author_groups'),
+        ("courses", "0002_author_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='course',
-            name='content_revision',
+            model_name="course",
+            name="content_revision",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

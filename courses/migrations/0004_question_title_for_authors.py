@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_course_content_revision'),
+        ("courses", "0003_course_content_revision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='title',
-            field=models.CharField(blank=True, help_text='Optional short name for authors and reports; learners never see it.', max_length=255),
+            model_name="question",
+            name="title",
+            field=models.CharField(
+                blank=True,
+                help_text="Optional short name for authors and reports; learners never see it.",
+                max_length=255,
+            ),
         ),
     ]

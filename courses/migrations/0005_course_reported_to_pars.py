@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_question_title_for_authors'),
+        ("courses", "0004_question_title_for_authors"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='course',
-            name='is_reported_to_pars',
-            field=models.BooleanField(default=True, help_text="Untick only for an activity that is not reported to ACCME's PARS: it then needs no activity ID, and its completions are left out of PARS learner files.", verbose_name='reported to PARS'),
+            model_name="course",
+            name="is_reported_to_pars",
+            field=models.BooleanField(
+                default=True,
+                help_text="Untick only for an activity that is not reported to ACCME's PARS: it then needs no activity ID, and its completions are left out of PARS learner files.",
+                verbose_name="reported to PARS",
+            ),
         ),
     ]

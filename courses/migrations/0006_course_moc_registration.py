@@ -24,25 +24,100 @@ def grant_authoring(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0005_course_reported_to_pars'),
+        ("courses", "0005_course_reported_to_pars"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourseMocRegistration',
+            name="CourseMocRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('board', models.CharField(choices=[('ABA', 'American Board of Anesthesiology (ABA)'), ('ABIM', 'American Board of Internal Medicine (ABIM)'), ('ABOHNS', 'American Board of Otolaryngology – Head and Neck Surgery (ABOHNS)'), ('ABOS', 'American Board of Orthopaedic Surgery (ABOS)'), ('ABP', 'American Board of Pediatrics (ABP)'), ('ABPath', 'American Board of Pathology (ABPath)'), ('ABS', 'American Board of Surgery (ABS)'), ('ABTS', 'American Board of Thoracic Surgery (ABTS)')], max_length=10)),
-                ('credit_type', models.CharField(choices=[('medical_knowledge', 'Medical Knowledge'), ('lifelong_learning', 'Lifelong Learning'), ('self_assessment', 'Self-Assessment'), ('lifelong_learning_self_assessment', 'Lifelong Learning and Self-Assessment'), ('practice_assessment', 'Practice Assessment'), ('improvement_in_practice', 'Improvement in Medical Practice'), ('patient_safety', 'Patient Safety'), ('accredited_cme', 'Accredited CME')], max_length=40)),
-                ('points', models.DecimalField(decimal_places=2, help_text='The points registered in PARS for the whole activity.', max_digits=5, validators=[courses.models.validate_quarter_credits], verbose_name='MOC points')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moc_registrations', to='courses.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "board",
+                    models.CharField(
+                        choices=[
+                            ("ABA", "American Board of Anesthesiology (ABA)"),
+                            ("ABIM", "American Board of Internal Medicine (ABIM)"),
+                            ("ABOHNS", "American Board of Otolaryngology – Head and Neck Surgery (ABOHNS)"),
+                            ("ABOS", "American Board of Orthopaedic Surgery (ABOS)"),
+                            ("ABP", "American Board of Pediatrics (ABP)"),
+                            ("ABPath", "American Board of Pathology (ABPath)"),
+                            ("ABS", "American Board of Surgery (ABS)"),
+                            ("ABTS", "American Board of Thoracic Surgery (ABTS)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "credit_type",
+                    models.CharField(
+                        choices=[
+                            ("medical_knowledge", "Medical Knowledge"),
+                            ("lifelong_learning", "Lifelong Learning"),
+                            ("self_assessment", "Self-Assessment"),
+                            ("lifelong_learning_self_assessment", "Lifelong Learning and Self-Assessment"),
+                            ("practice_assessment", "Practice Assessment"),
+                            ("improvement_in_practice", "Improvement in Medical Practice"),
+                            ("patient_safety", "Patient Safety"),
+                            ("accredited_cme", "Accredited CME"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="The points registered in PARS for the whole activity.",
+                        max_digits=5,
+                        validators=[courses.models.validate_quarter_credits],
+                        verbose_name="MOC points",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moc_registrations",
+                        to="courses.course",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MOC registration',
-                'ordering': ['board'],
-                'constraints': [models.UniqueConstraint(fields=('course', 'board'), name='moc_registration_once_per_board'), models.CheckConstraint(condition=models.Q(('points__gt', 0), ('points__lte', 100)), name='moc_registration_points_range'), models.CheckConstraint(condition=models.Q(('board__in', ['ABA', 'ABIM', 'ABOHNS', 'ABOS', 'ABP', 'ABPath', 'ABS', 'ABTS'])), name='moc_registration_board_valid'), models.CheckConstraint(condition=models.Q(('credit_type__in', ['medical_knowledge', 'lifelong_learning', 'self_assessment', 'lifelong_learning_self_assessment', 'practice_assessment', 'improvement_in_practice', 'patient_safety', 'accredited_cme'])), name='moc_registration_credit_type_valid')],
+                "verbose_name": "MOC registration",
+                "ordering": ["board"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("course", "board"), name="moc_registration_once_per_board"),
+                    models.CheckConstraint(
+                        condition=models.Q(("points__gt", 0), ("points__lte", 100)),
+                        name="moc_registration_points_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("board__in", ["ABA", "ABIM", "ABOHNS", "ABOS", "ABP", "ABPath", "ABS", "ABTS"])
+                        ),
+                        name="moc_registration_board_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "credit_type__in",
+                                [
+                                    "medical_knowledge",
+                                    "lifelong_learning",
+                                    "self_assessment",
+                                    "lifelong_learning_self_assessment",
+                                    "practice_assessment",
+                                    "improvement_in_practice",
+                                    "patient_safety",
+                                    "accredited_cme",
+                                ],
+                            )
+                        ),
+                        name="moc_registration_credit_type_valid",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(grant_authoring, migrations.RunPython.noop),

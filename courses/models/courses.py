@@ -82,13 +82,16 @@ class Course(models.Model):
     )
     provider_name = models.CharField(max_length=200, default="Docere Faculty Development")
     accme_activity_id = models.CharField(
-        "ACCME activity ID", max_length=9, blank=True,
+        "ACCME activity ID",
+        max_length=9,
+        blank=True,
         validators=[RegexValidator(r"^[0-9]{9}$", "An ACCME activity ID is 9 digits.")],
     )
     is_reported_to_pars = models.BooleanField(
-        "reported to PARS", default=True,
+        "reported to PARS",
+        default=True,
         help_text="Untick only for an activity that is not reported to ACCME's PARS: it then needs no "
-                  "activity ID, and its completions are left out of PARS learner files.",
+        "activity ID, and its completions are left out of PARS learner files.",
     )
     accreditation_statement = models.TextField(blank=True, help_text="Leave blank for the standard wording.")
     designation_statement = models.TextField(blank=True, help_text="Leave blank for the standard wording.")
@@ -120,7 +123,8 @@ class Course(models.Model):
             ),
             models.CheckConstraint(
                 name="course_expiry_after_release",
-                condition=Q(release_date__isnull=True) | Q(expiry_date__isnull=True)
+                condition=Q(release_date__isnull=True)
+                | Q(expiry_date__isnull=True)
                 | Q(expiry_date__gte=F("release_date")),
             ),
             models.CheckConstraint(name="course_status_valid", condition=Q(status__in=CourseStatus.values)),
@@ -202,19 +206,26 @@ class CourseMocRegistration(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="moc_registrations")
     board = models.CharField(max_length=10, choices=MocBoard.choices)
     credit_type = models.CharField(max_length=40, choices=MocCreditType.choices)
-    points = models.DecimalField("MOC points", max_digits=5, decimal_places=2, validators=[validate_quarter_credits],
-                                 help_text="The points registered in PARS for the whole activity.")
+    points = models.DecimalField(
+        "MOC points",
+        max_digits=5,
+        decimal_places=2,
+        validators=[validate_quarter_credits],
+        help_text="The points registered in PARS for the whole activity.",
+    )
 
     class Meta:
         ordering = ["board"]
         verbose_name = "MOC registration"
         constraints = [
             models.UniqueConstraint(fields=["course", "board"], name="moc_registration_once_per_board"),
-            models.CheckConstraint(name="moc_registration_points_range",
-                                   condition=Q(points__gt=0) & Q(points__lte=100)),
+            models.CheckConstraint(
+                name="moc_registration_points_range", condition=Q(points__gt=0) & Q(points__lte=100)
+            ),
             models.CheckConstraint(name="moc_registration_board_valid", condition=Q(board__in=MocBoard.values)),
-            models.CheckConstraint(name="moc_registration_credit_type_valid",
-                                   condition=Q(credit_type__in=MocCreditType.values)),
+            models.CheckConstraint(
+                name="moc_registration_credit_type_valid", condition=Q(credit_type__in=MocCreditType.values)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,7 +259,8 @@ class Disclosure(models.Model):
 
     faculty = models.ForeignKey(Faculty, on_delete=models.CASCADE, related_name="disclosures")
     has_no_relevant_relationships = models.BooleanField(
-        "no relevant financial relationships", default=False,
+        "no relevant financial relationships",
+        default=False,
         help_text="Tick when this person has nothing to disclose; otherwise name the company.",
     )
     ineligible_company = models.CharField(max_length=200, blank=True)

@@ -1,7 +1,6 @@
 """A learner's record of taking a course: enrolment, module progress, post-test attempts
 and their answers, evaluation responses."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -72,7 +71,8 @@ class Attempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "quiz", "number"], name="attempt_number_unique"),
             models.UniqueConstraint(
-                fields=["enrollment", "quiz"], condition=Q(submitted_at__isnull=True),
+                fields=["enrollment", "quiz"],
+                condition=Q(submitted_at__isnull=True),
                 name="one_open_attempt_per_enrollment_and_quiz",
             ),
             models.CheckConstraint(

@@ -58,9 +58,7 @@ class Quiz(models.Model):
     class Meta:
         verbose_name_plural = "quizzes"
         constraints = [
-            models.UniqueConstraint(
-                fields=["course"], condition=Q(kind="post_test"), name="one_post_test_per_course"
-            ),
+            models.UniqueConstraint(fields=["course"], condition=Q(kind="post_test"), name="one_post_test_per_course"),
             models.CheckConstraint(
                 name="knowledge_check_belongs_to_a_module",
                 condition=(Q(kind="knowledge_check") & Q(module__isnull=False))
@@ -98,7 +96,8 @@ class Question(models.Model):
     # Moodle's question name (GIFT's ::title::): how authors and item analysis tell questions
     # apart. Learners never see it: a name such as "Statins — trap answer" can give it away.
     title = models.CharField(
-        max_length=255, blank=True,
+        max_length=255,
+        blank=True,
         help_text="Optional short name for authors and reports; learners never see it.",
     )
     stem = models.TextField(help_text="Markdown.")
@@ -118,7 +117,9 @@ class Option(models.Model):
     # Single answer and true/false: 100 for the correct option, 0 otherwise. Multiple
     # answers: the share of the question's point this option is worth (may be negative).
     weight_percent = models.DecimalField(
-        max_digits=6, decimal_places=2, default=Decimal("0"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
     )
     feedback = models.TextField(blank=True)

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,33 +16,69 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="Used in the download's file name.", max_length=80, unique=True)),
-                ('description', models.TextField(help_text='Plain text: what the document is and who it is for.')),
-                ('cover', models.ImageField(blank=True, help_text='Optional image shown in the list (PNG, JPEG or WebP).', upload_to='resources/covers/', validators=[django.core.validators.FileExtensionValidator(['png', 'jpg', 'jpeg', 'webp'])])),
-                ('file', models.FileField(help_text='PDF or a similar document; stored privately and served only to verified accounts.', upload_to='resources/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'epub', 'docx', 'odt', 'pptx', 'odp', 'xlsx', 'ods', 'zip'])])),
-                ('is_listed', models.BooleanField(default=True, help_text='Untick to take it off /resources/ without deleting it.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(help_text="Used in the download's file name.", max_length=80, unique=True)),
+                ("description", models.TextField(help_text="Plain text: what the document is and who it is for.")),
+                (
+                    "cover",
+                    models.ImageField(
+                        blank=True,
+                        help_text="Optional image shown in the list (PNG, JPEG or WebP).",
+                        upload_to="resources/covers/",
+                        validators=[django.core.validators.FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        help_text="PDF or a similar document; stored privately and served only to verified accounts.",
+                        upload_to="resources/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["pdf", "epub", "docx", "odt", "pptx", "odp", "xlsx", "ods", "zip"]
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "is_listed",
+                    models.BooleanField(
+                        default=True, help_text="Untick to take it off /resources/ without deleting it."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='ResourceDownload',
+            name="ResourceDownload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('downloaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='downloads', to='library.resource')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resource_downloads', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("downloaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="downloads", to="library.resource"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resource_downloads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-downloaded_at', '-id'],
-                'indexes': [models.Index(fields=['downloaded_at'], name='resourcedownload_at')],
+                "ordering": ["-downloaded_at", "-id"],
+                "indexes": [models.Index(fields=["downloaded_at"], name="resourcedownload_at")],
             },
         ),
     ]

@@ -8,13 +8,14 @@ from lms.group_permissions import grant_group_permissions
 
 CME_ADMINISTRATORS = "CME administrators"
 ADMINISTRATOR_PERMISSIONS = [
-    "view_resource", "add_resource", "change_resource",
+    "view_resource",
+    "add_resource",
+    "change_resource",
     "view_resourcedownload",
 ]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("library", "0001_initial"),
         ("courses", "0002_author_groups"),

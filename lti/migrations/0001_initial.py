@@ -7,65 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0002_author_groups'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
+        ("courses", "0002_author_groups"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourseLink',
+            name="CourseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_links', to='courses.course')),
-                ('resource_link', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='docere_course_link', to='lti_tool.ltiresourcelink')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lti_links", to="courses.course"
+                    ),
+                ),
+                (
+                    "resource_link",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="docere_course_link",
+                        to="lti_tool.ltiresourcelink",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlatformFraming',
+            name="PlatformFraming",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frame_origins', models.TextField(blank=True, help_text="One origin per line, e.g. https://canvas.example.edu — the address learners see in their browser when the LMS shows Docere. Blank: the issuer's and the login URL's origins.")),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='framing', to='lti_tool.ltiregistration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "frame_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="One origin per line, e.g. https://canvas.example.edu — the address learners see in their browser when the LMS shows Docere. Blank: the issuer's and the login URL's origins.",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="framing",
+                        to="lti_tool.ltiregistration",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GradeLink',
+            name="GradeLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lineitem_url', models.URLField(max_length=500)),
-                ('scopes', models.JSONField(default=list)),
-                ('platform_user_id', models.CharField(help_text="The learner's `sub` on the platform.", max_length=255)),
-                ('status', models.CharField(choices=[('not_due', 'Waiting for the learner to pass'), ('pending', 'Queued'), ('sent', 'Sent to the LMS'), ('failed', 'Failed')], default='not_due', max_length=10)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('score_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('tries', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grade_links', to='courses.enrollment')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lti_tool.ltiregistration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("lineitem_url", models.URLField(max_length=500)),
+                ("scopes", models.JSONField(default=list)),
+                (
+                    "platform_user_id",
+                    models.CharField(help_text="The learner's `sub` on the platform.", max_length=255),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_due", "Waiting for the learner to pass"),
+                            ("pending", "Queued"),
+                            ("sent", "Sent to the LMS"),
+                            ("failed", "Failed"),
+                        ],
+                        default="not_due",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("score_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("tries", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="grade_links", to="courses.enrollment"
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="lti_tool.ltiregistration"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'status_changed_at'], name='grade_link_status_age')],
-                'constraints': [models.UniqueConstraint(fields=('enrollment', 'lineitem_url'), name='one_grade_link_per_line_item'), models.CheckConstraint(condition=models.Q(('status__in', ['not_due', 'pending', 'sent', 'failed'])), name='grade_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'not_due'), ('score_percent__isnull', False), _connector='OR'), name='grade_due_has_a_score')],
+                "indexes": [models.Index(fields=["status", "status_changed_at"], name="grade_link_status_age")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("enrollment", "lineitem_url"), name="one_grade_link_per_line_item"),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["not_due", "pending", "sent", "failed"])),
+                        name="grade_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status", "not_due"), ("score_percent__isnull", False), _connector="OR"),
+                        name="grade_due_has_a_score",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlatformAccount',
+            name="PlatformAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255)),
-                ('subject', models.CharField(max_length=255)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('registration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lti_tool.ltiregistration')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='platform_accounts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("issuer", models.CharField(max_length=255)),
+                ("subject", models.CharField(max_length=255)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lti_tool.ltiregistration",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="platform_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='one_account_per_platform_user')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "subject"), name="one_account_per_platform_user")
+                ],
             },
         ),
     ]

@@ -7,10 +7,22 @@ from lms.group_permissions import grant_group_permissions
 
 CME_ADMINISTRATORS = "CME administrators"
 PERMISSIONS = {
-    "lti_tool": ["view_ltiregistration", "add_ltiregistration", "change_ltiregistration",
-                 "view_ltideployment", "add_ltideployment", "change_ltideployment"],
-    "docere_lti": ["view_platformframing", "add_platformframing", "change_platformframing",
-                   "view_gradelink", "view_platformaccount", "view_courselink"],
+    "lti_tool": [
+        "view_ltiregistration",
+        "add_ltiregistration",
+        "change_ltiregistration",
+        "view_ltideployment",
+        "add_ltideployment",
+        "change_ltideployment",
+    ],
+    "docere_lti": [
+        "view_platformframing",
+        "add_platformframing",
+        "change_platformframing",
+        "view_gradelink",
+        "view_platformaccount",
+        "view_courselink",
+    ],
 }
 
 

@@ -7,30 +7,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0005_course_reported_to_pars'),
-        ('docere_lti', '0002_administrators_manage_platforms'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
+        ("courses", "0005_course_reported_to_pars"),
+        ("docere_lti", "0002_administrators_manage_platforms"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LaunchHandoff',
+            name="LaunchHandoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('arrival_key', models.CharField(help_text='SHA-256 of the token in the arrival link.', max_length=64, unique=True)),
-                ('resume_key', models.CharField(blank=True, help_text='SHA-256 of the secret the framed page posts to open a new tab.', max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('arrived_at', models.DateTimeField(blank=True, null=True)),
-                ('resumed_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
-                ('registration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lti_tool.ltiregistration')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "arrival_key",
+                    models.CharField(help_text="SHA-256 of the token in the arrival link.", max_length=64, unique=True),
+                ),
+                (
+                    "resume_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="SHA-256 of the secret the framed page posts to open a new tab.",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("arrived_at", models.DateTimeField(blank=True, null=True)),
+                ("resumed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="courses.course"
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lti_tool.ltiregistration",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('resumed_at__isnull', True), ('arrived_at__isnull', False), _connector='OR'), name='handoff_resumes_after_arrival'), models.CheckConstraint(condition=models.Q(('resumed_at__isnull', True), ('resume_key__isnull', False), _connector='OR'), name='handoff_resumes_with_a_secret')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("resumed_at__isnull", True), ("arrived_at__isnull", False), _connector="OR"
+                        ),
+                        name="handoff_resumes_after_arrival",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("resumed_at__isnull", True), ("resume_key__isnull", False), _connector="OR"
+                        ),
+                        name="handoff_resumes_with_a_secret",
+                    ),
+                ],
             },
         ),
     ]

@@ -12,22 +12,26 @@ def stamp_scores_already_due(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0005_course_reported_to_pars'),
-        ('docere_lti', '0003_launch_handoffs'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
+        ("courses", "0005_course_reported_to_pars"),
+        ("docere_lti", "0003_launch_handoffs"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gradelink',
-            name='score_changed_at',
-            field=models.DateTimeField(blank=True, help_text="When the learner's score changed in Docere (the post-test pass).", null=True),
+            model_name="gradelink",
+            name="score_changed_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When the learner's score changed in Docere (the post-test pass).", null=True
+            ),
         ),
         migrations.RunPython(stamp_scores_already_due, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='gradelink',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'not_due'), ('score_changed_at__isnull', False), _connector='OR'), name='grade_due_has_a_score_time'),
+            model_name="gradelink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "not_due"), ("score_changed_at__isnull", False), _connector="OR"),
+                name="grade_due_has_a_score_time",
+            ),
         ),
     ]

@@ -7,56 +7,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0002_author_groups'),
+        ("courses", "0002_author_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportLog',
+            name="ExportLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enrollments', 'Enrollments'), ('completions', 'Completions'), ('attempts', 'Post-test attempts'), ('evaluations', 'Evaluation responses'), ('certificates', 'Certificates'), ('pars_xlsx', 'PARS learner file (.xlsx)'), ('pars_csv', 'PARS learner file (CSV)')], max_length=20)),
-                ('user_email', models.CharField(max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('date_from', models.DateField(blank=True, null=True)),
-                ('date_to', models.DateField(blank=True, null=True)),
-                ('options', models.JSONField(blank=True, default=dict, help_text='Other choices made, e.g. include_exported.')),
-                ('row_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.course')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enrollments", "Enrollments"),
+                            ("completions", "Completions"),
+                            ("attempts", "Post-test attempts"),
+                            ("evaluations", "Evaluation responses"),
+                            ("certificates", "Certificates"),
+                            ("pars_xlsx", "PARS learner file (.xlsx)"),
+                            ("pars_csv", "PARS learner file (CSV)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("user_email", models.CharField(max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("date_from", models.DateField(blank=True, null=True)),
+                ("date_to", models.DateField(blank=True, null=True)),
+                (
+                    "options",
+                    models.JSONField(blank=True, default=dict, help_text="Other choices made, e.g. include_exported."),
+                ),
+                ("row_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ParsExportedCompletion',
+            name="ParsExportedCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pars_exports', to='courses.enrollment')),
-                ('export', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pars_completions', to='reports.exportlog')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pars_exports",
+                        to="courses.enrollment",
+                    ),
+                ),
+                (
+                    "export",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pars_completions",
+                        to="reports.exportlog",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='exportlog',
-            index=models.Index(fields=['created_at'], name='exportlog_created_at'),
+            model_name="exportlog",
+            index=models.Index(fields=["created_at"], name="exportlog_created_at"),
         ),
         migrations.AddConstraint(
-            model_name='exportlog',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['enrollments', 'completions', 'attempts', 'evaluations', 'certificates', 'pars_xlsx', 'pars_csv'])), name='export_kind_valid'),
+            model_name="exportlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "enrollments",
+                            "completions",
+                            "attempts",
+                            "evaluations",
+                            "certificates",
+                            "pars_xlsx",
+                            "pars_csv",
+                        ],
+                    )
+                ),
+                name="export_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exportlog',
-            constraint=models.CheckConstraint(condition=models.Q(('date_from__isnull', True), ('date_to__isnull', True), ('date_to__gte', models.F('date_from')), _connector='OR'), name='export_period_in_order'),
+            model_name="exportlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_from__isnull", True),
+                    ("date_to__isnull", True),
+                    ("date_to__gte", models.F("date_from")),
+                    _connector="OR",
+                ),
+                name="export_period_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parsexportedcompletion',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'export'), name='pars_completion_once_per_file'),
+            model_name="parsexportedcompletion",
+            constraint=models.UniqueConstraint(fields=("enrollment", "export"), name="pars_completion_once_per_file"),
         ),
     ]

@@ -10,7 +10,6 @@ ADMINISTRATOR_PERMISSIONS = ["view_exportlog", "view_parsexportedcompletion"]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("reports", "0001_initial"),
         ("courses", "0002_author_groups"),

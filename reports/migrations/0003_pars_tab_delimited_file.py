@@ -5,25 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0006_course_moc_registration'),
-        ('reports', '0002_administrators_view_exports'),
+        ("courses", "0006_course_moc_registration"),
+        ("reports", "0002_administrators_view_exports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='exportlog',
-            name='export_kind_valid',
+            model_name="exportlog",
+            name="export_kind_valid",
         ),
         migrations.AlterField(
-            model_name='exportlog',
-            name='kind',
-            field=models.CharField(choices=[('enrollments', 'Enrollments'), ('completions', 'Completions'), ('attempts', 'Post-test attempts'), ('evaluations', 'Evaluation responses'), ('certificates', 'Certificates'), ('pars_xlsx', 'PARS learner file (.xlsx)'), ('pars_tab', 'PARS learner batch file (tab-delimited)'), ('pars_csv', 'PARS learner file (CSV, no longer offered)')], max_length=20),
+            model_name="exportlog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("enrollments", "Enrollments"),
+                    ("completions", "Completions"),
+                    ("attempts", "Post-test attempts"),
+                    ("evaluations", "Evaluation responses"),
+                    ("certificates", "Certificates"),
+                    ("pars_xlsx", "PARS learner file (.xlsx)"),
+                    ("pars_tab", "PARS learner batch file (tab-delimited)"),
+                    ("pars_csv", "PARS learner file (CSV, no longer offered)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exportlog',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['enrollments', 'completions', 'attempts', 'evaluations', 'certificates', 'pars_xlsx', 'pars_tab', 'pars_csv'])), name='export_kind_valid'),
+            model_name="exportlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "enrollments",
+                            "completions",
+                            "attempts",
+                            "evaluations",
+                            "certificates",
+                            "pars_xlsx",
+                            "pars_tab",
+                            "pars_csv",
+                        ],
+                    )
+                ),
+                name="export_kind_valid",
+            ),
         ),
     ]

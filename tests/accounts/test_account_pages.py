@@ -61,13 +61,16 @@ def _signed_in(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("name, heading", [
-    ("account_login", "Sign in"),
-    ("account_signup", "Sign up"),
-    ("account_reset_password", "Password reset"),
-    ("account_reset_password_done", "Password reset"),
-    ("account_email_verification_sent", "Verify your email address"),
-])
+@pytest.mark.parametrize(
+    "name, heading",
+    [
+        ("account_login", "Sign in"),
+        ("account_signup", "Sign up"),
+        ("account_reset_password", "Password reset"),
+        ("account_reset_password_done", "Password reset"),
+        ("account_email_verification_sent", "Verify your email address"),
+    ],
+)
 def test_signed_out_account_pages_use_the_site_layout_in_sentence_case(client, name, heading):
     document = _assert_site_page_in_sentence_case(client.get(reverse(name)))
     assert next(document.iter("h1")).text == heading
@@ -86,8 +89,11 @@ def test_signed_in_account_pages_use_the_site_layout_in_sentence_case():
     for name, heading in expected.items():
         document = _assert_site_page_in_sentence_case(client.get(reverse(name)))
         assert next(document.iter("h1")).text == heading, name
-    settings_nav = [nav for nav in parse(client.get(reverse("account_email")).content).iter("nav")
-                    if nav.get("aria-label") == "Account settings"]
+    settings_nav = [
+        nav
+        for nav in parse(client.get(reverse("account_email")).content).iter("nav")
+        if nav.get("aria-label") == "Account settings"
+    ]
     assert settings_nav, "the account pages share the profile's settings menu"
 
 
@@ -123,8 +129,14 @@ def test_password_reset_from_the_emailed_link_is_in_sentence_case(client):
 
 
 def test_email_confirmation_page_is_in_sentence_case(client):
-    client.post(reverse("account_signup"), {"email": "confirm.pages@example.org",
-                                            "password1": "Correct-Horse-Battery-9", "password2": "Correct-Horse-Battery-9"})
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "confirm.pages@example.org",
+            "password1": "Correct-Horse-Battery-9",
+            "password2": "Correct-Horse-Battery-9",
+        },
+    )
     link = re.search(r"/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     document = _assert_site_page_in_sentence_case(client.get(link))
     assert next(document.iter("h1")).text == "Confirm email address"
@@ -144,8 +156,9 @@ def _in_document_order(document, *elements):
 
 
 def test_a_refused_sign_up_password_is_explained_under_the_password_label_and_tied_to_its_box(client):
-    response = client.post(reverse("account_signup"), {"email": "short@example.org", "password1": "short",
-                                                       "password2": "short"})
+    response = client.post(
+        reverse("account_signup"), {"email": "short@example.org", "password1": "short", "password2": "short"}
+    )
     assert response.status_code == 200
     document = parse(response.content)
     password, error = _control_and_its_error(document, "id_password1")
@@ -160,9 +173,10 @@ def test_a_refused_sign_up_password_is_explained_under_the_password_label_and_ti
 
 
 def test_a_mismatched_second_password_is_explained_beside_the_second_box(client):
-    response = client.post(reverse("account_signup"), {"email": "twice@example.org",
-                                                       "password1": "Correct-Horse-Battery-9",
-                                                       "password2": "Correct-Horse-Battery-0"})
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "twice@example.org", "password1": "Correct-Horse-Battery-9", "password2": "Correct-Horse-Battery-0"},
+    )
     document = parse(response.content)
     _, error = _control_and_its_error(document, "id_password2")
     assert "same password" in error.text

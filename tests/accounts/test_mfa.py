@@ -51,7 +51,9 @@ def test_a_recovery_code_works_exactly_once():
     client = Client()
     _log_in(client, user.email)
     _enrol_totp(client)
-    codes = RecoveryCodes(Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)).get_unused_codes()
+    codes = RecoveryCodes(
+        Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()
     assert len(codes) >= 8
 
     first = Client()
@@ -78,7 +80,9 @@ def test_staff_without_mfa_are_sent_to_enrol_before_the_admin():
 
 
 def _qr_codes(page) -> list:
-    return [img for img in parse(page.content).iter("img") if img.get("src", "").startswith("data:image/svg+xml;base64,")]
+    return [
+        img for img in parse(page.content).iter("img") if img.get("src", "").startswith("data:image/svg+xml;base64,")
+    ]
 
 
 def test_staff_who_just_signed_in_see_the_qr_code_at_once_without_a_second_password_prompt():

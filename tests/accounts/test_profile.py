@@ -12,10 +12,21 @@ from tests.markup import parse
 pytestmark = pytest.mark.django_db
 
 COMPLETE = {
-    "first_name": "Grace", "last_name": "Hopper-Adeyemi", "certificate_name": "Grace Hopper-Adeyemi, DO",
-    "credentials": "DO", "profession": "physician", "institution": "Lakeside", "specialty": "Family medicine",
-    "npi": "1234567893", "licence_state": "MI", "licence_number": "4301", "certifying_board": "ABFM",
-    "board_id": "99", "birth_month": "7", "birth_day": "4", "reporting_consent": "on",
+    "first_name": "Grace",
+    "last_name": "Hopper-Adeyemi",
+    "certificate_name": "Grace Hopper-Adeyemi, DO",
+    "credentials": "DO",
+    "profession": "physician",
+    "institution": "Lakeside",
+    "specialty": "Family medicine",
+    "npi": "1234567893",
+    "licence_state": "MI",
+    "licence_number": "4301",
+    "certifying_board": "ABFM",
+    "board_id": "99",
+    "birth_month": "7",
+    "birth_day": "4",
+    "reporting_consent": "on",
 }
 
 
@@ -25,7 +36,9 @@ def _client_for(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("npi, valid", [("1234567893", True), ("1234567890", False), ("1245319599", True), ("0000000000", False)])
+@pytest.mark.parametrize(
+    "npi, valid", [("1234567893", True), ("1234567890", False), ("1245319599", True), ("0000000000", False)]
+)
 def test_npi_check_digit(npi, valid):
     assert npi_has_valid_check_digit(npi) is valid
 
@@ -52,7 +65,7 @@ def test_profile_saves_birth_month_and_day_only_and_timestamps_consent(user):
 def test_consent_is_never_pre_ticked_and_withdrawal_is_recorded(user):
     client = _client_for(user)
     page = client.get(reverse("accounts:profile")).content.decode()
-    checkbox = page[page.index('name="reporting_consent"') - 80: page.index('name="reporting_consent"') + 80]
+    checkbox = page[page.index('name="reporting_consent"') - 80 : page.index('name="reporting_consent"') + 80]
     assert "checked" not in checkbox
 
     client.post(reverse("accounts:profile"), COMPLETE)
@@ -128,8 +141,9 @@ def test_a_refused_save_that_would_be_complete_says_so_only_once_saved(user):
 
 
 def test_each_profile_error_sits_in_its_field_tied_to_the_control_with_its_help_text(user):
-    page = _client_for(user).post(reverse("accounts:profile"), {**COMPLETE, "npi": "1234567890",
-                                                                "birth_month": "2", "birth_day": "30"})
+    page = _client_for(user).post(
+        reverse("accounts:profile"), {**COMPLETE, "npi": "1234567890", "birth_month": "2", "birth_day": "30"}
+    )
     document = parse(page.content)
     for control_id, message in [("id_npi", "fails its check digit"), ("id_birth_day", "February has only 29 days")]:
         control = document.by_id(control_id)

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _sign_up(client, email="new.educator@example.org"):
     password = "Correct-Horse-Battery-9"
-    return client.post(
-        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
-    )
+    return client.post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
 
 
 def _logged_in(client) -> bool:
@@ -31,7 +29,11 @@ def test_newcomer_signs_up_confirms_email_and_logs_in(client):
     message = mail.outbox[0]
     assert message.to == ["new.educator@example.org"]
     confirm_url = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
-    path = confirm_url.split("testserver", 1)[-1] if "testserver" in confirm_url else re.sub(r"^https?://[^/]+", "", confirm_url)
+    path = (
+        confirm_url.split("testserver", 1)[-1]
+        if "testserver" in confirm_url
+        else re.sub(r"^https?://[^/]+", "", confirm_url)
+    )
 
     page = client.get(path)
     assert page.status_code == 200
@@ -78,7 +80,9 @@ def test_password_reset_by_email(client):
 def test_login_rate_limit_trips_across_browsers_after_repeated_failures():
     UserFactory(email="target@example.org")
     for _ in range(5):
-        response = Client().post(reverse("account_login"), {"login": "target@example.org", "password": "wrong-password"})
+        response = Client().post(
+            reverse("account_login"), {"login": "target@example.org", "password": "wrong-password"}
+        )
         assert response.status_code == 200
     # A sixth try from a different browser (a fresh client) is refused even with the right
     # password: the counter lives in the shared cache, not in one process or session.

@@ -10,8 +10,9 @@ from tests.factories import UserFactory
 
 def make_token(*, scope=TokenScope.READ, days=30, name="Registrar nightly import") -> str:
     admin = UserFactory(is_staff=True)
-    return services.access_token_create(name=name, scope=scope, expires_at=timezone.now() + timedelta(days=days),
-                                        created_by=admin).secret
+    return services.access_token_create(
+        name=name, scope=scope, expires_at=timezone.now() + timedelta(days=days), created_by=admin
+    ).secret
 
 
 @pytest.fixture

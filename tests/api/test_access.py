@@ -41,18 +41,22 @@ def test_credentials_of_another_scheme_get_the_bare_challenge(client):
 
 def expire(token_row):
     AccessToken.objects.filter(pk=token_row.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1), created_at=timezone.now() - timedelta(days=2))
+        expires_at=timezone.now() - timedelta(seconds=1), created_at=timezone.now() - timedelta(days=2)
+    )
 
 
 def revoke(token_row):
     services.access_token_revoke(token=token_row, actor=UserFactory(is_staff=True))
 
 
-@pytest.mark.parametrize(("spoil", "description"), [
-    (None, "The access token is not recognised"),
-    (expire, "The access token has expired"),
-    (revoke, "The access token was revoked"),
-])
+@pytest.mark.parametrize(
+    ("spoil", "description"),
+    [
+        (None, "The access token is not recognised"),
+        (expire, "The access token has expired"),
+        (revoke, "The access token was revoked"),
+    ],
+)
 def test_an_unusable_token_gets_an_invalid_token_challenge(api_get, token, spoil, description):
     if spoil:
         spoil(AccessToken.objects.get())
@@ -60,20 +64,22 @@ def test_an_unusable_token_gets_an_invalid_token_challenge(api_get, token, spoil
     assert response.status_code == 401
     # RFC 6750 §3 and §3.1: a bearer token was sent and cannot be used.
     assert response["WWW-Authenticate"] == (
-        f'Bearer realm="Docere API", error="invalid_token", error_description="{description}"')
+        f'Bearer realm="Docere API", error="invalid_token", error_description="{description}"'
+    )
     assert response.json()["message"].startswith(description + ". Send a valid, unexpired access token")
 
 
 @pytest.mark.parametrize(("spoil", "reason"), [(expire, "has expired"), (revoke, "was revoked")])
-def test_a_call_refused_for_an_expired_or_revoked_token_is_logged_with_its_prefix(api_get, token, caplog, spoil,
-                                                                                   reason):
+def test_a_call_refused_for_an_expired_or_revoked_token_is_logged_with_its_prefix(
+    api_get, token, caplog, spoil, reason
+):
     row = AccessToken.objects.get()
     spoil(row)
     with caplog.at_level("WARNING", logger="api.auth"):
         api_get("/api/v1/certificates", limit=5)
     [record] = [record for record in caplog.records if record.name == "api.auth"]
     assert record.getMessage() == f"API call refused: token {row.prefix}… (Registrar nightly import) {reason}"
-    assert token[len(row.prefix):] not in caplog.text
+    assert token[len(row.prefix) :] not in caplog.text
     call = ApiCall.objects.get()
     assert (call.token, call.status_code, call.query) == (row, 401, "limit=5")
     assert str(call.token) == f"Registrar nightly import ({row.prefix}…)"
@@ -97,7 +103,9 @@ def test_made_up_tokens_are_refused(api_get, secret):
 
 
 def test_an_expired_token_stops_working(api_get, token):
-    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1), created_at=timezone.now() - timedelta(days=2))
+    AccessToken.objects.update(
+        expires_at=timezone.now() - timedelta(seconds=1), created_at=timezone.now() - timedelta(days=2)
+    )
     assert api_get("/api/v1/completions").status_code == 401
 
 
@@ -117,7 +125,8 @@ def test_a_catalog_token_reads_courses_but_not_learners_records(api_get):
     # RFC 6750 §3.1: insufficient_scope, naming the scope that would do.
     assert refused["WWW-Authenticate"] == (
         'Bearer realm="Docere API", error="insufficient_scope", '
-        'error_description="The token\'s scope does not cover this endpoint", scope="read"')
+        'error_description="The token\'s scope does not cover this endpoint", scope="read"'
+    )
 
 
 def test_only_the_hash_of_a_token_is_stored(token):
@@ -148,17 +157,24 @@ def test_a_refused_scope_is_logged_against_the_token(api_get):
 def cme_administrator():
     user = UserFactory(email="cme-admin@example.org", is_staff=True)
     user.groups.add(Group.objects.get(name="CME administrators"))
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
-                                 data={"secret": encrypt(pyotp.random_base32())})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(pyotp.random_base32())}
+    )
     return user
 
 
 def test_cme_administrator_creates_a_token_in_the_admin_and_sees_it_once(client):
     client.force_login(cme_administrator())
     expires = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%d")
-    page = client.post("/admin/api/accesstoken/add/", {
-        "name": "Registrar nightly import", "scope": "read", "expires_at_0": expires, "expires_at_1": "12:00:00",
-    })
+    page = client.post(
+        "/admin/api/accesstoken/add/",
+        {
+            "name": "Registrar nightly import",
+            "scope": "read",
+            "expires_at_0": expires,
+            "expires_at_1": "12:00:00",
+        },
+    )
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     secret = page.context["secret"]
@@ -172,8 +188,10 @@ def test_cme_administrator_creates_a_token_in_the_admin_and_sees_it_once(client)
 
 def test_admin_refuses_a_token_that_expires_in_the_past(client):
     client.force_login(cme_administrator())
-    page = client.post("/admin/api/accesstoken/add/", {
-        "name": "Old", "scope": "read", "expires_at_0": "2001-01-01", "expires_at_1": "12:00:00"})
+    page = client.post(
+        "/admin/api/accesstoken/add/",
+        {"name": "Old", "scope": "read", "expires_at_0": "2001-01-01", "expires_at_1": "12:00:00"},
+    )
     assert "Choose an expiry date in the future." in page.content.decode()
     assert not AccessToken.objects.exists()
 

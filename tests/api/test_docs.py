@@ -14,9 +14,14 @@ def test_openapi_document_is_public_and_describes_bearer_tokens(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert schema["components"]["securitySchemes"]["AccessTokenAuth"] == {"type": "http", "scheme": "bearer"}
-    assert set(schema["paths"]) == {"/api/v1/courses", "/api/v1/courses/{course_id}", "/api/v1/completions",
-                                    "/api/v1/certificates", "/api/v1/certificates/{code}",
-                                    "/api/v1/learners/{learner_id}/transcript"}
+    assert set(schema["paths"]) == {
+        "/api/v1/courses",
+        "/api/v1/courses/{course_id}",
+        "/api/v1/completions",
+        "/api/v1/certificates",
+        "/api/v1/certificates/{code}",
+        "/api/v1/learners/{learner_id}/transcript",
+    }
 
 
 def test_docs_page_lists_every_endpoint_of_the_schema(client):
@@ -43,7 +48,9 @@ def test_openapi_document_describes_the_422_errors_list_and_the_bearer_challenge
     components = schema["components"]["schemas"]
     for operations in schema["paths"].values():
         responses = operations["get"]["responses"]
-        assert responses["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationErrorOut"}
+        assert responses["422"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ValidationErrorOut"
+        }
         for status in ("401", "403"):
             assert responses[status]["headers"]["WWW-Authenticate"]["required"] is True
     assert set(components["ValidationErrorOut"]["required"]) == {"message", "errors"}
@@ -59,10 +66,15 @@ def test_docs_page_explains_the_error_shapes(client):
 
 def test_the_documented_challenges_match_what_refusals_send(client, token):
     responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/completions"]["get"]["responses"]
-    pattern = {status: responses[str(status)]["headers"]["WWW-Authenticate"]["schema"]["pattern"] for status in (401, 403)}
+    pattern = {
+        status: responses[str(status)]["headers"]["WWW-Authenticate"]["schema"]["pattern"] for status in (401, 403)
+    }
     catalog = make_token(scope="read:catalog", name="Catalog")
-    for headers, status in (({}, 401), ({"Authorization": "Bearer dct_nope"}, 401),
-                            ({"Authorization": f"Bearer {catalog}"}, 403)):
+    for headers, status in (
+        ({}, 401),
+        ({"Authorization": "Bearer dct_nope"}, 401),
+        ({"Authorization": f"Bearer {catalog}"}, 403),
+    ):
         response = client.get("/api/v1/completions", headers=headers)
         assert response.status_code == status
         assert re.fullmatch(pattern[status], response["WWW-Authenticate"]), response["WWW-Authenticate"]

@@ -45,7 +45,11 @@ def test_completions_name_the_course_the_learner_and_the_certificate(api_get):
     made = certificate(enrollment)
     [item] = api_get("/api/v1/completions").json()["items"]
     assert item["course"] == {"id": course.pk, "slug": course.slug, "title": "Giving feedback"}
-    assert item["learner"] == {"id": enrollment.user.pk, "email": enrollment.user.email, "name": "Amara Fenwick-Oduya, MD"}
+    assert item["learner"] == {
+        "id": enrollment.user.pk,
+        "email": enrollment.user.email,
+        "name": "Amara Fenwick-Oduya, MD",
+    }
     assert item["certificate_code"] == made.code
 
 
@@ -86,8 +90,10 @@ def test_pages_are_stable_when_completions_arrive_while_paging(api_get):
     assert [item["id"] for item in api_get("/api/v1/completions", cursor=cursor).json()["items"]] == [late.pk]
 
 
-CURSOR_REFUSED = ("The cursor is not one this endpoint returned (altered, made up, or from another list). "
-                  "Start again without a cursor.")
+CURSOR_REFUSED = (
+    "The cursor is not one this endpoint returned (altered, made up, or from another list). "
+    "Start again without a cursor."
+)
 
 
 def assert_cursor_refused(response):
@@ -144,9 +150,18 @@ def test_walking_every_certificate_page_returns_each_row_once_with_url_safe_curs
     assert pages == 4 and len(seen) == 7 and set(seen) == made
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"since": "yesterday"}, "since"), ({"course": "first"}, "course"),
-    ({"since": "1700000000"}, "since"), ({"since": "9.717724247110229e-200"}, "since"), ({"since": "nan"}, "since")])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"since": "yesterday"}, "since"),
+        ({"course": "first"}, "course"),
+        ({"since": "1700000000"}, "since"),
+        ({"since": "9.717724247110229e-200"}, "since"),
+        ({"since": "nan"}, "since"),
+    ],
+)
 def test_bad_parameters_are_422_with_what_is_wrong(api_get, params, field):
     response = api_get("/api/v1/completions", **params)
     assert response.status_code == 422
@@ -160,7 +175,9 @@ def test_bad_parameters_are_422_with_what_is_wrong(api_get, params, field):
 def test_every_bad_parameter_is_listed_on_its_own(api_get):
     body = api_get("/api/v1/certificates", limit=0, status="lost").json()
     assert sorted((problem["location"], problem["field"]) for problem in body["errors"]) == [
-        ("query", "limit"), ("query", "status")]
+        ("query", "limit"),
+        ("query", "status"),
+    ]
 
 
 def test_a_bad_id_in_the_path_is_listed_as_a_path_problem(api_get):
@@ -174,8 +191,10 @@ def test_a_misspelt_filter_is_refused_rather_than_ignored(api_get):
     takes = "This endpoint takes: course, since, cursor, limit."
     assert response.json() == {
         "message": f"Unknown parameter “course_id”, “sinse”. {takes}",
-        "errors": [{"location": "query", "field": "course_id", "message": f"Unknown parameter. {takes}"},
-                   {"location": "query", "field": "sinse", "message": f"Unknown parameter. {takes}"}],
+        "errors": [
+            {"location": "query", "field": "course_id", "message": f"Unknown parameter. {takes}"},
+            {"location": "query", "field": "sinse", "message": f"Unknown parameter. {takes}"},
+        ],
     }
 
 
@@ -212,8 +231,13 @@ def test_a_learners_transcript_lists_claims_and_totals_without_revoked_ones(api_
     certificate(other, status=CertificateStatus.REVOKED)
     body = api_get(f"/api/v1/learners/{learner.pk}/transcript").json()
     assert [item["course"]["title"] for item in body["items"]] == ["Kept"]
-    assert body["totals"] == [{"credit_type_label": "AMA PRA Category 1 Credit™", "credits": 1.0,
-                              "credit_text": "1 AMA PRA Category 1 Credit™"}]
+    assert body["totals"] == [
+        {
+            "credit_type_label": "AMA PRA Category 1 Credit™",
+            "credits": 1.0,
+            "credit_text": "1 AMA PRA Category 1 Credit™",
+        }
+    ]
     assert api_get("/api/v1/learners/987654/transcript").status_code == 404
 
 
@@ -223,7 +247,10 @@ def test_lists_take_the_same_queries_for_10_and_100_rows(api_get, django_assert_
     for _ in range(count):
         certificate(completion(course))
     # Token lookup, last-used stamp, the page itself (+ topics for courses), the call log.
-    for path, params in (("/api/v1/completions", {"limit": 200}), ("/api/v1/certificates", {"limit": 200}),
-                         ("/api/v1/courses", {})):
+    for path, params in (
+        ("/api/v1/completions", {"limit": 200}),
+        ("/api/v1/certificates", {"limit": 200}),
+        ("/api/v1/courses", {}),
+    ):
         with django_assert_max_num_queries(6):
             assert api_get(path, **params).status_code == 200

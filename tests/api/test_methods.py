@@ -16,7 +16,9 @@ def every_get_path(db):
     """Each GET path of the OpenAPI document, its ids filled with rows that exist."""
     made = certificate(completion(bare_course()))
     ids = {"course_id": made.course_id, "code": made.code, "learner_id": made.user_id}
-    paths = [path.format(**ids) for path, operations in api.get_openapi_schema()["paths"].items() if "get" in operations]
+    paths = [
+        path.format(**ids) for path, operations in api.get_openapi_schema()["paths"].items() if "get" in operations
+    ]
     assert len(paths) == 6
     return paths
 

@@ -56,8 +56,12 @@ def seeded(db, same_connection):
     course = bare_course(slug="seeded-course")
     for days in range(3):
         certificate(completion(course, at=timezone.now() - timedelta(days=days)))
-    AccessToken.objects.create(name="Schemathesis", prefix=SECRET[:12], token_sha256=token_digest(SECRET),
-                               expires_at=timezone.now() + timedelta(days=1))
+    AccessToken.objects.create(
+        name="Schemathesis",
+        prefix=SECRET[:12],
+        token_sha256=token_digest(SECRET),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -69,9 +73,11 @@ def _report_case_count():
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_api_answers_every_generated_request_without_error_and_as_documented(case, seeded):
     CASES[case.operation.label] = CASES.get(case.operation.label, 0) + 1
     # Left out: "schema-valid data is accepted". A cursor is documented as an opaque string,

@@ -33,8 +33,11 @@ def achievement_of(client, made) -> dict:
 def test_the_achievement_names_its_image_as_the_spec_describes(client):
     course = bare_course(title="Feedback that lands")
     image = achievement_of(client, certificate(completion(course)))["image"]
-    assert image == {"id": f"{settings.SITE_URL}/credentials/achievements/{course.pk}/image.svg", "type": "Image",
-                     "caption": "Badge for “Feedback that lands”"}
+    assert image == {
+        "id": f"{settings.SITE_URL}/credentials/achievements/{course.pk}/image.svg",
+        "type": "Image",
+        "caption": "Badge for “Feedback that lands”",
+    }
 
 
 def test_the_image_is_an_svg_in_the_courses_colour_with_its_title(client):

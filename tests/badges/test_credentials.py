@@ -55,10 +55,15 @@ def payload_of(token: str) -> dict:
 def test_learner_downloads_a_credential_that_an_independent_verifier_accepts(client, ready):
     credential = verify_open_badge(client, download(client, ready)).credential
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert credential["credentialSubject"]["achievement"]["name"] == "Feedback that lands"
-    assert "claimed 1 AMA PRA Category 1 Credit™" in credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert (
+        "claimed 1 AMA PRA Category 1 Credit™"
+        in credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    )
     assert credential_status(client, credential).is_set is False
 
 
@@ -92,12 +97,20 @@ def test_the_verifier_refuses_the_old_vc_claim_wrapper_even_when_signed(client, 
     (key_file,) = settings.OPEN_BADGES_GENERATED_KEY_DIR.glob("*.pem")
     claims = payload_of(token)
     registered = {name: claims.pop(name) for name in ("iss", "jti", "sub", "nbf")}
-    old_shape = jwt.encode({**registered, "vc": claims}, key_file.read_bytes(), algorithm=header["alg"],
-                           headers={"kid": header["kid"], "typ": "JWT"})
+    old_shape = jwt.encode(
+        {**registered, "vc": claims},
+        key_file.read_bytes(),
+        algorithm=header["alg"],
+        headers={"kid": header["kid"], "typ": "JWT"},
+    )
     with pytest.raises(NotVerified, match="`vc` claim"):
         verify_open_badge(client, old_shape)
-    mismatched = jwt.encode({**claims, **registered, "sub": "urn:uuid:someone-else"}, key_file.read_bytes(),
-                            algorithm=header["alg"], headers={"kid": header["kid"], "typ": "JWT"})
+    mismatched = jwt.encode(
+        {**claims, **registered, "sub": "urn:uuid:someone-else"},
+        key_file.read_bytes(),
+        algorithm=header["alg"],
+        headers={"kid": header["kid"], "typ": "JWT"},
+    )
     with pytest.raises(NotVerified, match="Claim sub"):
         verify_open_badge(client, mismatched)
 
@@ -117,8 +130,12 @@ def test_the_email_is_carried_only_as_a_salted_hash(client, ready):
     assert ready.user.email not in json.dumps(credential)
     assert email["hashed"] is True and email["identityType"] == "emailAddress"
     assert email["identityHash"] == "sha256$" + hashlib.sha256((ready.user.email + email["salt"]).encode()).hexdigest()
-    assert name == {"type": "IdentityObject", "identityHash": "Amara Fenwick-Oduya, MD", "identityType": "name",
-                    "hashed": False}
+    assert name == {
+        "type": "IdentityObject",
+        "identityHash": "Amara Fenwick-Oduya, MD",
+        "identityType": "name",
+        "hashed": False,
+    }
 
 
 def test_credentials_validate_against_the_official_schema_with_no_exceptions(client, ready):
@@ -133,10 +150,14 @@ def test_the_shipped_schema_is_the_vc_2_0_revision():
     assert "validFrom" in OFFICIAL_SCHEMA["required"] and "issuanceDate" not in OFFICIAL_SCHEMA["required"]
     assert "issuanceDate" not in OFFICIAL_SCHEMA["properties"]
     assert OFFICIAL_SCHEMA["properties"]["@context"]["items"][0] == {"enum": ["https://www.w3.org/ns/credentials/v2"]}
-    old_style = {"@context": ["https://www.w3.org/2018/credentials/v1"], "id": "urn:uuid:1",
-                 "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "https://example.org/",
-                 "issuanceDate": "2024-01-01T00:00:00Z",
-                 "credentialSubject": {"type": ["AchievementSubject"], "achievement": {}}}
+    old_style = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "id": "urn:uuid:1",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": "https://example.org/",
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"type": ["AchievementSubject"], "achievement": {}},
+    }
     assert "'validFrom' is a required property" in "".join(schema_errors(old_style))
 
 
@@ -211,8 +232,14 @@ def test_a_person_following_the_credential_link_sees_its_facts_and_a_download(cl
     page = client.get(f"/credentials/{ready.code}/", HTTP_ACCEPT=BROWSER_ACCEPT)
     html = page.content.decode()
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
-    for fact in (settings.OPEN_BADGES_ISSUER_NAME, "Amara Fenwick-Oduya, MD", "Feedback that lands",
-                 "AMA PRA Category 1 Credit™", ready.issued_at.strftime("%B"), "Valid"):
+    for fact in (
+        settings.OPEN_BADGES_ISSUER_NAME,
+        "Amara Fenwick-Oduya, MD",
+        "Feedback that lands",
+        "AMA PRA Category 1 Credit™",
+        ready.issued_at.strftime("%B"),
+        "Valid",
+    ):
         assert fact in html
     assert f'href="/credentials/{ready.code}.jwt"' in html and "Download credential (.jwt)" in html
     assert f'href="/verify/{ready.code}/"' in html

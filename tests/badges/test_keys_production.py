@@ -16,17 +16,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "OPEN_BADGES_SIGNING_KEY_FILES")}
-    env.update({
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-        "ALLOWED_HOSTS": "docere.example.org",
-        "SITE_URL": "https://docere.example.org",
-        "VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "lms.settings",
-        **extra,
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "OPEN_BADGES_SIGNING_KEY_FILES")
+    }
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+            "ALLOWED_HOSTS": "docere.example.org",
+            "SITE_URL": "https://docere.example.org",
+            "VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "lms.settings",
+            **extra,
+        }
+    )
     return env
 
 
@@ -77,12 +82,20 @@ def test_web_and_worker_sign_with_the_same_key_from_the_shared_file_and_keep_it_
     assert key_file.stat().st_mode & 0o777 == 0o600
     original = key_file.read_bytes()
 
-    assert run(PROCESSES["manage.py"], production_env(tmp_path / "web-var", OPEN_BADGES_SIGNING_KEY_FILES=str(key_file))
-               ).returncode == 0
+    assert (
+        run(
+            PROCESSES["manage.py"], production_env(tmp_path / "web-var", OPEN_BADGES_SIGNING_KEY_FILES=str(key_file))
+        ).returncode
+        == 0
+    )
     # Two containers: each its own VAR_DIR, the key volume shared.
-    kids = [run([sys.executable, "-c", PRINT_SIGNING_KID],
-                production_env(tmp_path / name, OPEN_BADGES_SIGNING_KEY_FILES=str(key_file)))
-            for name in ("web-var", "worker-var")]
+    kids = [
+        run(
+            [sys.executable, "-c", PRINT_SIGNING_KID],
+            production_env(tmp_path / name, OPEN_BADGES_SIGNING_KEY_FILES=str(key_file)),
+        )
+        for name in ("web-var", "worker-var")
+    ]
     assert all(result.returncode == 0 for result in kids), [result.stderr[-2000:] for result in kids]
     assert kids[0].stdout.strip() == kids[1].stdout.strip()
     assert kids[0].stdout.startswith("https://docere.example.org/credentials/keys/")
@@ -96,8 +109,11 @@ def test_web_and_worker_sign_with_the_same_key_from_the_shared_file_and_keep_it_
 def test_compose_stack_gives_web_worker_and_beat_one_persistent_key():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    env_example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
-                       if "=" in line and not line.startswith("#"))
+    env_example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
     key_file = Path(env_example["OPEN_BADGES_SIGNING_KEY_FILES"])
 
     keys_service = services["keys"]

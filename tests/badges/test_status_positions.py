@@ -88,7 +88,10 @@ def test_a_deleted_certificates_position_is_kept_revoked_and_never_reused(client
     draws = iter([position, (position + 7) % STATUS_LIST_BITS])
     monkeypatch.setattr("secrets.randbelow", lambda limit: next(draws))
     newcomer = certificate(completion(bare_course()))
-    assert int(issued_credential(client, newcomer)["credentialStatus"]["statusListIndex"]) == (position + 7) % STATUS_LIST_BITS
+    assert (
+        int(issued_credential(client, newcomer)["credentialStatus"]["statusListIndex"])
+        == (position + 7) % STATUS_LIST_BITS
+    )
 
 
 @pytest.mark.django_db
@@ -123,8 +126,16 @@ def test_certificates_issued_before_random_positions_keep_the_position_their_cre
     credential = issued_credential(client, existing[0])
     assert int(credential["credentialStatus"]["statusListIndex"]) == existing[0].pk % STATUS_LIST_BITS
     assert credential_status(client, credential).is_set is False
-    listed = credential_status(client, {**credential, "credentialStatus": {
-        **credential["credentialStatus"], "statusListIndex": str(revoked.pk % STATUS_LIST_BITS)}})
+    listed = credential_status(
+        client,
+        {
+            **credential,
+            "credentialStatus": {
+                **credential["credentialStatus"],
+                "statusListIndex": str(revoked.pk % STATUS_LIST_BITS),
+            },
+        },
+    )
     assert listed.is_set is True
     # A certificate issued afterwards draws a random position that none of those holds.
     newcomer = status_entry_for(certificate=certificate(completion(course)))

@@ -95,8 +95,12 @@ def verify_jws(client, token: str) -> Verified:
 def _check_claims(claims: dict, credential: dict) -> None:
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    expected = {"iss": issuer_id, "sub": credential["credentialSubject"].get("id"), "jti": credential.get("id"),
-                "nbf": _numeric_date(credential["validFrom"])}
+    expected = {
+        "iss": issuer_id,
+        "sub": credential["credentialSubject"].get("id"),
+        "jti": credential.get("id"),
+        "nbf": _numeric_date(credential["validFrom"]),
+    }
     for claim, value in expected.items():
         if claims.get(claim) != value:
             raise NotVerified(f"Claim {claim} is {claims.get(claim)!r}; the credential says {value!r}.")
@@ -113,8 +117,9 @@ def _check_claims(claims: dict, credential: dict) -> None:
 
 def schema_errors(credential: dict) -> list[str]:
     validator = Draft201909Validator(OFFICIAL_SCHEMA, format_checker=Draft201909Validator.FORMAT_CHECKER)
-    return sorted(f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-                  for error in validator.iter_errors(credential))
+    return sorted(
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(credential)
+    )
 
 
 def verify_open_badge(client, token: str) -> Verified:
@@ -157,7 +162,10 @@ def credential_status(client, credential: dict) -> Status:
         raise NotVerified(f"The status list answered {listing.status_code}.")
     status_list = verify_jws(client, listing.content.decode())
     subject = status_list.credential["credentialSubject"]
-    if "BitstringStatusListCredential" not in status_list.credential["type"] or subject["type"] != "BitstringStatusList":
+    if (
+        "BitstringStatusListCredential" not in status_list.credential["type"]
+        or subject["type"] != "BitstringStatusList"
+    ):
         raise NotVerified("Not a BitstringStatusListCredential.")
     if status_list.credential["@context"][0] != VC_V2_CONTEXT:
         raise NotVerified("The status list is not a VC 2.0 credential.")

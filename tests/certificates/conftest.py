@@ -18,9 +18,14 @@ def mark_ready(certificate, pdf: bytes):
     as the worker does."""
     certificate_services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
     stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
-    return certificate_services.certificate_mark_ready(certificate_id=certificate.pk, generation=1,
-                                                       task_id=RENDER_TASK_ID, path=stored.path, size=stored.size,
-                                                       sha256=stored.sha256)
+    return certificate_services.certificate_mark_ready(
+        certificate_id=certificate.pk,
+        generation=1,
+        task_id=RENDER_TASK_ID,
+        path=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
 
 
 def complete_course(user, course):
@@ -29,8 +34,9 @@ def complete_course(user, course):
     complete_modules(enrollment)
     attempt = course_services.attempt_start(enrollment=enrollment, quiz=course.quizzes.get(kind=QuizKind.POST_TEST))
     course_services.attempt_submit(attempt=attempt, answers=correct_answers(attempt))
-    responses = {item.id: ("5" if item.kind == "likert" else "More open questions.")
-                 for item in course.evaluation_items.all()}
+    responses = {
+        item.id: ("5" if item.kind == "likert" else "More open questions.") for item in course.evaluation_items.all()
+    }
     return course_services.evaluation_submit(enrollment=enrollment, responses=responses)
 
 

@@ -41,8 +41,14 @@ CME_ADMINISTRATORS = "CME administrators"
 # What migration 0002 grants the group. A transactional test's flush removes rows that
 # migrations created, so there the group is rebuilt from this list.
 ADMINISTRATOR_PERMISSIONS = [
-    "view_certificate", "change_certificate", "view_creditclaim", "view_certificateevent",
-    "view_certificatebatch", "view_certificatelook", "add_certificatelook", "change_certificatelook",
+    "view_certificate",
+    "change_certificate",
+    "view_creditclaim",
+    "view_certificateevent",
+    "view_certificatebatch",
+    "view_certificatelook",
+    "add_certificatelook",
+    "change_certificatelook",
 ]
 CHANGELIST = "admin:certificates_certificate_changelist"
 
@@ -56,11 +62,15 @@ def staff_member(email: str, *, in_group: bool = True):
     if in_group:
         group, created = Group.objects.get_or_create(name=CME_ADMINISTRATORS)
         if created:
-            group.permissions.add(*Permission.objects.filter(content_type__app_label="certificates",
-                                                             codename__in=ADMINISTRATOR_PERMISSIONS))
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="certificates", codename__in=ADMINISTRATOR_PERMISSIONS
+                )
+            )
         user.groups.add(group)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
-                                 data={"secret": encrypt(pyotp.random_base32())})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(pyotp.random_base32())}
+    )
     return user
 
 
@@ -118,10 +128,15 @@ def run_action(client, action: str, certificates, **extra):
 
 def confirm_revoke(client, certificates, *, reason: str):
     """The confirmation page's form: the selection, the action, and the reason typed."""
-    return client.post(reverse(CHANGELIST), {
-        "action": "revoke_selected", "_selected_action": [certificate.pk for certificate in certificates],
-        "confirm": "yes", "reason": reason,
-    })
+    return client.post(
+        reverse(CHANGELIST),
+        {
+            "action": "revoke_selected",
+            "_selected_action": [certificate.pk for certificate in certificates],
+            "confirm": "yes",
+            "reason": reason,
+        },
+    )
 
 
 def messages_of(response) -> list[str]:
@@ -137,8 +152,11 @@ def pdf_text(certificate: Certificate) -> str:
 
 @pytest.mark.django_db
 def test_the_cme_administrators_group_may_look_at_certificates_and_change_them_through_actions():
-    granted = set(Group.objects.get(name=CME_ADMINISTRATORS).permissions
-                  .filter(content_type__app_label="certificates").values_list("codename", flat=True))
+    granted = set(
+        Group.objects.get(name=CME_ADMINISTRATORS)
+        .permissions.filter(content_type__app_label="certificates")
+        .values_list("codename", flat=True)
+    )
     assert granted == set(ADMINISTRATOR_PERMISSIONS)
 
 
@@ -147,7 +165,8 @@ def test_the_cme_administrators_group_may_look_at_certificates_and_change_them_t
 
 @pytest.mark.django_db
 def test_revoking_asks_for_a_reason_and_the_verification_page_then_says_revoked(
-        admin_client, administrator, physician, private_media):
+    admin_client, administrator, physician, private_media
+):
     certificate = rendered_now(claimed_certificate(physician, build_course(slug="revoke-me")))
 
     page = run_action(admin_client, "revoke_selected", [certificate])
@@ -186,7 +205,8 @@ def test_revoking_an_already_revoked_certificate_is_reported_as_skipped(admin_cl
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_regenerating_after_a_name_correction_prints_the_new_name_under_the_same_code(
-        physician, private_media, celery_worker):
+    physician, private_media, celery_worker
+):
     administrator = staff_member("cme-office@example.org")
     certificate = wait_for_status(claimed_certificate(physician, build_course(slug="renamed")), CertificateStatus.READY)
     code = certificate.code
@@ -203,19 +223,25 @@ def test_regenerating_after_a_name_correction_prints_the_new_name_under_the_same
     assert "Amara Fenwick Oduya-Reyes, MD" in text
     assert "Amara Fenwick-Oduya, MD" not in text
     # The file printing the old name goes once the corrected one is published.
-    wait_until(lambda: [path.name for path in (private_media / "certificates").iterdir()]
-               == [certificate.pdf_path.rsplit("/", 1)[-1]], what="the old file to be removed")
+    wait_until(
+        lambda: (
+            [path.name for path in (private_media / "certificates").iterdir()]
+            == [certificate.pdf_path.rsplit("/", 1)[-1]]
+        ),
+        what="the old file to be removed",
+    )
     regenerated = certificate.events.get(kind=CertificateEventKind.REGENERATED)
     assert regenerated.actor == administrator
     kinds = [event.kind for event in certificate.events.all()]
-    assert kinds[kinds.index("regenerated"):][:3] == ["regenerated", "rendering", "rendered"], "history is kept"
+    assert kinds[kinds.index("regenerated") :][:3] == ["regenerated", "rendering", "rendered"], "history is kept"
     assert kinds[:3] == ["created", "rendering", "rendered"]
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_certificate_is_retried_and_becomes_ready_once_storage_works_again(
-        physician, private_media, tmp_path, settings, celery_worker):
+    physician, private_media, tmp_path, settings, celery_worker
+):
     administrator = staff_member("cme-office@example.org")
     settings.CERTIFICATE_RETRY_BASE_SECONDS = 0
     blocker = tmp_path / "a-file-not-a-folder"
@@ -250,14 +276,18 @@ def test_the_ready_email_is_sent_again_on_request(physician, private_media, cele
 
     response = run_action(signed_in(administrator), "resend_email_selected", [certificate, revoked])
 
-    assert messages_of(response) == [f"1 certificate queued to be emailed again; 1 skipped: {revoked.display_code} "
-                                     "is revoked; only a ready certificate is emailed."]
+    assert messages_of(response) == [
+        f"1 certificate queued to be emailed again; 1 skipped: {revoked.display_code} "
+        "is revoked; only a ready certificate is emailed."
+    ]
     wait_until(lambda: len(mail.outbox) > sent_before, what="the email")
     message = mail.outbox[-1]
     assert message.to == [physician.email]
     assert certificate.course_title in message.subject
-    wait_until(lambda: certificate.events.filter(kind=CertificateEventKind.EMAILED).count() == 2,
-               what="the email to be recorded")
+    wait_until(
+        lambda: certificate.events.filter(kind=CertificateEventKind.EMAILED).count() == 2,
+        what="the email to be recorded",
+    )
 
 
 # --- ZIP ------------------------------------------------------------------------------
@@ -287,7 +317,8 @@ def test_a_few_certificates_download_as_a_streamed_zip_of_pdfs_named_by_code(adm
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_many_certificates_are_zipped_by_the_worker_with_progress_and_a_download(
-        physician, private_media, monkeypatch, celery_worker):
+    physician, private_media, monkeypatch, celery_worker
+):
     monkeypatch.setattr(exports, "ZIP_STREAM_LIMIT", 1)
     administrator = staff_member("cme-office@example.org")
     client = signed_in(administrator)
@@ -326,8 +357,7 @@ def test_many_certificates_are_zipped_by_the_worker_with_progress_and_a_download
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_bulk_issue_runs_on_the_worker_and_the_page_follows_it_to_the_end(
-        physician, private_media, celery_worker):
+def test_bulk_issue_runs_on_the_worker_and_the_page_follows_it_to_the_end(physician, private_media, celery_worker):
     administrator = staff_member("cme-office@example.org")
     admin_client = signed_in(administrator)
     course = build_course(slug="grand-rounds-live")
@@ -348,8 +378,10 @@ def test_bulk_issue_runs_on_the_worker_and_the_page_follows_it_to_the_end(
     assert response.url == reverse("admin:certificates_certificate_batch", args=[batch.pk])
     assert any("on the worker" in message for message in messages_of(response))
     status_url = reverse("admin:certificates_certificate_batch_status", args=[batch.pk])
-    wait_until(lambda: 'data-finished="true"' in admin_client.get(status_url).content.decode(),
-               what="the bulk issue and its renders")
+    wait_until(
+        lambda: 'data-finished="true"' in admin_client.get(status_url).content.decode(),
+        what="the bulk issue and its renders",
+    )
 
     certificate = Certificate.objects.get()
     assert certificate.user == physician
@@ -364,8 +396,9 @@ def test_bulk_issue_runs_on_the_worker_and_the_page_follows_it_to_the_end(
 
 
 @pytest.mark.django_db
-def test_a_bulk_issue_run_again_issues_no_second_certificate(administrator, physician, private_media,
-                                                             django_capture_on_commit_callbacks):
+def test_a_bulk_issue_run_again_issues_no_second_certificate(
+    administrator, physician, private_media, django_capture_on_commit_callbacks
+):
     course = build_course(slug="run-twice")
     complete_course(physician, course)
     latecomer = ProfileFactory().user
@@ -381,7 +414,8 @@ def test_a_bulk_issue_run_again_issues_no_second_certificate(administrator, phys
 
     batch.refresh_from_db()
     assert sorted(Certificate.objects.values_list("user__email", flat=True)) == sorted(
-        [physician.email, latecomer.email])
+        [physician.email, latecomer.email]
+    )
     assert batch.status == CertificateBatchStatus.DONE
     assert batch.total_count == 2 and batch.certificates.count() == 2
     # A finished batch run once more does nothing at all.
@@ -395,8 +429,12 @@ def test_a_bulk_issue_run_again_issues_no_second_certificate(administrator, phys
 @pytest.mark.django_db
 def test_render_a_sample_returns_the_course_certificate_as_an_inline_pdf(admin_client, private_media):
     course = build_course(slug="sample-look")
-    look = CertificateLook.objects.create(course=course, signatory_name="Dr. Nadia Okonkwo-Lindqvist",
-                                          signatory_title="Director of CME", accent_colour="#7A1F5C")
+    look = CertificateLook.objects.create(
+        course=course,
+        signatory_name="Dr. Nadia Okonkwo-Lindqvist",
+        signatory_title="Director of CME",
+        accent_colour="#7A1F5C",
+    )
     change_page = admin_client.get(reverse("admin:certificates_certificatelook_change", args=[look.pk]))
     sample_url = reverse("admin:certificates_certificatelook_sample", args=[look.pk])
     assert sample_url in change_page.content.decode()
@@ -440,8 +478,10 @@ def batch_and_look(administrator):
 def test_learners_are_sent_to_sign_in_from_every_certificate_admin_page(batch_and_look, physician):
     client = signed_in(physician)
     batch, look = batch_and_look
-    urls = {**admin_urls(batch, look),
-            "download": reverse("admin:certificates_certificate_batch_download", args=[batch.pk])}
+    urls = {
+        **admin_urls(batch, look),
+        "download": reverse("admin:certificates_certificate_batch_download", args=[batch.pk]),
+    }
     for name, url in urls.items():
         response = client.get(url)
         assert response.status_code == 302, name
@@ -461,8 +501,9 @@ def test_staff_outside_the_group_are_refused_every_certificate_admin_page(batch_
     certificate = claimed_certificate(physician, build_course(slug="not-yours"))
     refused = confirm_revoke(client, [certificate], reason="Because.")
     assert refused.status_code == 403
-    refused = client.post(reverse("admin:certificates_certificate_issue"),
-                          {"course": certificate.course_id, "attest": "on"})
+    refused = client.post(
+        reverse("admin:certificates_certificate_issue"), {"course": certificate.course_id, "attest": "on"}
+    )
     assert refused.status_code == 403
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.PENDING
@@ -474,7 +515,8 @@ def test_staff_outside_the_group_are_refused_every_certificate_admin_page(batch_
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 100])
 def test_certificate_list_takes_the_same_queries_for_10_and_100_certificates(
-        admin_client, django_assert_max_num_queries, settings, count):
+    admin_client, django_assert_max_num_queries, settings, count
+):
     # A hundred learners with the production password hasher would take most of a minute.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     course = build_course(slug="popular")
@@ -491,6 +533,7 @@ def claimed_certificate_without_the_course_walk(learner, course) -> Certificate:
     """A completed enrollment written straight to the table: the course walk is covered elsewhere
     and would make a hundred learners slow."""
     now = timezone.now()
-    enrollment = Enrollment.objects.create(user=learner, course=course, post_test_passed_at=now,
-                                           evaluation_submitted_at=now, completed_at=now)
+    enrollment = Enrollment.objects.create(
+        user=learner, course=course, post_test_passed_at=now, evaluation_submitted_at=now, completed_at=now
+    )
     return services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal("1"), attested=True)

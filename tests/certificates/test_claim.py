@@ -21,13 +21,15 @@ def _counts():
 
 
 def test_physician_claims_credit_and_gets_a_pending_certificate_with_a_frozen_snapshot(
-        client, physician, completed_enrollment, django_capture_on_commit_callbacks):
+    client, physician, completed_enrollment, django_capture_on_commit_callbacks
+):
     client.force_login(physician)
     page = client.get(reverse("certificates:claim", args=[completed_enrollment.course.slug])).content.decode()
     assert "claim only the credit commensurate with the extent of your participation" in page.lower()
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]),
-                               {"credits": "1.75", "attest": "on"})
+        response = client.post(
+            reverse("certificates:claim", args=[completed_enrollment.course.slug]), {"credits": "1.75", "attest": "on"}
+        )
     assert response.status_code == 302
     certificate = Certificate.objects.get()
     assert len(callbacks) == 1, "the render is queued once, after the commit"
@@ -50,22 +52,30 @@ def test_physician_claims_credit_and_gets_a_pending_certificate_with_a_frozen_sn
 def test_other_health_professional_gets_a_certificate_of_participation(db):
     nurse = ProfileFactory(profession="other_hp", credentials="RN", certificate_name="Lee Park, RN").user
     enrollment = complete_course(nurse, build_course(slug="for-nurses"))
-    certificate = services.credit_claim_create(enrollment=enrollment, user=nurse, credits=Decimal("1.50"), attested=True)
+    certificate = services.credit_claim_create(
+        enrollment=enrollment, user=nurse, credits=Decimal("1.50"), attested=True
+    )
     assert certificate.credit_type == CreditType.PARTICIPATION
 
 
-@pytest.mark.parametrize("credits, message", [
-    ("2.00", "at most 1.75"),
-    ("-1", "positive"),
-    ("0", "positive"),
-    ("1.3", "steps of 0.25"),
-    ("abc", "Enter a number"),
-])
-def test_bad_credit_amounts_are_refused_and_nothing_is_written(client, physician, completed_enrollment, credits, message):
+@pytest.mark.parametrize(
+    "credits, message",
+    [
+        ("2.00", "at most 1.75"),
+        ("-1", "positive"),
+        ("0", "positive"),
+        ("1.3", "steps of 0.25"),
+        ("abc", "Enter a number"),
+    ],
+)
+def test_bad_credit_amounts_are_refused_and_nothing_is_written(
+    client, physician, completed_enrollment, credits, message
+):
     client.force_login(physician)
     before = _counts()
-    response = client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]),
-                           {"credits": credits, "attest": "on"})
+    response = client.post(
+        reverse("certificates:claim", args=[completed_enrollment.course.slug]), {"credits": credits, "attest": "on"}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert _counts() == before
@@ -91,11 +101,14 @@ def test_incomplete_course_cannot_be_claimed(client, physician):
 def test_a_learner_cannot_claim_on_someone_elses_enrollment(client, completed_enrollment):
     intruder = ProfileFactory().user
     client.force_login(intruder)
-    response = client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]),
-                           {"credits": "1", "attest": "on"})
+    response = client.post(
+        reverse("certificates:claim", args=[completed_enrollment.course.slug]), {"credits": "1", "attest": "on"}
+    )
     assert response.status_code == 404
     with pytest.raises(services.ClaimError):
-        services.credit_claim_create(enrollment=completed_enrollment, user=intruder, credits=Decimal("1"), attested=True)
+        services.credit_claim_create(
+            enrollment=completed_enrollment, user=intruder, credits=Decimal("1"), attested=True
+        )
     assert _counts() == (0, 0, 0)
 
 
@@ -107,15 +120,18 @@ def test_incomplete_profile_says_what_is_missing(client, completed_enrollment):
     page = client.get(reverse("certificates:claim", args=[completed_enrollment.course.slug])).content.decode()
     assert "full name on certificates" in page and reverse("accounts:profile") in page
     with pytest.raises(services.ClaimError, match="full name on certificates"):
-        services.credit_claim_create(enrollment=completed_enrollment, user=completed_enrollment.user,
-                                     credits=Decimal("1"), attested=True)
+        services.credit_claim_create(
+            enrollment=completed_enrollment, user=completed_enrollment.user, credits=Decimal("1"), attested=True
+        )
 
 
 def test_a_second_claim_is_refused(physician, completed_enrollment):
     services.credit_claim_create(enrollment=completed_enrollment, user=physician, credits=Decimal("1"), attested=True)
     before = _counts()
     with pytest.raises(services.ClaimError, match="already been claimed") as refused:
-        services.credit_claim_create(enrollment=completed_enrollment, user=physician, credits=Decimal("1"), attested=True)
+        services.credit_claim_create(
+            enrollment=completed_enrollment, user=physician, credits=Decimal("1"), attested=True
+        )
     assert refused.value.status_code == 409
     assert _counts() == before
 

@@ -33,15 +33,18 @@ def test_a_completed_learner_cannot_claim_credit_after_the_expiry_date(client, p
     assert EXPIRED in page and "Claim credit</button>" not in page
     assert refused.status_code == 403 and EXPIRED in refused.content.decode()
     with pytest.raises(services.ClaimError, match=EXPIRED):
-        services.credit_claim_create(enrollment=completed_enrollment, user=physician, credits=Decimal("1"),
-                                     attested=True)
+        services.credit_claim_create(
+            enrollment=completed_enrollment, user=physician, credits=Decimal("1"), attested=True
+        )
     assert not CreditClaim.objects.exists() and not Certificate.objects.exists()
 
 
-def test_a_certificate_earned_before_expiry_is_still_listed_and_downloadable(client, physician, completed_enrollment,
-                                                                             private_media):
-    certificate = services.credit_claim_create(enrollment=completed_enrollment, user=physician,
-                                               credits=Decimal("1.75"), attested=True)
+def test_a_certificate_earned_before_expiry_is_still_listed_and_downloadable(
+    client, physician, completed_enrollment, private_media
+):
+    certificate = services.credit_claim_create(
+        enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+    )
     mark_ready(certificate, b"%PDF-1.7 earned before expiry")
     expire(completed_enrollment.course)
     client.force_login(physician)

@@ -35,8 +35,9 @@ def _words(text: str) -> str:
 def _ready_certificate(profession: str, credits: str):
     learner = ProfileFactory(profession=profession, certificate_name="Noor Haddad-Lindgren").user
     enrollment = complete_course(learner, build_course(slug="wording"))
-    certificate = services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal(credits),
-                                               attested=True)
+    certificate = services.credit_claim_create(
+        enrollment=enrollment, user=learner, credits=Decimal(credits), attested=True
+    )
     pdf = render_certificate_pdf(certificate)
     mark_ready(certificate, pdf)
     certificate.refresh_from_db()
@@ -50,14 +51,21 @@ def test_every_surface_words_the_credit_the_same_way(client, private_media, prof
 
     listed = client.get(reverse("certificates:list")).content.decode()
     verified = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
-    credential = client.get(reverse("badges:credential", args=[certificate.code]), HTTP_ACCEPT="text/html").content.decode()
+    credential = client.get(
+        reverse("badges:credential", args=[certificate.code]), HTTP_ACCEPT="text/html"
+    ).content.decode()
     email_certificate_ready(certificate.pk)
     printed = _words(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     transcript = client.get(reverse("certificates:transcript")).content.decode()
     transcript_pdf_ready(learner)
-    transcript_pdf = _words(PdfReader(io.BytesIO(b"".join(
-        client.get(reverse("certificates:transcript_pdf_download")).streaming_content))).pages[0].extract_text())
-    rows = list(csv.reader(io.StringIO(client.get(reverse("certificates:transcript") + "?format=csv").content.decode())))
+    transcript_pdf = _words(
+        PdfReader(io.BytesIO(b"".join(client.get(reverse("certificates:transcript_pdf_download")).streaming_content)))
+        .pages[0]
+        .extract_text()
+    )
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("certificates:transcript") + "?format=csv").content.decode()))
+    )
 
     assert f'<td data-label="Credit">{wording}</td>' in listed
     assert f"<dd>{wording}</dd>" in verified
@@ -76,8 +84,10 @@ def test_the_participation_certificate_never_shows_a_bare_number(client, private
     printed = _words(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
 
     assert "0.5 hours of participation in an activity designated for AMA PRA Category 1 Credit™" in printed
-    assert "0.5 Certificate of participation" not in client.get(
-        reverse("certificates:verify", args=[certificate.code])).content.decode()
+    assert (
+        "0.5 Certificate of participation"
+        not in client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
+    )
 
 
 def test_the_claim_page_words_the_designation_like_the_certificate_and_asks_for_hours(client):

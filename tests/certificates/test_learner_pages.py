@@ -28,8 +28,9 @@ def _ready(certificate: Certificate, pdf: bytes = FAKE_PDF) -> Certificate:
 
 @pytest.fixture
 def certificate(physician, completed_enrollment, private_media):
-    return services.credit_claim_create(enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"),
-                                        attested=True)
+    return services.credit_claim_create(
+        enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+    )
 
 
 def test_pending_certificate_polls_and_stops_when_ready(client, physician, certificate):
@@ -39,14 +40,17 @@ def test_pending_certificate_polls_and_stops_when_ready(client, physician, certi
     fragment = client.get(reverse("certificates:status", args=[certificate.code]), HTTP_HX_REQUEST="true")
     assert "hx-trigger" in fragment.content.decode()
     _ready(certificate)
-    fragment = client.get(reverse("certificates:status", args=[certificate.code]), HTTP_HX_REQUEST="true").content.decode()
+    fragment = client.get(
+        reverse("certificates:status", args=[certificate.code]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Download PDF" in fragment and "hx-trigger" not in fragment
 
 
 def test_failed_certificate_tells_the_learner_it_will_be_retried(client, physician, certificate):
     services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
-    services.certificate_mark_failed(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID, error="boom",
-                                     final=True)
+    services.certificate_mark_failed(
+        certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID, error="boom", final=True
+    )
     client.force_login(physician)
     page = client.get(reverse("certificates:list")).content.decode()
     assert "administrators have been told" in page and "boom" not in page
@@ -69,7 +73,8 @@ def test_owner_downloads_the_stored_file(client, physician, certificate):
 
 
 def test_a_ready_certificate_whose_file_is_gone_answers_not_found_instead_of_failing(
-        client, physician, certificate, private_media):
+    client, physician, certificate, private_media
+):
     certificate = _ready(certificate)
     (private_media / certificate.pdf_path).unlink()
     client.force_login(physician)
@@ -84,8 +89,14 @@ def test_not_ready_certificate_cannot_be_downloaded(client, physician, certifica
 def test_verify_page_shows_the_record_and_the_hash_without_login(client, certificate):
     certificate = _ready(certificate)
     page = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
-    for expected in ("Valid", "Amara Fenwick-Oduya, MD", certificate.course_title, "1.75",
-                     certificate.pdf_sha256, certificate.provider_name):
+    for expected in (
+        "Valid",
+        "Amara Fenwick-Oduya, MD",
+        certificate.course_title,
+        "1.75",
+        certificate.pdf_sha256,
+        certificate.provider_name,
+    ):
         assert expected in page
     assert certificate.user.email not in page, "nothing beyond what the certificate shows"
     assert "NPI" not in page
@@ -115,8 +126,7 @@ def test_revoked_certificate_verifies_as_revoked_with_its_date(client, certifica
     assert "Revoked" in page and timezone.now().strftime("%B") in page
 
 
-def test_a_revoked_certificate_is_no_longer_offered_or_served_to_its_owner(client, physician, certificate,
-                                                                          admin_user):
+def test_a_revoked_certificate_is_no_longer_offered_or_served_to_its_owner(client, physician, certificate, admin_user):
     _ready(certificate)
     client.force_login(physician)
     download = reverse("certificates:download", args=[certificate.code])

@@ -26,9 +26,12 @@ def wait_for_status(certificate, statuses, timeout=60):
 
 
 def test_claimed_certificate_is_rendered_by_the_worker_and_downloads_as_a_readable_pdf(
-        client, physician, completed_enrollment, private_media, celery_worker):
+    client, physician, completed_enrollment, private_media, celery_worker
+):
     client.force_login(physician)
-    client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]), {"credits": "1.75", "attest": "on"})
+    client.post(
+        reverse("certificates:claim", args=[completed_enrollment.course.slug]), {"credits": "1.75", "attest": "on"}
+    )
     certificate = wait_for_status(Certificate.objects.get(), {CertificateStatus.READY})
 
     assert certificate.issued_at is not None
@@ -45,8 +48,13 @@ def test_claimed_certificate_is_rendered_by_the_worker_and_downloads_as_a_readab
     reader = PdfReader(io.BytesIO(pdf_bytes))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    for expected in ("Amara Fenwick-Oduya, MD", completed_enrollment.course.title, "1.75", "AMA PRA Category 1",
-                     certificate.display_code):
+    for expected in (
+        "Amara Fenwick-Oduya, MD",
+        completed_enrollment.course.title,
+        "1.75",
+        "AMA PRA Category 1",
+        certificate.display_code,
+    ):
         assert expected in text, expected
     page = reader.pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)

@@ -56,24 +56,35 @@ def test_a_learners_certificate_is_rendered_while_a_bulk_issue_waits_on_its_own_
     administrator = UserFactory(is_staff=True)
     try:
         # Only the learners' worker is running: the bulk issue stays queued for a bulk worker.
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15,
-                          queues=LEARNER_QUEUES):
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, queues=LEARNER_QUEUES
+        ):
             batch = batch_services.certificates_issue_request(course=course, actor=administrator)
-            certificate = services.credit_claim_create(enrollment=learners_enrollment, user=physician,
-                                                       credits=Decimal("1.75"), attested=True)
-            wait_until(lambda: Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.READY,
-                       what="the learner's certificate")
+            certificate = services.credit_claim_create(
+                enrollment=learners_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+            )
+            wait_until(
+                lambda: Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.READY,
+                what="the learner's certificate",
+            )
             batch.refresh_from_db()
             assert batch.status == CertificateBatchStatus.PENDING
             assert Certificate.objects.count() == 1
 
         # The bulk worker picks the issue up, renders its certificates and sends their e-mails,
         # all on the bulk queue: none of it waits in the learners' queues.
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15,
-                          queues=["bulk", "exports"]):
-            wait_until(lambda: CertificateEvent.objects.filter(certificate__course=course,
-                                                               kind=CertificateEventKind.EMAILED).count() == 3,
-                       what="the bulk issue's certificates and their e-mails")
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, queues=["bulk", "exports"]
+        ):
+            wait_until(
+                lambda: (
+                    CertificateEvent.objects.filter(
+                        certificate__course=course, kind=CertificateEventKind.EMAILED
+                    ).count()
+                    == 3
+                ),
+                what="the bulk issue's certificates and their e-mails",
+            )
         assert CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE
     finally:
         celery_app.control.purge()
@@ -91,15 +102,13 @@ def test_every_queue_has_a_worker_under_make_run_and_in_the_production_stack():
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
     assert routed <= set(settings.WORKER_QUEUES)
 
-    procfile = [line.split(":", 1)[1] for line in (REPO / "Procfile").read_text().splitlines()
-                if " worker " in line]
+    procfile = [line.split(":", 1)[1] for line in (REPO / "Procfile").read_text().splitlines() if " worker " in line]
     assert set().union(*(consumed_queues(command) for command in procfile)) == set(settings.WORKER_QUEUES)
     # The bulk worker gives way to the learners' one on a shared machine.
     assert any("nice" in command and "bulk" in command for command in procfile)
 
     services_ = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
-    workers = [" ".join(service["command"]) for service in services_.values()
-               if "worker" in service.get("command", [])]
+    workers = [" ".join(service["command"]) for service in services_.values() if "worker" in service.get("command", [])]
     queue_sets = [consumed_queues(command) for command in workers]
     assert set().union(*queue_sets) == set(settings.WORKER_QUEUES)
     learner_set = next(queues for queues in queue_sets if "certificates" in queues)
@@ -113,21 +122,25 @@ def test_every_queue_has_a_worker_under_make_run_and_in_the_production_stack():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_issue_and_a_transcript_whose_messages_were_lost_are_finished_after_the_sweep(
-        physician, private_media, celery_worker):
+    physician, private_media, celery_worker
+):
     course = build_course(slug="lost-messages")
     complete_course(physician, course)
     long_ago = timezone.now() - timedelta(hours=2)
     # Rows as a request leaves them, but the broker lost both messages.
-    batch = CertificateBatch.objects.create(kind=CertificateBatchKind.ISSUE, course=course,
-                                            status_changed_at=long_ago)
+    batch = CertificateBatch.objects.create(kind=CertificateBatchKind.ISSUE, course=course, status_changed_at=long_ago)
     transcript = TranscriptPdf.objects.create(user=physician, status_changed_at=long_ago)
 
     assert sweep_stuck_exports() == 1
     assert sweep_stuck_transcripts() == 1
     assert sweep_stuck_exports() == 0, "a row just queued again waits a full period"
 
-    wait_until(lambda: CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE,
-               what="the swept bulk issue")
-    wait_until(lambda: TranscriptPdf.objects.get(pk=transcript.pk).status == TranscriptPdfStatus.READY,
-               what="the swept transcript")
+    wait_until(
+        lambda: CertificateBatch.objects.get(pk=batch.pk).status == CertificateBatchStatus.DONE,
+        what="the swept bulk issue",
+    )
+    wait_until(
+        lambda: TranscriptPdf.objects.get(pk=transcript.pk).status == TranscriptPdfStatus.READY,
+        what="the swept transcript",
+    )
     assert Certificate.objects.get().user == physician

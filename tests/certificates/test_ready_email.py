@@ -64,11 +64,13 @@ def claimed(user, course_slug: str) -> Certificate:
 
 
 def test_the_ready_email_arrives_after_the_mail_server_refuses_it_once(
-        physician, completed_enrollment, private_media, settings, celery_worker):
+    physician, completed_enrollment, private_media, settings, celery_worker
+):
     settings.EMAIL_BACKEND = f"{__name__}.MailServerThatDropsTheFirstConnection"
     MailServerThatDropsTheFirstConnection.refusals_left = 1
-    certificate = services.credit_claim_create(enrollment=completed_enrollment, user=physician,
-                                               credits=Decimal("1.75"), attested=True)
+    certificate = services.credit_claim_create(
+        enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+    )
 
     wait_until(lambda: emails_to(physician), timeout=60, what="the ready email")
     wait_for_the_worker_to_catch_up()
@@ -81,8 +83,7 @@ def test_the_ready_email_arrives_after_the_mail_server_refuses_it_once(
     assert certificate.events.filter(kind=CertificateEventKind.EMAILED).count() == 1
 
 
-def test_a_lost_ready_email_is_sent_by_the_sweeper_once_even_when_it_sweeps_twice(
-        private_media, request):
+def test_a_lost_ready_email_is_sent_by_the_sweeper_once_even_when_it_sweeps_twice(private_media, request):
     recent, old = ProfileFactory().user, ProfileFactory().user
     certificates = {user: claimed(user, slug) for user, slug in ((recent, "recent"), (old, "long-ago"))}
     for certificate in certificates.values():

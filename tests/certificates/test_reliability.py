@@ -108,15 +108,17 @@ def pool_children_of(worker: WorkerProcess) -> list[int]:
 
 
 def test_worker_killed_mid_render_is_swept_and_ready_within_two_minutes_with_one_ready_certificate(
-        physician, completed_enrollment, start_worker_process):
+    physician, completed_enrollment, start_worker_process
+):
     course = completed_enrollment.course
     course.accreditation_statement = SLOW_ACCREDITATION_STATEMENT
     course.save(update_fields=["accreditation_statement"])
     certificate = claim(enrollment=completed_enrollment, user=physician)  # the render is queued on commit
 
     doomed = start_worker_process()
-    wait_for_status(certificate, {CertificateStatus.RENDERING, CertificateStatus.READY},
-                    timeout=WORKER_START_SECONDS, every=0.01)
+    wait_for_status(
+        certificate, {CertificateStatus.RENDERING, CertificateStatus.READY}, timeout=WORKER_START_SECONDS, every=0.01
+    )
     doomed.kill()
     killed_at = time.monotonic()
     assert doomed.process.returncode == -signal.SIGKILL
@@ -141,15 +143,17 @@ def test_worker_killed_mid_render_is_swept_and_ready_within_two_minutes_with_one
 
 
 def test_pool_child_killed_mid_render_is_rendered_again_at_once_and_only_once(
-        physician, completed_enrollment, start_worker_process):
+    physician, completed_enrollment, start_worker_process
+):
     course = completed_enrollment.course
     course.accreditation_statement = SLOW_ACCREDITATION_STATEMENT
     course.save(update_fields=["accreditation_statement"])
     certificate = claim(enrollment=completed_enrollment, user=physician)
 
     worker = start_worker_process()
-    wait_for_status(certificate, {CertificateStatus.RENDERING, CertificateStatus.READY},
-                    timeout=WORKER_START_SECONDS, every=0.01)
+    wait_for_status(
+        certificate, {CertificateStatus.RENDERING, CertificateStatus.READY}, timeout=WORKER_START_SECONDS, every=0.01
+    )
     [child] = pool_children_of(worker)
     os.kill(child, signal.SIGKILL)  # the OOM killer picks the pool child that is rendering
     killed_at = time.monotonic()
@@ -189,7 +193,8 @@ def database_drops_the_first_ready_write():
 
 
 def test_database_error_while_marking_ready_is_retried_and_ready_within_two_minutes(
-        physician, completed_enrollment, private_media, database_drops_the_first_ready_write, celery_worker):
+    physician, completed_enrollment, private_media, database_drops_the_first_ready_write, celery_worker
+):
     certificate = claim(enrollment=completed_enrollment, user=physician)
 
     certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=RECOVERY_BOUND_SECONDS)
@@ -206,13 +211,16 @@ def test_database_error_while_marking_ready_is_retried_and_ready_within_two_minu
 
 
 def test_claim_succeeds_quickly_while_the_broker_is_down_and_is_rendered_once_the_sweeper_runs(
-        client, physician, completed_enrollment, private_redis, app_broker_is_private_redis, start_worker_process,
-        settings):
+    client, physician, completed_enrollment, private_redis, app_broker_is_private_redis, start_worker_process, settings
+):
     private_redis.stop()
     client.force_login(physician)
     started = time.monotonic()
-    response = client.post(reverse("certificates:claim", args=[completed_enrollment.course.slug]),
-                           {"credits": "1.75", "attest": "on"}, follow=True)
+    response = client.post(
+        reverse("certificates:claim", args=[completed_enrollment.course.slug]),
+        {"credits": "1.75", "attest": "on"},
+        follow=True,
+    )
     claim_seconds = time.monotonic() - started
 
     assert response.status_code == 200
@@ -259,7 +267,8 @@ def staff_with_second_factor():
 
 
 def test_template_that_raises_fails_after_five_tries_then_renders_when_fixed_and_retried(
-        client, physician, completed_enrollment, private_media, broken_certificate_template, celery_worker, settings):
+    client, physician, completed_enrollment, private_media, broken_certificate_template, celery_worker, settings
+):
     settings.CERTIFICATE_RETRY_BASE_SECONDS = 0
     certificate = claim(enrollment=completed_enrollment, user=physician)
 
@@ -312,18 +321,26 @@ def block_pdf_path(media: Path, code: str) -> Path:
     return blocker
 
 
-@pytest.mark.parametrize("block", [block_certificate_folder, block_pdf_path], ids=["folder-is-a-file", "pdf-is-a-folder"])
+@pytest.mark.parametrize(
+    "block", [block_certificate_folder, block_pdf_path], ids=["folder-is-a-file", "pdf-is-a-folder"]
+)
 def test_storage_that_refuses_the_file_never_leaves_a_ready_certificate_without_it(
-        block, physician, completed_enrollment, private_media, start_worker_process):
+    block, physician, completed_enrollment, private_media, start_worker_process
+):
     certificate = claim(enrollment=completed_enrollment, user=physician)
     blocker = block(private_media, certificate.code)
     start_worker_process(CERTIFICATE_RETRY_BASE_SECONDS="0")
 
-    certificate = wait_for_status(certificate, {CertificateStatus.FAILED, CertificateStatus.READY},
-                                  timeout=WORKER_START_SECONDS)
+    certificate = wait_for_status(
+        certificate, {CertificateStatus.FAILED, CertificateStatus.READY}, timeout=WORKER_START_SECONDS
+    )
     assert certificate.status == CertificateStatus.FAILED
     assert (certificate.pdf_path, certificate.pdf_size, certificate.pdf_sha256, certificate.issued_at) == (
-        "", None, "", None)
+        "",
+        None,
+        "",
+        None,
+    )
     assert "rendered" not in event_kinds(certificate)
     assert certificate.last_error.startswith(("FileExistsError", "IsADirectoryError")), certificate.last_error
     assert list(private_media.rglob("*.tmp")) == [], "no temporary file left behind"

@@ -27,9 +27,11 @@ def printed_text(path: Path) -> str:
 
 
 def test_a_render_finishing_after_a_newer_name_correction_neither_marks_it_ready_nor_replaces_its_file(
-        physician, completed_enrollment, private_media, monkeypatch, django_capture_on_commit_callbacks):
-    certificate = services.credit_claim_create(enrollment=completed_enrollment, user=physician,
-                                               credits=Decimal("1.75"), attested=True)
+    physician, completed_enrollment, private_media, monkeypatch, django_capture_on_commit_callbacks
+):
+    certificate = services.credit_claim_create(
+        enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+    )
     render_certificate.apply(args=[certificate.pk])
 
     Profile.objects.filter(user=physician).update(certificate_name="Name One")

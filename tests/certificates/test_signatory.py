@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 def _printed(course) -> str:
     learner = ProfileFactory().user
     enrollment = complete_course(learner, course)
-    certificate = services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal("1"),
-                                               attested=True)
+    certificate = services.credit_claim_create(enrollment=enrollment, user=learner, credits=Decimal("1"), attested=True)
     return PdfReader(io.BytesIO(render_certificate_pdf(certificate))).pages[0].extract_text()
 
 
 def test_the_pdf_prints_the_courses_signatory_name_above_the_title(settings):
     settings.CERTIFICATE_SIGNATORY_NAME = "Dr. Site Default"
     course = build_course(slug="signed")
-    CertificateLook.objects.create(course=course, signatory_name="Dr. Nadia Okonkwo-Lindqvist",
-                                   signatory_title="Associate Dean for CME")
+    CertificateLook.objects.create(
+        course=course, signatory_name="Dr. Nadia Okonkwo-Lindqvist", signatory_title="Associate Dean for CME"
+    )
 
     text = _printed(course)
 

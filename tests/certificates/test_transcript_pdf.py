@@ -28,8 +28,7 @@ def pdf_text(response) -> str:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_prepares_the_transcript_pdf_while_the_page_says_so(client, physician, private_media,
-                                                                         celery_worker):
+def test_the_worker_prepares_the_transcript_pdf_while_the_page_says_so(client, physician, private_media, celery_worker):
     claim(physician, "handoffs-that-hold")
     client.force_login(physician)
     page = client.get(reverse("certificates:transcript")).content.decode()
@@ -71,8 +70,9 @@ def test_a_learner_never_reaches_another_learners_transcript_pdf(client, physici
 
 
 @pytest.mark.django_db
-def test_asking_again_prints_the_new_claim_and_removes_the_old_file(client, physician, private_media,
-                                                                    django_capture_on_commit_callbacks):
+def test_asking_again_prints_the_new_claim_and_removes_the_old_file(
+    client, physician, private_media, django_capture_on_commit_callbacks
+):
     claim(physician, "first-activity")
     first = transcript_pdf_ready(physician)
     claim(physician, "second-activity")

@@ -38,16 +38,23 @@ def upload_temp_dir(settings, tmp_path):
 
 def _multipart_start() -> bytes:
     """The first part of a form upload: the CSRF field, then a PDF whose bytes have only begun."""
-    return (f"--{BOUNDARY}\r\n"
+    return (
+        (
+            f"--{BOUNDARY}\r\n"
             'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
             f"{CSRF_TOKEN}\r\n"
             f"--{BOUNDARY}\r\n"
             'Content-Disposition: form-data; name="pdf"; filename="certificate.pdf"\r\n'
-            "Content-Type: application/pdf\r\n\r\n").encode() + b"%PDF-1.7\n" + b"0" * 64 * 1024
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + b"%PDF-1.7\n"
+        + b"0" * 64 * 1024
+    )
 
 
-def _post_declaring(live_server, path: str, *, declared_bytes: int | None, body: bytes = b"",
-                    chunked: bool = False) -> tuple[int, str]:
+def _post_declaring(
+    live_server, path: str, *, declared_bytes: int | None, body: bytes = b"", chunked: bool = False
+) -> tuple[int, str]:
     """POST `body` while declaring `declared_bytes`, and read the answer without sending more."""
     address = urllib.parse.urlsplit(live_server.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=ANSWER_WITHIN_SECONDS)
@@ -68,8 +75,9 @@ def _post_declaring(live_server, path: str, *, declared_bytes: int | None, body:
 
 
 def test_an_upload_over_two_megabytes_is_refused_unread_with_a_clear_message(live_server, issued, upload_temp_dir):
-    status, page = _post_declaring(live_server, f"/verify/{issued.code}/", declared_bytes=300 * 1024 * 1024,
-                                   body=_multipart_start())
+    status, page = _post_declaring(
+        live_server, f"/verify/{issued.code}/", declared_bytes=300 * 1024 * 1024, body=_multipart_start()
+    )
     assert status == 413
     assert "This file is larger than 2 MB, so it was not read." in page
     # The message sits under the file control and is read out with it.
@@ -98,8 +106,9 @@ def test_a_client_over_the_verification_limit_is_refused_an_upload_without_it_be
 
 
 def test_an_upload_that_does_not_state_its_size_is_refused(live_server, issued):
-    status, page = _post_declaring(live_server, f"/verify/{issued.code}/", declared_bytes=None, chunked=True,
-                                   body=b"0\r\n\r\n")
+    status, page = _post_declaring(
+        live_server, f"/verify/{issued.code}/", declared_bytes=None, chunked=True, body=b"0\r\n\r\n"
+    )
     assert status == 411
     assert "The upload did not state its size." in page
 
@@ -114,7 +123,9 @@ def test_the_verification_upload_still_requires_the_pages_csrf_token(issued):
 
     page = browser.get(url).content.decode()
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    checked = browser.post(url, {"csrfmiddlewaretoken": token,
-                                 "pdf": SimpleUploadedFile("c.pdf", b"%PDF-the-issued-file", "application/pdf")})
+    checked = browser.post(
+        url,
+        {"csrfmiddlewaretoken": token, "pdf": SimpleUploadedFile("c.pdf", b"%PDF-the-issued-file", "application/pdf")},
+    )
     assert checked.status_code == 200
     assert "Identical." in checked.content.decode()

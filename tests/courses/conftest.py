@@ -43,7 +43,9 @@ class PageChoice:
 
 _PAGE_CHOICE = re.compile(
     r'<input type="(?:radio|checkbox)" name="q(?P<question>\d+)" value="(?P<value>[^"]*)" id="(?P<id>[^"]+)"'
-    r'(?P<checked> checked)?>\s*<label for="(?P=id)">(?P<text>.*?)</label>', re.S)
+    r'(?P<checked> checked)?>\s*<label for="(?P=id)">(?P<text>.*?)</label>',
+    re.S,
+)
 
 
 def attempt_page_choices(client, attempt) -> dict[int, list[PageChoice]]:
@@ -52,7 +54,8 @@ def attempt_page_choices(client, attempt) -> dict[int, list[PageChoice]]:
     choices: dict[int, list[PageChoice]] = {}
     for match in _PAGE_CHOICE.finditer(page):
         choices.setdefault(int(match["question"]), []).append(
-            PageChoice(value=unescape(match["value"]), text=unescape(match["text"]), is_checked=bool(match["checked"])))
+            PageChoice(value=unescape(match["value"]), text=unescape(match["text"]), is_checked=bool(match["checked"]))
+        )
     return choices
 
 

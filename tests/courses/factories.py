@@ -38,11 +38,18 @@ QUESTION_TYPES = [QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_
 
 # The options each question type gets: (text, weight_percent, feedback).
 OPTIONS = {
-    QuestionType.SINGLE: [("Ask what the learner noticed", 100, "Yes: start from their view."),
-                          ("Correct them in front of the team", 0, "Public correction shuts learners down."),
-                          ("Say nothing", 0, ""), ("Tell the resident to handle it", 0, "")],
-    QuestionType.MULTIPLE: [("Name the behavior", 50, "Yes."), ("Describe its effect", 50, "Yes."),
-                            ("Judge the person", -50, "Feedback is about behavior."), ("Wait a month", 0, "")],
+    QuestionType.SINGLE: [
+        ("Ask what the learner noticed", 100, "Yes: start from their view."),
+        ("Correct them in front of the team", 0, "Public correction shuts learners down."),
+        ("Say nothing", 0, ""),
+        ("Tell the resident to handle it", 0, ""),
+    ],
+    QuestionType.MULTIPLE: [
+        ("Name the behavior", 50, "Yes."),
+        ("Describe its effect", 50, "Yes."),
+        ("Judge the person", -50, "Feedback is about behavior."),
+        ("Wait a month", 0, ""),
+    ],
     QuestionType.TRUE_FALSE: [("True", 100, "Right."), ("False", 0, "Not so.")],
 }
 
@@ -118,10 +125,12 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def options(question, create, extracted, **kwargs):
         if create and extracted is None:
-            Option.objects.bulk_create([
-                Option(question=question, order=order, text=text, weight_percent=Decimal(weight), feedback=feedback)
-                for order, (text, weight, feedback) in enumerate(OPTIONS[question.type], start=1)
-            ])
+            Option.objects.bulk_create(
+                [
+                    Option(question=question, order=order, text=text, weight_percent=Decimal(weight), feedback=feedback)
+                    for order, (text, weight, feedback) in enumerate(OPTIONS[question.type], start=1)
+                ]
+            )
 
 
 class OptionFactory(factory.django.DjangoModelFactory):
@@ -198,10 +207,12 @@ class SubmittedAttemptFactory(factory.django.DjangoModelFactory):
     number = 1
     started_at = factory.LazyFunction(timezone.now)
     submitted_at = factory.SelfAttribute("started_at")
-    layout = factory.LazyAttribute(lambda attempt: [
-        {"question": question.id, "options": [option.id for option in question.options.all()]}
-        for question in attempt.quiz.questions.all()
-    ])
+    layout = factory.LazyAttribute(
+        lambda attempt: [
+            {"question": question.id, "options": [option.id for option in question.options.all()]}
+            for question in attempt.quiz.questions.all()
+        ]
+    )
     score_percent = Decimal("100")
     passed = True
 
@@ -212,30 +223,62 @@ class SubmittedAttemptFactory(factory.django.DjangoModelFactory):
 SECRET_FEEDBACK = "FEEDBACK-ONLY-AFTER-GRADING"
 
 
-def build_course(*, slug="inclusive-rounds", modules=3, bank=6, draw_count=None, shuffle=False,
-                 max_attempts=0, grading_method="highest", time_limit_minutes=None,
-                 late_submission_policy="grade_answers_in_time", review_policy="after_pass",
-                 passing_score_percent=80, knowledge_checks=True, status="published") -> Course:
+def build_course(
+    *,
+    slug="inclusive-rounds",
+    modules=3,
+    bank=6,
+    draw_count=None,
+    shuffle=False,
+    max_attempts=0,
+    grading_method="highest",
+    time_limit_minutes=None,
+    late_submission_policy="grade_answers_in_time",
+    review_policy="after_pass",
+    passing_score_percent=80,
+    knowledge_checks=True,
+    status="published",
+) -> Course:
     """A small, complete course: one faculty member, `modules` modules (each followed by a
     knowledge check), a post-test of `bank` single-answer questions and the standard evaluation.
     No release, expiry or ACCME activity ID unless a test sets them."""
     course = CourseFactory(
-        slug=slug, title=f"Course {slug}", summary="A course about teaching.", description="**Why** it matters.",
-        learning_objectives=["Describe one thing", "Apply another"], target_audience="Faculty who teach",
-        estimated_minutes=60, credits_max=Decimal("1.75"), passing_score_percent=passing_score_percent,
-        status=status, accme_activity_id="", release_date=None, expiry_date=None, published_at=None,
-        faculty=0, modules=0, bank=0, evaluation=False,
+        slug=slug,
+        title=f"Course {slug}",
+        summary="A course about teaching.",
+        description="**Why** it matters.",
+        learning_objectives=["Describe one thing", "Apply another"],
+        target_audience="Faculty who teach",
+        estimated_minutes=60,
+        credits_max=Decimal("1.75"),
+        passing_score_percent=passing_score_percent,
+        status=status,
+        accme_activity_id="",
+        release_date=None,
+        expiry_date=None,
+        published_at=None,
+        faculty=0,
+        modules=0,
+        bank=0,
+        evaluation=False,
     )
     FacultyFactory(course=course, order=0, name="Dr. Ines Halvorsen-Achebe", degrees="MD", role="author")
     for order in range(1, modules + 1):
-        module = ModuleFactory(course=course, order=order, title=f"Module {order}", body=f"Body of module {order}.",
-                               estimated_minutes=15)
+        module = ModuleFactory(
+            course=course, order=order, title=f"Module {order}", body=f"Body of module {order}.", estimated_minutes=15
+        )
         if knowledge_checks:
             add_single_question(KnowledgeCheckFactory(module=module), order=1, stem=f"Check for module {order}?")
     quiz = PostTestFactory(
-        course=course, draw_count=draw_count, shuffle_questions=shuffle, shuffle_options=shuffle,
-        max_attempts=max_attempts, grading_method=grading_method, time_limit_minutes=time_limit_minutes,
-        late_submission_policy=late_submission_policy, review_policy=review_policy,
+        course=course,
+        draw_count=draw_count,
+        shuffle_questions=shuffle,
+        shuffle_options=shuffle,
+        max_attempts=max_attempts,
+        grading_method=grading_method,
+        time_limit_minutes=time_limit_minutes,
+        late_submission_policy=late_submission_policy,
+        review_policy=review_policy,
     )
     for order in range(1, bank + 1):
         add_single_question(quiz, order=order, stem=f"Post-test question {order}?")
@@ -244,17 +287,25 @@ def build_course(*, slug="inclusive-rounds", modules=3, bank=6, draw_count=None,
 
 
 def add_single_question(quiz: Quiz, *, order: int, stem: str) -> Question:
-    question = QuestionFactory(quiz=quiz, order=order, type=QuestionType.SINGLE, stem=stem,
-                               explanation=f"Explanation {SECRET_FEEDBACK}", options=[])
-    OptionFactory(question=question, order=1, text="Right answer", weight_percent=100,
-                  feedback=f"Yes {SECRET_FEEDBACK}")
+    question = QuestionFactory(
+        quiz=quiz,
+        order=order,
+        type=QuestionType.SINGLE,
+        stem=stem,
+        explanation=f"Explanation {SECRET_FEEDBACK}",
+        options=[],
+    )
+    OptionFactory(
+        question=question, order=1, text="Right answer", weight_percent=100, feedback=f"Yes {SECRET_FEEDBACK}"
+    )
     OptionFactory(question=question, order=2, text="Wrong answer", weight_percent=0, feedback=f"No {SECRET_FEEDBACK}")
     return question
 
 
 def add_multiple_question(quiz: Quiz, *, order: int, weights=(50, 50, -100)) -> Question:
-    question = QuestionFactory(quiz=quiz, order=order, type=QuestionType.MULTIPLE, stem="Pick all?", explanation="",
-                               options=[])
+    question = QuestionFactory(
+        quiz=quiz, order=order, type=QuestionType.MULTIPLE, stem="Pick all?", explanation="", options=[]
+    )
     for index, weight in enumerate(weights, start=1):
         OptionFactory(question=question, order=index, text=f"Choice {index}", weight_percent=weight)
     return question

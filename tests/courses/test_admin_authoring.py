@@ -80,8 +80,13 @@ def author_client():
 def add_question(quiz: Quiz, *, order: int, stem: str, weights, type=QuestionType.SINGLE) -> Question:
     question = QuestionFactory(quiz=quiz, order=order, type=type, stem=stem, explanation="Why it is so.", options=[])
     for index, weight in enumerate(weights, start=1):
-        OptionFactory(question=question, order=index, text=f"Choice {'ABCD'[index - 1]}",
-                      weight_percent=Decimal(weight), feedback=f"Feedback {index}.")
+        OptionFactory(
+            question=question,
+            order=index,
+            text=f"Choice {'ABCD'[index - 1]}",
+            weight_percent=Decimal(weight),
+            feedback=f"Feedback {index}.",
+        )
     return question
 
 
@@ -89,15 +94,27 @@ def publishable_course(*, slug: str = "feedback-that-lands", title: str = "Feedb
     """A draft with everything publishing asks for: dates, activity ID, a disclosed faculty member,
     one module and a post-test of two questions drawn per attempt."""
     course = CourseFactory(
-        slug=slug, title=title, summary="Feedback residents act on.", description="",
-        learning_objectives=["Give specific feedback"], target_audience="Clinical teachers",
-        credits_max=Decimal("1.25"), release_date=date(2026, 1, 1), expiry_date=date(2028, 1, 1),
-        accme_activity_id="004512345", status=CourseStatus.DRAFT, published_at=None,
-        faculty=0, modules=0, bank=0, evaluation=False,
+        slug=slug,
+        title=title,
+        summary="Feedback residents act on.",
+        description="",
+        learning_objectives=["Give specific feedback"],
+        target_audience="Clinical teachers",
+        credits_max=Decimal("1.25"),
+        release_date=date(2026, 1, 1),
+        expiry_date=date(2028, 1, 1),
+        accme_activity_id="004512345",
+        status=CourseStatus.DRAFT,
+        published_at=None,
+        faculty=0,
+        modules=0,
+        bank=0,
+        evaluation=False,
     )
     FacultyFactory(course=course, order=0, name="Dr. Mara Quist", degrees="MD")
-    ModuleFactory(course=course, order=1, title="Why it lands", body="Learners **remember** specific words.",
-                  estimated_minutes=15)
+    ModuleFactory(
+        course=course, order=1, title="Why it lands", body="Learners **remember** specific words.", estimated_minutes=15
+    )
     post_test = PostTestFactory(course=course, draw_count=2, shuffle_questions=False)
     add_question(post_test, order=1, stem="Which feedback is specific?", weights=(100, 0, 0))
     add_question(post_test, order=2, stem="Which habits help?", weights=(50, 50, -100), type=QuestionType.MULTIPLE)
@@ -162,8 +179,18 @@ def messages_of(response) -> list[str]:
 
 def test_course_authors_group_may_author_content_and_only_look_at_learners_records():
     codenames = set(Group.objects.get(name="Course authors").permissions.values_list("codename", flat=True))
-    authored = ["course", "topic", "faculty", "disclosure", "module", "quiz", "question", "option", "evaluationitem",
-                "coursemocregistration"]
+    authored = [
+        "course",
+        "topic",
+        "faculty",
+        "disclosure",
+        "module",
+        "quiz",
+        "question",
+        "option",
+        "evaluationitem",
+        "coursemocregistration",
+    ]
     expected = {f"{action}_{model}" for model in authored for action in ("add", "change", "delete", "view")}
     assert codenames == expected | {"view_enrollment", "view_attempt"}
 
@@ -171,8 +198,11 @@ def test_course_authors_group_may_author_content_and_only_look_at_learners_recor
 def test_cme_administrators_may_view_everything_in_courses_and_change_nothing():
     group = Group.objects.get(name="CME administrators")
     in_courses = set(group.permissions.filter(content_type__app_label="courses").values_list("codename", flat=True))
-    every_view = set(Permission.objects.filter(content_type__app_label="courses", codename__startswith="view_")
-                     .values_list("codename", flat=True))
+    every_view = set(
+        Permission.objects.filter(content_type__app_label="courses", codename__startswith="view_").values_list(
+            "codename", flat=True
+        )
+    )
     assert in_courses == every_view
     assert {"view_course", "view_answer", "view_evaluationresponse", "view_moduleprogress"} <= in_courses
 
@@ -252,7 +282,10 @@ def test_course_list_counts_each_courses_modules(author_client):
 
 def broken_course() -> Course:
     course = Course.objects.create(
-        slug="broken", title="Broken course", summary="Not ready.", learning_objectives=["Learn"],
+        slug="broken",
+        title="Broken course",
+        summary="Not ready.",
+        learning_objectives=["Learn"],
         credits_max=Decimal("1.3"),
     )
     Faculty.objects.create(course=course, name="Dr. Lee Park")  # no disclosure
@@ -266,7 +299,8 @@ def test_publish_action_lists_every_problem_and_leaves_the_course_draft(author_c
     course = broken_course()
     response = author_client.post(
         reverse("admin:courses_course_changelist"),
-        {"action": "publish_selected", "_selected_action": [course.pk]}, follow=True,
+        {"action": "publish_selected", "_selected_action": [course.pk]},
+        follow=True,
     )
     shown = messages_of(response)
     expected = [
@@ -292,8 +326,9 @@ def test_after_fixing_every_problem_the_publish_button_publishes(author_client):
     Option.objects.filter(question__stem="Pick one", order=2).update(weight_percent=0)
     Option.objects.filter(question__stem="Pick some", order=2).update(weight_percent=50)
     Quiz.objects.filter(course=course).update(draw_count=2)
-    Course.objects.filter(pk=course.pk).update(release_date=date(2026, 3, 1), expiry_date=date(2029, 3, 1),
-                                               accme_activity_id="004567890")
+    Course.objects.filter(pk=course.pk).update(
+        release_date=date(2026, 3, 1), expiry_date=date(2029, 3, 1), accme_activity_id="004567890"
+    )
     publish = reverse("admin:courses_course_publish", args=[course.pk])
 
     assert author_client.get(publish).status_code == 405, "publishing changes state: POST only"
@@ -331,8 +366,10 @@ def test_an_enduring_material_expiring_more_than_three_years_after_release_is_re
 
     shown = " ".join(_publish(author_client, course))
 
-    assert ("The expiry date 2029-01-16 is more than 3 years after the release date 2026-01-15" in shown
-            and "set it to 2029-01-15 or earlier" in shown)
+    assert (
+        "The expiry date 2029-01-16 is more than 3 years after the release date 2026-01-15" in shown
+        and "set it to 2029-01-15 or earlier" in shown
+    )
     assert Course.objects.get(pk=course.pk).status == CourseStatus.DRAFT
 
 
@@ -346,7 +383,8 @@ def test_the_course_form_says_at_once_when_an_enduring_materials_expiry_is_too_l
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["expiry_date"] == [
-        "An enduring material is reviewed at least every three years: set the expiry date to 2029-01-15 or earlier."]
+        "An enduring material is reviewed at least every three years: set the expiry date to 2029-01-15 or earlier."
+    ]
     assert Course.objects.get(pk=course.pk).expiry_date == date(2028, 1, 1)
 
 
@@ -360,8 +398,9 @@ def test_an_enduring_material_needs_a_release_date_to_count_its_three_years_from
 
 def test_an_enduring_material_reviewed_within_three_years_and_not_reported_to_pars_publishes(author_client):
     course = publishable_course()
-    Course.objects.filter(pk=course.pk).update(release_date=date(2026, 1, 15), expiry_date=date(2029, 1, 15),
-                                               accme_activity_id="", is_reported_to_pars=False)
+    Course.objects.filter(pk=course.pk).update(
+        release_date=date(2026, 1, 15), expiry_date=date(2029, 1, 15), accme_activity_id="", is_reported_to_pars=False
+    )
 
     assert _publish(author_client, course) == ["Feedback that lands is published."]
     assert Course.objects.get(pk=course.pk).status == CourseStatus.PUBLISHED
@@ -369,8 +408,7 @@ def test_an_enduring_material_reviewed_within_three_years_and_not_reported_to_pa
 
 def test_a_live_course_needs_no_expiry_but_still_an_activity_id(author_client):
     course = publishable_course()
-    Course.objects.filter(pk=course.pk).update(activity_format="live_course", expiry_date=None,
-                                               accme_activity_id="")
+    Course.objects.filter(pk=course.pk).update(activity_format="live_course", expiry_date=None, accme_activity_id="")
 
     shown = " ".join(_publish(author_client, course))
 
@@ -638,8 +676,15 @@ def test_adding_or_deleting_options_is_refused_after_a_submitted_attempt(author_
     assert response.status_code == 200 and LOCKED in response.content.decode()
 
     url, data = question_page(author_client, question)
-    data.update({"options-TOTAL_FORMS": "4", "options-3-order": "4", "options-3-text": "Choice D",
-                 "options-3-weight_percent": "0", "options-3-question": str(question.pk)})
+    data.update(
+        {
+            "options-TOTAL_FORMS": "4",
+            "options-3-order": "4",
+            "options-3-text": "Choice D",
+            "options-3-weight_percent": "0",
+            "options-3-question": str(question.pk),
+        }
+    )
     response = author_client.post(url, data)
     assert response.status_code == 200 and LOCKED in response.content.decode()
     assert question.options.count() == 3
@@ -681,7 +726,8 @@ def test_deleting_a_question_is_refused_after_a_submitted_attempt(author_client,
     author_client.post(reverse("admin:courses_question_delete", args=[question.pk]), {"post": "yes"})
     response = author_client.post(
         reverse("admin:courses_question_changelist"),
-        {"action": "delete_selected", "_selected_action": [question.pk], "post": "yes"}, follow=True,
+        {"action": "delete_selected", "_selected_action": [question.pk], "post": "yes"},
+        follow=True,
     )
     assert any(LOCKED in message for message in messages_of(response))
 
@@ -713,8 +759,13 @@ def test_a_new_question_can_still_be_added_to_a_locked_bank(author_client, locke
     data = change_form_data(author_client.get(url))
     data.update({"quiz": str(quiz.pk), "order": "3", "type": QuestionType.SINGLE, "stem": "A better question?"})
     for index, weight in enumerate(["100", "0"]):
-        data.update({f"options-{index}-order": str(index + 1), f"options-{index}-text": f"Choice {index}",
-                     f"options-{index}-weight_percent": weight})
+        data.update(
+            {
+                f"options-{index}-order": str(index + 1),
+                f"options-{index}-text": f"Choice {index}",
+                f"options-{index}-weight_percent": weight,
+            }
+        )
 
     response = author_client.post(url, data)
 
@@ -760,8 +811,12 @@ def test_the_admin_write_path_refuses_graded_edits_even_without_the_form(locked_
 
 def test_preview_shows_the_course_as_learners_see_it_with_the_answer_key_folded_away(author_client):
     course = publishable_course()
-    Module.objects.create(course=course, order=2, title="Unsafe HTML",
-                          body="Before.\n\n<script>alert('preview-xss')</script>\n\n<p onclick=\"steal()\">After.</p>")
+    Module.objects.create(
+        course=course,
+        order=2,
+        title="Unsafe HTML",
+        body="Before.\n\n<script>alert('preview-xss')</script>\n\n<p onclick=\"steal()\">After.</p>",
+    )
     check = Quiz.objects.create(course=course, module=course.modules.get(order=1), kind=QuizKind.KNOWLEDGE_CHECK)
     add_question(check, order=1, stem="Quick check: which words stick?", weights=(0, 100))
 
@@ -797,12 +852,21 @@ def test_preview_shows_the_course_as_learners_see_it_with_the_answer_key_folded_
 def test_render_markdown_keeps_prose_tables_and_safe_links():
     html = render_markdown(
         "## Heading\n\n> Quote\n\n- one\n- two\n\n| A | B |\n|---|--:|\n| 1 | 2 |\n\n"
-        "`code` [site](https://example.org \"Title\") [mail](mailto:team@example.org)"
+        '`code` [site](https://example.org "Title") [mail](mailto:team@example.org)'
     )
     assert isinstance(html, SafeString)
-    for fragment in ("<h2>Heading</h2>", "<blockquote>", "<li>one</li>", "<table>", "<td>2</td>", "<code>code</code>",
-                     'href="https://example.org"', 'title="Title"', 'href="mailto:team@example.org"',
-                     'rel="noopener noreferrer"'):
+    for fragment in (
+        "<h2>Heading</h2>",
+        "<blockquote>",
+        "<li>one</li>",
+        "<table>",
+        "<td>2</td>",
+        "<code>code</code>",
+        'href="https://example.org"',
+        'title="Title"',
+        'href="mailto:team@example.org"',
+        'rel="noopener noreferrer"',
+    ):
         assert fragment in html, fragment
 
 
@@ -819,8 +883,10 @@ def test_render_markdown_strips_event_handlers():
 
 
 def test_render_markdown_strips_javascript_links():
-    html = render_markdown("[md](javascript:alert(1)) <a href=\"javascript:alert(2)\">raw</a> "
-                           "<a href=\"JaVaScRiPt:alert(3)\">mixed</a> <a href=\"data:text/html,x\">data</a>")
+    html = render_markdown(
+        '[md](javascript:alert(1)) <a href="javascript:alert(2)">raw</a> '
+        '<a href="JaVaScRiPt:alert(3)">mixed</a> <a href="data:text/html,x">data</a>'
+    )
     hrefs = re.findall(r"href=\"([^\"]*)\"", html)
     assert not [href for href in hrefs if not href.startswith(("http:", "https:", "mailto:"))], hrefs
     assert "raw" in html and "mixed" in html and "data" in html
@@ -853,8 +919,9 @@ def test_yaml_upload_lists_every_error_with_its_line_and_imports_nothing(author_
     with pytest.raises(CourseImportError) as expected:
         course_import_yaml(text=broken)
 
-    response = author_client.post(reverse("admin:courses_course_import_yaml"),
-                                  {"upload": upload("course.yaml", broken)})
+    response = author_client.post(
+        reverse("admin:courses_course_import_yaml"), {"upload": upload("course.yaml", broken)}
+    )
 
     assert response.status_code == 200
     text = response.content.decode()
@@ -867,8 +934,9 @@ def test_yaml_upload_lists_every_error_with_its_line_and_imports_nothing(author_
 
 
 def test_yaml_upload_of_a_good_file_creates_the_course_and_opens_it(author_client):
-    response = author_client.post(reverse("admin:courses_course_import_yaml"),
-                                  {"upload": upload("course.yaml", DEMO_COURSE.read_text())})
+    response = author_client.post(
+        reverse("admin:courses_course_import_yaml"), {"upload": upload("course.yaml", DEMO_COURSE.read_text())}
+    )
 
     course = Course.objects.get(slug="inclusive-clinical-teaching")
     assert response.status_code == 302
@@ -876,25 +944,33 @@ def test_yaml_upload_of_a_good_file_creates_the_course_and_opens_it(author_clien
 
 
 def test_an_upload_that_is_not_utf8_text_is_refused(author_client):
-    response = author_client.post(reverse("admin:courses_course_import_yaml"),
-                                  {"upload": upload("course.yaml", "título".encode("latin-1"))})
+    response = author_client.post(
+        reverse("admin:courses_course_import_yaml"), {"upload": upload("course.yaml", "título".encode("latin-1"))}
+    )
     assert response.status_code == 200
     assert "not UTF-8 text" in response.content.decode()
 
 
 def test_gift_upload_lists_every_error_with_its_line_and_imports_nothing(author_client):
     course = publishable_course()
-    gift = "\n".join([
-        "What is specific feedback? {=Named behaviour =A grade ~Praise}",
-        "",
-        "// a comment",
-        "How long should feedback take? {#5}",
-        "",
-        "Is silence feedback? {TRUE}",
-    ]) + "\n"
+    gift = (
+        "\n".join(
+            [
+                "What is specific feedback? {=Named behaviour =A grade ~Praise}",
+                "",
+                "// a comment",
+                "How long should feedback take? {#5}",
+                "",
+                "Is silence feedback? {TRUE}",
+            ]
+        )
+        + "\n"
+    )
     url = reverse("admin:courses_course_import_gift", args=[course.pk])
-    assert reverse("admin:courses_course_import_gift", args=[course.pk]) in author_client.get(
-        reverse("admin:courses_course_change", args=[course.pk])).content.decode()
+    assert (
+        reverse("admin:courses_course_import_gift", args=[course.pk])
+        in author_client.get(reverse("admin:courses_course_change", args=[course.pk])).content.decode()
+    )
 
     response = author_client.post(url, {"upload": upload("questions.gift", gift)})
 
@@ -909,8 +985,9 @@ def test_gift_upload_of_a_good_file_adds_the_questions_to_the_post_test(author_c
     course = publishable_course()
     gift = "Is silence feedback? {FALSE}\n\nWhich is specific? {=You named the risk ~Good job}\n"
 
-    response = author_client.post(reverse("admin:courses_course_import_gift", args=[course.pk]),
-                                  {"upload": upload("questions.gift", gift)})
+    response = author_client.post(
+        reverse("admin:courses_course_import_gift", args=[course.pk]), {"upload": upload("questions.gift", gift)}
+    )
 
     assert response.status_code == 302
     assert response.url == reverse("admin:courses_course_change", args=[course.pk])
@@ -919,22 +996,35 @@ def test_gift_upload_of_a_good_file_adds_the_questions_to_the_post_test(author_c
 
 def test_gift_upload_with_only_warnings_imports_and_shows_them_on_the_course_page(author_client):
     course = publishable_course()
-    gift = "\n".join([
-        "$CATEGORY: $course$/top/Feedback",
-        "",
-        "::Silence::Is silence feedback? {FALSE}",
-        "",
-        "[html]Which is <span>specific</span>? {=You named the risk ~Good job}",
-    ]) + "\n"
+    gift = (
+        "\n".join(
+            [
+                "$CATEGORY: $course$/top/Feedback",
+                "",
+                "::Silence::Is silence feedback? {FALSE}",
+                "",
+                "[html]Which is <span>specific</span>? {=You named the risk ~Good job}",
+            ]
+        )
+        + "\n"
+    )
 
-    response = author_client.post(reverse("admin:courses_course_import_gift", args=[course.pk]),
-                                  {"upload": upload("questions.gift", gift)}, follow=True)
+    response = author_client.post(
+        reverse("admin:courses_course_import_gift", args=[course.pk]),
+        {"upload": upload("questions.gift", gift)},
+        follow=True,
+    )
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("admin:courses_course_change", args=[course.pk])
     assert "Imported 2 question(s) into Feedback that lands." in page
-    assert escape("GIFT file, line 1: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
-                  "categories, so every question goes into this course's post-test bank") in page
+    assert (
+        escape(
+            "GIFT file, line 1: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
+            "categories, so every question goes into this course's post-test bank"
+        )
+        in page
+    )
     assert escape("GIFT file, line 5: HTML that Docere does not show was removed: <span>") in page
     assert course.quizzes.get(kind=QuizKind.POST_TEST).questions.filter(title="Silence").count() == 1
 
@@ -943,12 +1033,13 @@ def test_gift_upload_with_errors_lists_warnings_apart_from_the_errors(author_cli
     course = publishable_course()
     gift = "$CATEGORY: Feedback\n\n[latex]Is $x$ feedback? {T}\n"
 
-    response = author_client.post(reverse("admin:courses_course_import_gift", args=[course.pk]),
-                                  {"upload": upload("questions.gift", gift)})
+    response = author_client.post(
+        reverse("admin:courses_course_import_gift", args=[course.pk]), {"upload": upload("questions.gift", gift)}
+    )
 
     page = response.content.decode()
-    errors = page[page.index('id="import-errors"'):page.index("</ul>", page.index('id="import-errors"'))]
-    warnings = page[page.index('id="import-warnings"'):page.index("</ul>", page.index('id="import-warnings"'))]
+    errors = page[page.index('id="import-errors"') : page.index("</ul>", page.index('id="import-errors"'))]
+    warnings = page[page.index('id="import-warnings"') : page.index("</ul>", page.index('id="import-warnings"'))]
     assert "Line 3: [latex] is not a GIFT text format" in errors and "CATEGORY" not in errors
     assert "Line 1: $CATEGORY Feedback is ignored" in warnings and "latex" not in warnings
     assert "The file has 1 problem;" in page
@@ -958,8 +1049,9 @@ def test_gift_upload_with_errors_lists_warnings_apart_from_the_errors(author_cli
 def test_authors_see_question_titles_in_the_question_list_and_the_bank(author_client):
     course = publishable_course()
     question = Question.objects.filter(quiz__course=course).first()
-    Question.objects.filter(pk=question.pk).update(title="Timing of feedback",
-                                                   stem="<p>When is <em>feedback</em> useful?</p>")
+    Question.objects.filter(pk=question.pk).update(
+        title="Timing of feedback", stem="<p>When is <em>feedback</em> useful?</p>"
+    )
 
     listing = author_client.get(reverse("admin:courses_question_changelist")).content.decode()
     bank = author_client.get(reverse("admin:courses_quiz_change", args=[question.quiz_id])).content.decode()

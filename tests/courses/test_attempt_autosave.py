@@ -72,9 +72,13 @@ def test_answering_every_question_one_by_one_keeps_all_of_them_for_the_reload_an
         assert [choice.text for choice in checked] == [Option.objects.get(pk=option_id).text]
 
     # Submitting the form as it stands after the reload grades all ten.
-    client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
-                {f"q{question_id}": [choice.value for choice in choices if choice.is_checked]
-                 for question_id, choices in reloaded.items()})
+    client.post(
+        reverse("courses:attempt_submit", args=[attempt.pk]),
+        {
+            f"q{question_id}": [choice.value for choice in choices if choice.is_checked]
+            for question_id, choices in reloaded.items()
+        },
+    )
     attempt.refresh_from_db()
     assert attempt.score_percent == 100 and attempt.passed
 
@@ -112,7 +116,10 @@ def test_unticking_every_box_of_a_multiple_answer_question_saves_it_blank(client
     client.force_login(learner)
     first_option = question.options.order_by("order").first()
 
-    assert _save(client, attempt, question.id, as_posted(client, attempt, {question.id: [first_option.id]})).status_code == 200
+    assert (
+        _save(client, attempt, question.id, as_posted(client, attempt, {question.id: [first_option.id]})).status_code
+        == 200
+    )
     # Unticked boxes send nothing: the address alone says which question is now blank.
     assert _save(client, attempt, question.id, {}).status_code == 200
     assert Answer.objects.get(attempt=attempt, question=question).selected_option_ids == []
@@ -167,7 +174,9 @@ def test_a_save_with_a_value_the_page_did_not_offer_is_refused_and_saves_nothing
 
     response = _save(client, attempt, first, {f"q{first}": [value]})
     assert response.status_code == 400
-    assert f"An answer to question {first} is not one of the options shown in this attempt." in response.content.decode()
+    assert (
+        f"An answer to question {first} is not one of the options shown in this attempt." in response.content.decode()
+    )
     assert not Answer.objects.filter(attempt=attempt).exists()
 
 

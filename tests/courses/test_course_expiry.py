@@ -58,8 +58,10 @@ def test_an_attempt_started_before_expiry_cannot_be_saved_or_submitted_after_it(
     expire(enrollment.course)
 
     page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
-    saved = client.post(reverse("courses:attempt_answer", args=[attempt.pk, question_id]),
-                        {f"q{question_id}": answers[f"q{question_id}"]})
+    saved = client.post(
+        reverse("courses:attempt_answer", args=[attempt.pk, question_id]),
+        {f"q{question_id}": answers[f"q{question_id}"]},
+    )
     submitted = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), answers)
 
     assert EXPIRED in page

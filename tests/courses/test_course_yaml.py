@@ -94,8 +94,10 @@ def line_of(text: str, fragment: str) -> int:
 
 
 def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count()
-            for model in (Course, Module, Quiz, Question, Option, Faculty, Disclosure, EvaluationItem)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Course, Module, Quiz, Question, Option, Faculty, Disclosure, EvaluationItem)
+    }
 
 
 def problems_of(text: str, **options) -> list[ImportProblem]:
@@ -107,6 +109,7 @@ def problems_of(text: str, **options) -> list[ImportProblem]:
 
 
 # --- Files that import ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", DEMO_FILES, ids=lambda path: path.stem)
 def test_each_demo_course_imports_publishable_and_exports_identically_after_reimport(path):
@@ -125,7 +128,11 @@ def test_demo_course_rows_say_what_the_file_says():
 
     assert course.credits_max == Decimal("1.50")
     assert sorted(course.topics.values_list("name", flat=True)) == [
-        "Belonging", "Clinical teaching", "Microaggressions", "Psychological safety"]
+        "Belonging",
+        "Clinical teaching",
+        "Microaggressions",
+        "Psychological safety",
+    ]
     assert [m.order for m in course.modules.all()] == [1, 2, 3, 4]
     assert course.modules.get(order=4).title == "Microaggressions on the team: noticing and responding"
     assert list(course.faculty.values_list("order", "role")) == [(1, "author"), (2, "planner"), (3, "reviewer")]
@@ -144,18 +151,26 @@ def test_a_disclosed_relationship_with_an_ineligible_company_is_kept():
 
     disclosure = Disclosure.objects.get(faculty__course=course, has_no_relevant_relationships=False)
     assert (disclosure.ineligible_company, disclosure.relationship, disclosure.is_mitigated) == (
-        "Northwind Biologics", "Advisory board honoraria", True)
+        "Northwind Biologics",
+        "Advisory board honoraria",
+        True,
+    )
 
 
 def test_a_large_course_with_awkward_text_round_trips_byte_for_byte():
     course = CourseFactory(
-        modules=12, bank=15, faculty=2, accme_activity_id="012345678",
+        modules=12,
+        bank=15,
+        faculty=2,
+        accme_activity_id="012345678",
         description="Line with trailing spaces   \n  indented start\r\nWindows line ending\n\n\n",
-        accreditation_statement="Accredited: by the “council” — 100% #1", designation_statement="",
+        accreditation_statement="Accredited: by the “council” — 100% #1",
+        designation_statement="",
         learning_objectives=["Yes", "1.5", "- not a list", "null", "emoji 🩺 and ünïcode"],
     )
-    Disclosure.objects.create(faculty=course.faculty.first(), ineligible_company="Acme: Pharma",
-                              relationship="", is_mitigated=True)
+    Disclosure.objects.create(
+        faculty=course.faculty.first(), ineligible_company="Acme: Pharma", relationship="", is_mitigated=True
+    )
     for module in course.modules.filter(order__lte=10):
         KnowledgeCheckFactory(module=module)
         QuestionFactory(quiz=module.knowledge_check, order=1, type=QuestionType.TRUE_FALSE, explanation="")
@@ -180,10 +195,19 @@ def test_export_writes_the_documented_shape():
 
     # Not reported to PARS, which only version 2 can say.
     assert exported.startswith("format: docere-course/2\ncourse:\n  slug: feedback-on-the-fly\n")
-    for line in ['  credits_max: "0.50"', "  accme_activity_id: null", "  reported_to_pars: false",
-                 "  accreditation_statement: null",
-                 "  release_date: 2026-01-01", "  topics: [Feedback]", "    body: |", "  draw_count: null",
-                 "  time_limit_minutes: null", '            - text: "True"', "    code: objectives_met"]:
+    for line in [
+        '  credits_max: "0.50"',
+        "  accme_activity_id: null",
+        "  reported_to_pars: false",
+        "  accreditation_statement: null",
+        "  release_date: 2026-01-01",
+        "  topics: [Feedback]",
+        "    body: |",
+        "  draw_count: null",
+        "  time_limit_minutes: null",
+        '            - text: "True"',
+        "    code: objectives_met",
+    ]:
         assert f"\n{line}\n" in exported
     keys = ["\ncourse:", "\nfaculty:", "\nmodules:", "\npost_test:", "\nevaluation:"]
     assert [exported.index(key) for key in keys] == sorted(exported.index(key) for key in keys)
@@ -197,15 +221,17 @@ def test_question_titles_are_exported_as_version_2_and_round_trip_byte_for_byte(
     course_import_yaml(text=exported, replace=True)
 
     assert exported.startswith("format: docere-course/2\n")
-    assert "\n    - title: \"Parts of feedback: “what”\"\n      type: multiple\n" in exported
+    assert '\n    - title: "Parts of feedback: “what”"\n      type: multiple\n' in exported
     assert course_export_yaml(course=Course.objects.get(slug=course.slug)) == exported
-    assert list(Question.objects.filter(quiz__course__slug=course.slug).exclude(title="")
-                .values_list("title", flat=True)) == ["Parts of feedback: “what”"]
+    assert list(
+        Question.objects.filter(quiz__course__slug=course.slug).exclude(title="").values_list("title", flat=True)
+    ) == ["Parts of feedback: “what”"]
 
 
 def test_a_version_2_file_with_titles_imports_them():
     text = GOOD.replace("format: docere-course/1", "format: docere-course/2").replace(
-        "    - type: single\n", "    - title: Useful feedback\n      type: single\n")
+        "    - type: single\n", "    - title: Useful feedback\n      type: single\n"
+    )
 
     course = course_import_yaml(text=text)
 
@@ -214,7 +240,9 @@ def test_a_version_2_file_with_titles_imports_them():
 
 
 def test_an_evaluation_list_is_imported_as_written():
-    text = GOOD.replace("evaluation: null", """\
+    text = GOOD.replace(
+        "evaluation: null",
+        """\
 evaluation:
   - kind: likert
     prompt: The session changed how I give feedback.
@@ -222,12 +250,15 @@ evaluation:
   - kind: text
     prompt: Anything else?
     code: null
-    required: false""")
+    required: false""",
+    )
 
     course = course_import_yaml(text=text)
 
     assert list(course.evaluation_items.values_list("order", "kind", "code", "is_required")) == [
-        (1, "likert", "changed_practice", True), (2, "text", "", False)]
+        (1, "likert", "changed_practice", True),
+        (2, "text", "", False),
+    ]
 
 
 def test_a_published_file_needs_an_activity_id_unless_not_reported_and_a_review_within_three_years():
@@ -245,8 +276,9 @@ def test_a_published_file_needs_an_activity_id_unless_not_reported_and_a_review_
 
 
 def test_reported_to_pars_is_read_written_and_defaults_to_true():
-    reported = course_import_yaml(text=GOOD.replace("  reported_to_pars: false\n",
-                                                    '  accme_activity_id: "004512345"\n'))
+    reported = course_import_yaml(
+        text=GOOD.replace("  reported_to_pars: false\n", '  accme_activity_id: "004512345"\n')
+    )
     assert reported.is_reported_to_pars is True
     # The default is what version 1 means, so the export stays a version 1 file without the key.
     exported = course_export_yaml(course=reported)
@@ -259,8 +291,11 @@ def test_reported_to_pars_is_read_written_and_defaults_to_true():
 
 
 def test_a_draft_needs_no_publication_checks():
-    text = GOOD.replace("    - Give one piece of specific feedback per clinic session.\n", "").replace(
-        "  learning_objectives:\n", "").replace("status: published", "status: draft")
+    text = (
+        GOOD.replace("    - Give one piece of specific feedback per clinic session.\n", "")
+        .replace("  learning_objectives:\n", "")
+        .replace("status: published", "status: draft")
+    )
 
     course = course_import_yaml(text=text)
 
@@ -276,6 +311,7 @@ def test_topics_are_shared_between_courses_whatever_their_capitals():
 
 # --- Files that are refused -----------------------------------------------------------------
 
+
 def test_a_yaml_syntax_error_is_one_problem_with_the_parsers_line():
     text = GOOD.replace("  title: Feedback on the Fly", " title: Feedback on the Fly")
 
@@ -287,65 +323,138 @@ def test_a_yaml_syntax_error_is_one_problem_with_the_parsers_line():
 
 
 def test_every_problem_in_a_file_is_reported_with_its_line():
-    text = (GOOD.replace("status: published", "status: publised")
-            .replace("        - text: It is generous with praise.",
-                     "        - text: It is generous with praise.\n          correct: true")
-            .replace("          weight: 50\n        - text: A judgment", "          weight: 40\n        - text: A judgment")
-            .replace("    body: |", "    titel: Why\n    body: |"))
+    text = (
+        GOOD.replace("status: published", "status: publised")
+        .replace(
+            "        - text: It is generous with praise.",
+            "        - text: It is generous with praise.\n          correct: true",
+        )
+        .replace("          weight: 50\n        - text: A judgment", "          weight: 40\n        - text: A judgment")
+        .replace("    body: |", "    titel: Why\n    body: |")
+    )
 
     problems = problems_of(text)
 
     assert problems == [
-        ImportProblem(line_of(text, "status: publised"),
-                      "course.status: 'publised' is not one of: draft | published | archived"),
+        ImportProblem(
+            line_of(text, "status: publised"), "course.status: 'publised' is not one of: draft | published | archived"
+        ),
         ImportProblem(line_of(text, "titel: Why"), "modules[1].titel: unknown key; did you mean title?"),
-        ImportProblem(line_of(text, "type: single"),
-                      "post_test.questions[1]: a single-answer question needs exactly one correct option (found 2)"),
-        ImportProblem(line_of(text, "type: multiple"),
-                      "post_test.questions[2]: the positive weights sum to 90; they must sum to 100"),
+        ImportProblem(
+            line_of(text, "type: single"),
+            "post_test.questions[1]: a single-answer question needs exactly one correct option (found 2)",
+        ),
+        ImportProblem(
+            line_of(text, "type: multiple"),
+            "post_test.questions[2]: the positive weights sum to 90; they must sum to 100",
+        ),
     ]
     assert str(CourseImportError(problems)).splitlines()[0] == (
-        f"line {problems[0].line}: course.status: 'publised' is not one of: draft | published | archived")
+        f"line {problems[0].line}: course.status: 'publised' is not one of: draft | published | archived"
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "marker", "message"), [
-    ('credits_max: "0.50"', 'credits_max: "0.60"', "credits_max",
-     'course.credits_max: is 0.60; credits are more than 0, at most 100, in steps of 0.25 (e.g. "1.75")'),
-    ('credits_max: "0.50"', "credits_max: 0", "credits_max",
-     'course.credits_max: is 0; credits are more than 0, at most 100, in steps of 0.25 (e.g. "1.75")'),
-    ("status: published", "status: published\n  passing_score_percent: 101", "passing_score_percent",
-     "course.passing_score_percent: is 101; it must be between 1 and 100"),
-    ("expiry_date: 2028-12-31", "expiry_date: 2025-12-31", "expiry_date",
-     "course.expiry_date: the course expires (2025-12-31) before it is released (2026-01-01)"),
-    ("release_date: 2026-01-01", "release_date: 2026-02-30", "release_date",
-     "a value cannot be read: 2026-02-30 is not a real date (day is out of range for month)"),
-    ("draw_count: null", "draw_count: 3", "draw_count",
-     "post_test.draw_count: the post-test draws 3 questions but the bank has only 2"),
-    ("    disclosures:\n      - no_relevant_relationships: true", "    disclosures: []", "disclosures",
-     "faculty[1].disclosures: needs at least one disclosure; write - no_relevant_relationships: true "
-     "if there is nothing to disclose"),
-    ("no_relevant_relationships: true", "relationship: Speaker fees", "relationship: Speaker",
-     "faculty[1].disclosures[1]: needs either no_relevant_relationships: true or the ineligible_company "
-     "of the relationship"),
-    ("format: docere-course/1", "format: docere-course/4", "format",
-     "format: 'docere-course/4' is not a format this version reads "
-     "(docere-course/1 or docere-course/2 or docere-course/3)"),
-    ("    - type: single\n", "    - title: " + "x" * 256 + "\n      type: single\n", "title: xxx",
-     "post_test.questions[1].title: is 256 characters long; at most 255 fit"),
-    ("  title: Feedback on the Fly\n", "", "course:", "course: the required key 'title' is missing"),
-    ('            - text: "True"', "            - text: Yes", "text: Yes",
-     "modules[1].knowledge_check.questions[1].options[1].text: must be text, not true/false (put it in quotes)"),
-    ('            - text: "True"', '            - text: "Right"', "type: true_false",
-     'modules[1].knowledge_check.questions[1]: a true/false question has exactly two options, "True" and "False"'),
-    ("          weight: -50", "          weight: -33.333", "weight: -33.333",
-     "post_test.questions[2].options[3].weight: is -33.333; a weight is a percent from -100 to 100 "
-     "with at most two decimals"),
-    ("          feedback: Yes.", "          weight: 100", "weight: 100",
-     "post_test.questions[1].options[1].weight: a single-answer question marks its right option with "
-     "correct: true instead of a weight"),
-    ("    degrees: MD\n", "    degrees: MD\n    name: Ada Mensah-Jones\n", "Mensah-Jones",
-     "faculty[1].name: this key appears twice; the second would silently replace the first"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "message"),
+    [
+        (
+            'credits_max: "0.50"',
+            'credits_max: "0.60"',
+            "credits_max",
+            'course.credits_max: is 0.60; credits are more than 0, at most 100, in steps of 0.25 (e.g. "1.75")',
+        ),
+        (
+            'credits_max: "0.50"',
+            "credits_max: 0",
+            "credits_max",
+            'course.credits_max: is 0; credits are more than 0, at most 100, in steps of 0.25 (e.g. "1.75")',
+        ),
+        (
+            "status: published",
+            "status: published\n  passing_score_percent: 101",
+            "passing_score_percent",
+            "course.passing_score_percent: is 101; it must be between 1 and 100",
+        ),
+        (
+            "expiry_date: 2028-12-31",
+            "expiry_date: 2025-12-31",
+            "expiry_date",
+            "course.expiry_date: the course expires (2025-12-31) before it is released (2026-01-01)",
+        ),
+        (
+            "release_date: 2026-01-01",
+            "release_date: 2026-02-30",
+            "release_date",
+            "a value cannot be read: 2026-02-30 is not a real date (day is out of range for month)",
+        ),
+        (
+            "draw_count: null",
+            "draw_count: 3",
+            "draw_count",
+            "post_test.draw_count: the post-test draws 3 questions but the bank has only 2",
+        ),
+        (
+            "    disclosures:\n      - no_relevant_relationships: true",
+            "    disclosures: []",
+            "disclosures",
+            "faculty[1].disclosures: needs at least one disclosure; write - no_relevant_relationships: true "
+            "if there is nothing to disclose",
+        ),
+        (
+            "no_relevant_relationships: true",
+            "relationship: Speaker fees",
+            "relationship: Speaker",
+            "faculty[1].disclosures[1]: needs either no_relevant_relationships: true or the ineligible_company "
+            "of the relationship",
+        ),
+        (
+            "format: docere-course/1",
+            "format: docere-course/4",
+            "format",
+            "format: 'docere-course/4' is not a format this version reads "
+            "(docere-course/1 or docere-course/2 or docere-course/3)",
+        ),
+        (
+            "    - type: single\n",
+            "    - title: " + "x" * 256 + "\n      type: single\n",
+            "title: xxx",
+            "post_test.questions[1].title: is 256 characters long; at most 255 fit",
+        ),
+        ("  title: Feedback on the Fly\n", "", "course:", "course: the required key 'title' is missing"),
+        (
+            '            - text: "True"',
+            "            - text: Yes",
+            "text: Yes",
+            "modules[1].knowledge_check.questions[1].options[1].text: must be text, not true/false (put it in quotes)",
+        ),
+        (
+            '            - text: "True"',
+            '            - text: "Right"',
+            "type: true_false",
+            'modules[1].knowledge_check.questions[1]: a true/false question has exactly two options, "True" and "False"',
+        ),
+        (
+            "          weight: -50",
+            "          weight: -33.333",
+            "weight: -33.333",
+            "post_test.questions[2].options[3].weight: is -33.333; a weight is a percent from -100 to 100 "
+            "with at most two decimals",
+        ),
+        (
+            "          feedback: Yes.",
+            "          weight: 100",
+            "weight: 100",
+            "post_test.questions[1].options[1].weight: a single-answer question marks its right option with "
+            "correct: true instead of a weight",
+        ),
+        (
+            "    degrees: MD\n",
+            "    degrees: MD\n    name: Ada Mensah-Jones\n",
+            "Mensah-Jones",
+            "faculty[1].name: this key appears twice; the second would silently replace the first",
+        ),
+    ],
+)
 def test_a_single_mistake_is_named_at_its_line(old, new, marker, message):
     text = GOOD.replace(old, new)
     assert text != GOOD
@@ -358,7 +467,8 @@ def test_a_single_mistake_is_named_at_its_line(old, new, marker, message):
 
 def test_a_published_course_that_fails_the_publication_checks_is_refused_at_the_course_line():
     text = GOOD.replace("    - Give one piece of specific feedback per clinic session.\n", "").replace(
-        "  learning_objectives:\n", "")
+        "  learning_objectives:\n", ""
+    )
 
     problems = problems_of(text)
 
@@ -367,13 +477,18 @@ def test_a_published_course_that_fails_the_publication_checks_is_refused_at_the_
 
 # --- Slugs that already exist ---------------------------------------------------------------
 
+
 def test_a_course_with_the_same_slug_is_not_overwritten_without_replace():
     course_import_yaml(text=GOOD)
 
     problems = problems_of(GOOD.replace("title: Feedback on the Fly", "title: Feedback, Revised"))
 
-    assert problems == [ImportProblem(line_of(GOOD, "slug:"), "course.slug: a course with slug feedback-on-the-fly "
-                                                              "already exists; import with replace to overwrite it")]
+    assert problems == [
+        ImportProblem(
+            line_of(GOOD, "slug:"),
+            "course.slug: a course with slug feedback-on-the-fly already exists; import with replace to overwrite it",
+        )
+    ]
     assert Course.objects.get().title == "Feedback on the Fly"
 
 
@@ -394,11 +509,13 @@ def test_replace_is_refused_once_a_learner_has_enrolled():
 
     assert [problem.message for problem in problems] == [
         "course.slug: the course feedback-on-the-fly has enrolled learners, so it cannot be replaced; "
-        "import it under a new slug instead"]
+        "import it under a new slug instead"
+    ]
     assert Enrollment.objects.get() == enrollment and enrollment.course.title == "Feedback on the Fly"
 
 
 # --- Management commands --------------------------------------------------------------------
+
 
 def test_course_export_and_import_commands_move_a_course_between_sites(tmp_path):
     course = CourseFactory(slug="moving-course")
@@ -434,8 +551,11 @@ def test_course_import_command_exits_non_zero_on_a_broken_file(tmp_path):
     path.write_text("format: docere-course/1\ncourse: [unclosed\n")
 
     result = subprocess.run(  # a real process, to see the exit code a shell script would see
-        [sys.executable, "manage.py", "course_import", str(path)], cwd=django_settings.BASE_DIR,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "manage.py", "course_import", str(path)],
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
         # A developer's shell: DEBUG=1 stands in for the production secrets (DEBUG is off unless set).
         env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "DEBUG": "1"},
     )

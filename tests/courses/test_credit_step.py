@@ -20,9 +20,11 @@ def test_amounts_between_quarters_are_off_the_step(amount):
     assert not is_on_credit_step(Decimal(amount))
 
 
-@pytest.mark.parametrize("field", [Course._meta.get_field("credits_max"),
-                                   CreditClaim._meta.get_field("credits_claimed")],
-                         ids=["course maximum", "learner claim"])
+@pytest.mark.parametrize(
+    "field",
+    [Course._meta.get_field("credits_max"), CreditClaim._meta.get_field("credits_claimed")],
+    ids=["course maximum", "learner claim"],
+)
 def test_a_course_maximum_and_a_claim_refuse_the_same_amount_with_the_same_words(field):
     field.run_validators(Decimal("1.75"))
     with pytest.raises(ValidationError) as refused:

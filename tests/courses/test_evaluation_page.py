@@ -60,7 +60,8 @@ def test_each_unanswered_question_gets_its_own_error_beside_it_tied_to_its_contr
     summary = next(element for element in document.iter("div") if element.get("role") == "alert")
     assert "4 questions need an answer" in summary.text
     assert [link.get("href") for link in summary.iter("a")] == [
-        f"#i{item.id}-1" if item.kind == "likert" else f"#i{item.id}" for item in unanswered]
+        f"#i{item.id}-1" if item.kind == "likert" else f"#i{item.id}" for item in unanswered
+    ]
     assert not EvaluationResponse.objects.exists()
     passed.refresh_from_db()
     assert passed.evaluation_submitted_at is None
@@ -68,8 +69,10 @@ def test_each_unanswered_question_gets_its_own_error_beside_it_tied_to_its_contr
 
 def test_an_out_of_range_rating_is_refused_beside_its_question(client, learner, course, passed):
     client.force_login(learner)
-    data = {f"item{item.id}": ("4" if item.kind == "likert" else "More discussion.")
-            for item in course.evaluation_items.all()}
+    data = {
+        f"item{item.id}": ("4" if item.kind == "likert" else "More discussion.")
+        for item in course.evaluation_items.all()
+    }
     tampered = course.evaluation_items.filter(kind="likert").first()
     data[f"item{tampered.id}"] = "9"
     response = client.post(reverse("courses:evaluation", args=[course.slug]), data)

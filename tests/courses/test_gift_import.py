@@ -60,14 +60,25 @@ def test_a_gift_file_is_appended_after_the_existing_bank():
     assert [q.order for q in created] == [4, 5, 6]
     timing, weighted, true_false = created
     assert (timing.type, timing.stem, timing.explanation) == (
-        "single", "When is feedback most useful?", "Feedback given soon can be acted on.")
+        "single",
+        "When is feedback most useful?",
+        "Feedback given soon can be acted on.",
+    )
     assert [q.title for q in Question.objects.filter(pk__in=[q.pk for q in created]).order_by("order")] == [
-        "Timing", "", ""]
-    assert options_of(timing) == [("Within minutes of the event", 100, "Yes: memory is still fresh."),
-                                  ("At the end of the rotation", 0, "Too late to act on.")]
+        "Timing",
+        "",
+        "",
+    ]
+    assert options_of(timing) == [
+        ("Within minutes of the event", 100, "Yes: memory is still fresh."),
+        ("At the end of the rotation", 0, "Too late to act on."),
+    ]
     assert weighted.type == "multiple"
-    assert options_of(weighted) == [("The behavior", 50, "Yes."), ("Its effect", 50, "Yes."),
-                                    ("A judgment of character", -100, "Feedback is about behavior.")]
+    assert options_of(weighted) == [
+        ("The behavior", 50, "Yes."),
+        ("Its effect", 50, "Yes."),
+        ("A judgment of character", -100, "Feedback is about behavior."),
+    ]
     assert true_false.type == "true_false"
     assert options_of(true_false) == [("True", 0, "Timely feedback is better."), ("False", 100, "Right.")]
 
@@ -145,8 +156,10 @@ def test_gift_import_command_imports_a_file_with_warnings_and_lists_them(tmp_pat
     call_command("gift_import", str(path), course=course.slug, stdout=out, stderr=err)
 
     assert out.getvalue() == "Imported 3 questions into Feedback on the Fly\n"
-    assert err.getvalue() == ("line 1: warning: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
-                              "categories, so every question goes into this course's post-test bank\n")
+    assert err.getvalue() == (
+        "line 1: warning: $CATEGORY $course$/top/Feedback is ignored: Docere has no question "
+        "categories, so every question goes into this course's post-test bank\n"
+    )
 
 
 def test_gift_import_command_refuses_an_unknown_course(tmp_path):
@@ -168,8 +181,7 @@ Which are modifiable risk factors? {
 
 
 def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_correct(client, learner):
-    course = build_course(bank=0, modules=1, knowledge_checks=False, review_policy="always",
-                          passing_score_percent=100)
+    course = build_course(bank=0, modules=1, knowledge_checks=False, review_policy="always", passing_score_percent=100)
     [question] = gift_import(course=course, text=THIRDS).questions
     smoking, ldl, hypertension, age = question.options.order_by("order")
     enrollment = services.enrollment_create(user=learner, course=course)
@@ -177,8 +189,10 @@ def test_choosing_every_correct_option_of_a_gift_question_in_thirds_is_fully_cor
     client.force_login(learner)
 
     attempt = services.attempt_start(enrollment=enrollment, quiz=post_test_for(course))
-    client.post(reverse("courses:attempt_submit", args=[attempt.pk]),
-                as_posted(client, attempt, {question.id: [smoking.id, ldl.id, hypertension.id]}))
+    client.post(
+        reverse("courses:attempt_submit", args=[attempt.pk]),
+        as_posted(client, attempt, {question.id: [smoking.id, ldl.id, hypertension.id]}),
+    )
 
     attempt.refresh_from_db()
     assert attempt.score_percent == 100 and attempt.passed

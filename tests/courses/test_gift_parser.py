@@ -189,8 +189,10 @@ def test_multi_line_stem_and_answer_block_with_feedback_and_general_feedback():
 
 
 def test_multiple_answers_with_weights():
-    question = only("What two people are entombed in Grant's tomb? {~%-100%No one ~%50%Grant "
-                    "~%50%Grant's wife#Julia ~%-100%Grant's father}")
+    question = only(
+        "What two people are entombed in Grant's tomb? {~%-100%No one ~%50%Grant "
+        "~%50%Grant's wife#Julia ~%-100%Grant's father}"
+    )
     assert question.type == "multiple"
     assert question.options == (
         opt("No one", -100),
@@ -204,7 +206,11 @@ def test_multiple_answers_accept_decimal_weights_that_round_to_100():
     question = only("Pick three {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-50%d ~e}")
     assert question.type == "multiple"
     assert [o.weight_percent for o in question.options] == [
-        Decimal("33.33333"), Decimal("33.33333"), Decimal("33.33333"), Decimal("-50"), Decimal("0")
+        Decimal("33.33333"),
+        Decimal("33.33333"),
+        Decimal("33.33333"),
+        Decimal("-50"),
+        Decimal("0"),
     ]
 
 
@@ -216,8 +222,17 @@ def test_full_credit_equals_with_explicit_100_percent_is_accepted():
 
 @pytest.mark.parametrize(
     ("block", "answer_is_true"),
-    [("T", True), ("TRUE", True), ("true", True), ("t", True), (" True ", True),
-     ("F", False), ("FALSE", False), ("false", False), ("f", False)],
+    [
+        ("T", True),
+        ("TRUE", True),
+        ("true", True),
+        ("t", True),
+        (" True ", True),
+        ("F", False),
+        ("FALSE", False),
+        ("false", False),
+        ("f", False),
+    ],
 )
 def test_true_false_forms(block, answer_is_true):
     question = only(f"The sun is a star. {{{block}}}")
@@ -338,11 +353,7 @@ def test_per_answer_feedback_and_general_feedback():
 
 def test_escaped_characters_are_literal():
     question = only(
-        "Which is a set \\{1\\}\\: in math\\#? {"
-        "=\\{1\\} \\= \\{1\\}#Right \\~ \\#1 "
-        "~x \\~ y\\ny "
-        "~back\\\\slash"
-        "}"
+        "Which is a set \\{1\\}\\: in math\\#? {=\\{1\\} \\= \\{1\\}#Right \\~ \\#1 ~x \\~ y\\ny ~back\\\\slash}"
     )
     assert shown(question.stem) == "Which is a set {1}: in math#?"
     assert [(o.text, shown(o.feedback)) for o in question.options] == [
@@ -369,14 +380,17 @@ def test_moodle_format_and_unmarked_text_show_what_was_typed_with_its_line_break
     # Moodle's auto-format (GIFT's default) is not Markdown: asterisks and underscores are
     # characters, a line break is a line break, and HTML is allowed.
     assert shown(only("::T::[moodle]Is *this* a_b? {T}").stem) == "Is *this* a_b?"
-    assert shown(only(gift("No prefix: *stars*", "# not a heading {T}")).stem) == \
-        "No prefix: *stars*<br>\n# not a heading"
+    assert (
+        shown(only(gift("No prefix: *stars*", "# not a heading {T}")).stem) == "No prefix: *stars*<br>\n# not a heading"
+    )
     assert shown(only("Tom &amp; Jerry use <b>bold</b>? {T}").stem) == "Tom &amp; Jerry use <b>bold</b>?"
 
 
 def test_html_format_is_sanitised_and_shown_as_html():
-    question = only("::H::[html]<p>Which tag is <b>bold</b>?</p><script>alert(1)</script>"
-                    "{=<b>b</b> ~<i>i</i>#<em>No</em> 2*3*4 <a href\\=\"javascript:x()\">link</a>}")
+    question = only(
+        "::H::[html]<p>Which tag is <b>bold</b>?</p><script>alert(1)</script>"
+        '{=<b>b</b> ~<i>i</i>#<em>No</em> 2*3*4 <a href\\="javascript:x()">link</a>}'
+    )
     assert shown(question.stem) == "Which tag is <b>bold</b>?"
     assert "script" not in question.stem
     # Markdown does not reinterpret HTML: 2*3*4 keeps its asterisks; the sanitizer drops the script URL.
@@ -391,11 +405,8 @@ def test_html_and_markdown_options_become_the_plain_text_docere_shows():
 
 def test_plain_format_escapes_markdown_so_it_renders_literally():
     question = only(gift("[plain]# not a heading, *not emphasis*, <b>not html</b>", "1. not a list {T}"))
-    assert question.stem == (
-        "\\# not a heading, \\*not emphasis\\*, \\<b\\>not html\\</b\\>\\\n1\\. not a list"
-    )
-    assert shown(question.stem) == \
-        "# not a heading, *not emphasis*, &lt;b&gt;not html&lt;/b&gt;<br>\n1. not a list"
+    assert question.stem == ("\\# not a heading, \\*not emphasis\\*, \\<b\\>not html\\</b\\>\\\n1\\. not a list")
+    assert shown(question.stem) == "# not a heading, *not emphasis*, &lt;b&gt;not html&lt;/b&gt;<br>\n1. not a list"
 
 
 def test_plain_format_is_inherited_by_options_feedback_and_explanation():
@@ -420,12 +431,21 @@ def test_bracketed_words_that_are_not_one_word_are_text():
 
 @pytest.mark.parametrize("where", ["stem", "option", "feedback", "general feedback"])
 def test_an_unknown_format_is_an_error_with_its_line(where):
-    pieces = {"stem": "[latex]x^2? {=a ~b}", "option": "x? {=[latex]a ~b}",
-              "feedback": "x? {=a#[latex]b ~b}", "general feedback": "x? {=a ~b ####[latex]c}"}
+    pieces = {
+        "stem": "[latex]x^2? {=a ~b}",
+        "option": "x? {=[latex]a ~b}",
+        "feedback": "x? {=a#[latex]b ~b}",
+        "general feedback": "x? {=a ~b ####[latex]c}",
+    }
     errors = errors_of(gift("Q1 {T}", "", pieces[where]))
-    assert errors == [GiftError(3, "[latex] is not a GIFT text format: use [moodle], [html], [markdown] or "
-                                   "[plain]; to show \"[latex]\" itself, put a format before it, e.g. "
-                                   "[moodle][latex]")]
+    assert errors == [
+        GiftError(
+            3,
+            "[latex] is not a GIFT text format: use [moodle], [html], [markdown] or "
+            '[plain]; to show "[latex]" itself, put a format before it, e.g. '
+            "[moodle][latex]",
+        )
+    ]
 
 
 def test_a_bracketed_word_after_a_format_is_text():
@@ -444,28 +464,37 @@ def test_categories_and_moodle_tags_are_warnings_and_the_questions_still_import(
     text = gift(
         "$CATEGORY: $course$/top/Cardiology",  # 1
         "",
-        "// [id:CARD-1] [tag:heart]",          # 3
+        "// [id:CARD-1] [tag:heart]",  # 3
         "::Beta::Beta blockers slow the heart. {T}",
         "",
-        "$CATEGORY: $course$/top/Renal",       # 6
+        "$CATEGORY: $course$/top/Renal",  # 6
         "Q2 {F}",
     )
     result = read_gift(text)
     assert [q.title for q in result.questions] == ["Beta", ""]
     assert result.warnings == (
-        GiftError(1, "$CATEGORY $course$/top/Cardiology is ignored: Docere has no question categories, so "
-                     "every question goes into this course's post-test bank"),
+        GiftError(
+            1,
+            "$CATEGORY $course$/top/Cardiology is ignored: Docere has no question categories, so "
+            "every question goes into this course's post-test bank",
+        ),
         GiftError(3, "the ID number and tags in this comment are ignored: Docere questions have neither"),
-        GiftError(6, "$CATEGORY $course$/top/Renal is ignored: Docere has no question categories, so "
-                     "every question goes into this course's post-test bank"),
+        GiftError(
+            6,
+            "$CATEGORY $course$/top/Renal is ignored: Docere has no question categories, so "
+            "every question goes into this course's post-test bank",
+        ),
     )
 
 
 def test_removed_html_and_option_formatting_are_warnings_on_the_questions_line():
-    warnings = warnings_of(gift("Q1 {T}", "", "[html]See <img src\\=\"x.png\"> <b>this</b> {=<b>a</b> ~c}"))
+    warnings = warnings_of(gift("Q1 {T}", "", '[html]See <img src\\="x.png"> <b>this</b> {=<b>a</b> ~c}'))
     assert warnings == [
-        GiftError(3, "HTML that Docere does not show was removed: <img> (only basic formatting, lists, "
-                     "tables and links are kept)"),
+        GiftError(
+            3,
+            "HTML that Docere does not show was removed: <img> (only basic formatting, lists, "
+            "tables and links are kept)",
+        ),
         GiftError(3, "answer 1 loses its formatting (<b>): Docere shows answer options as plain text"),
     ]
 
@@ -478,7 +507,8 @@ def test_an_overlong_title_is_shortened_with_a_warning():
     question = only("::" + "x" * 300 + ":: Q {T}")
     assert question.title == "x" * 255
     assert warnings_of("::" + "x" * 300 + ":: Q {T}") == [
-        GiftError(1, "the title is 300 characters long; only its first 255 are kept")]
+        GiftError(1, "the title is 300 characters long; only its first 255 are kept")
+    ]
 
 
 def test_an_error_still_reports_the_warnings_separately():
@@ -536,8 +566,13 @@ def test_numerical_error_message_in_full():
 
 def test_description_without_answer_block_is_refused():
     errors = errors_of(gift("Q1 {T}", "", "::Intro::", "In this exam you may not use notes."))
-    assert errors == [GiftError(3, "this item has no answer block in { }, so it is a description; "
-                                   f"descriptions are not supported {SUPPORTED}")]
+    assert errors == [
+        GiftError(
+            3,
+            "this item has no answer block in { }, so it is a description; "
+            f"descriptions are not supported {SUPPORTED}",
+        )
+    ]
 
 
 def test_unrecognised_answer_block():
@@ -582,8 +617,9 @@ def test_a_comment_line_does_not_separate_two_questions():
 
 def test_unclosed_title():
     [error] = errors_of("::Title Q {=a ~b}")
-    assert error == GiftError(1, "the title starts with :: but is never closed with ::; close it, "
-                                 "or escape a literal colon as \\:")
+    assert error == GiftError(
+        1, "the title starts with :: but is never closed with ::; close it, or escape a literal colon as \\:"
+    )
 
 
 def test_question_without_text():
@@ -601,8 +637,10 @@ def test_empty_answer():
 
 def test_text_before_the_first_answer():
     [error] = errors_of("Q {oops =a ~b}")
-    assert error.message == 'the answer block starts with text that is not an answer ("oops"); ' \
-                            "start every answer with = or ~"
+    assert (
+        error.message == 'the answer block starts with text that is not an answer ("oops"); '
+        "start every answer with = or ~"
+    )
 
 
 def test_single_answer_without_a_correct_answer():
@@ -683,14 +721,14 @@ def test_file_without_questions(text):
 
 def test_every_error_in_the_file_is_reported_in_order():
     text = gift(
-        "::Good:: Q1 {=a ~b}",          # 1
+        "::Good:: Q1 {=a ~b}",  # 1
         "",
-        "// numeric",                   # 3
-        "::Bad1:: Q2 {#42}",            # 4
+        "// numeric",  # 3
+        "::Bad1:: Q2 {#42}",  # 4
         "",
-        "Q3 {T}",                       # 6
+        "Q3 {T}",  # 6
         "",
-        "::Bad2::",                     # 8
+        "::Bad2::",  # 8
         "Q4 {~a ~b}",
     )
     with pytest.raises(GiftImportError) as excinfo:

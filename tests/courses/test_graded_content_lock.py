@@ -33,8 +33,7 @@ def test_a_new_correct_answer_is_refused_once_a_learner_has_submitted():
     with pytest.raises(GradedContentLocked, match="graded fields are locked so their scores stay true"):
         authoring_services.graded_content_guard(saving=[right, wrong])
 
-    assert list(Question.objects.get(quiz=quiz, order=1).options.values_list("weight_percent", flat=True)) == [
-        100, 0]
+    assert list(Question.objects.get(quiz=quiz, order=1).options.values_list("weight_percent", flat=True)) == [100, 0]
 
 
 @pytest.mark.parametrize("change", ["question type", "draw count", "new option"])
@@ -60,7 +59,9 @@ def test_graded_questions_and_options_cannot_be_deleted_once_a_learner_has_submi
     question = Question.objects.get(quiz=quiz, order=1)
 
     with pytest.raises(GradedContentLocked, match="(?i)add a new question instead"):
-        authoring_services.graded_content_guard(deleting=[question if deleted == "question" else question.options.first()])
+        authoring_services.graded_content_guard(
+            deleting=[question if deleted == "question" else question.options.first()]
+        )
 
 
 def test_wording_feedback_and_explanations_stay_editable_after_attempts():

@@ -39,16 +39,23 @@ def test_new_learner_walks_the_whole_path_to_a_complete_course(client, learner, 
     assert client.get(reverse("courses:catalog")).content.decode().count(course.title) == 1
 
     page = client.get(course.get_absolute_url()).content.decode()
-    for must_show in ("Describe one thing", "Faculty who teach", "Dr. Ines Halvorsen-Achebe",
-                      "No relevant financial relationships", "accredited by the Accreditation Council",
-                      "AMA PRA Category 1 Credit", "80%"):
+    for must_show in (
+        "Describe one thing",
+        "Faculty who teach",
+        "Dr. Ines Halvorsen-Achebe",
+        "No relevant financial relationships",
+        "accredited by the Accreditation Council",
+        "AMA PRA Category 1 Credit",
+        "80%",
+    ):
         assert must_show in page
 
     response = client.post(reverse("courses:enroll", args=[course.slug]))
     assert response.url == reverse("courses:disclosures", args=[course.slug])
     # Disclosure before content: module 1 redirects back until acknowledged.
     assert client.get(reverse("courses:module", args=[course.slug, 1])).url == reverse(
-        "courses:disclosures", args=[course.slug])
+        "courses:disclosures", args=[course.slug]
+    )
     client.post(reverse("courses:disclosures", args=[course.slug]))
     enrollment = Enrollment.objects.get(user=learner, course=course)
     assert enrollment.disclosures_acknowledged_at is not None
@@ -79,7 +86,7 @@ def test_new_learner_walks_the_whole_path_to_a_complete_course(client, learner, 
     assert enrollment.completed_at is not None
 
     learning = client.get(reverse("learning")).content.decode()
-    completed_section = learning[learning.index("Completed"):]
+    completed_section = learning[learning.index("Completed") :]
     assert course.title in completed_section and "100% — complete" in completed_section
 
 
@@ -132,12 +139,15 @@ def test_expired_or_draft_courses_cannot_be_enrolled(client, learner):
     assert expired.title not in catalog and draft.title not in catalog
 
 
-@pytest.mark.parametrize("method, scores, expected_passed", [
-    ("highest", ["wrong", "right", "wrong"], True),
-    ("last", ["wrong", "wrong", "right"], True),
-    ("first", ["wrong", "right"], False),
-    ("average", ["wrong", "right"], False),
-])
+@pytest.mark.parametrize(
+    "method, scores, expected_passed",
+    [
+        ("highest", ["wrong", "right", "wrong"], True),
+        ("last", ["wrong", "wrong", "right"], True),
+        ("first", ["wrong", "right"], False),
+        ("average", ["wrong", "right"], False),
+    ],
+)
 def test_grading_methods_decide_the_post_test_grade(learner, method, scores, expected_passed):
     course = build_course(grading_method=method, passing_score_percent=60)
     quiz = course.quizzes.get(kind=QuizKind.POST_TEST)
@@ -230,8 +240,11 @@ def test_a_reload_resumes_the_same_frozen_draw_with_saved_answers(client, learne
     assert len(attempt.layout) == 4
     first_question = attempt.layout[0]["question"]
     chosen = attempt.layout[0]["options"][0]
-    client.post(reverse("courses:attempt_answer", args=[attempt.pk, first_question]),
-                as_posted(client, attempt, {first_question: [chosen]}), HTTP_HX_REQUEST="true")
+    client.post(
+        reverse("courses:attempt_answer", args=[attempt.pk, first_question]),
+        as_posted(client, attempt, {first_question: [chosen]}),
+        HTTP_HX_REQUEST="true",
+    )
     again = _start(client, course)
     assert again.pk == attempt.pk
     page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
@@ -250,8 +263,9 @@ def test_time_limit_grades_only_answers_saved_in_time(learner):
     attempt = services.attempt_start(enrollment=enrollment, quiz=quiz, now=start)
     right = correct_answers(attempt)
     first, second = attempt.question_ids
-    services.attempt_save_answer(attempt=attempt, question_id=first, option_ids=right[first],
-                                 now=start + timedelta(minutes=5))
+    services.attempt_save_answer(
+        attempt=attempt, question_id=first, option_ids=right[first], now=start + timedelta(minutes=5)
+    )
     late = start + timedelta(minutes=15)
     with pytest.raises(Conflict, match="Time is up"):
         services.attempt_save_answer(attempt=attempt, question_id=second, option_ids=right[second], now=late)
@@ -269,14 +283,17 @@ def test_submitting_keeps_autosaved_answers_and_records_when_each_was_given(lear
     attempt = services.attempt_start(enrollment=enrollment, quiz=quiz, now=start)
     right, wrong = correct_answers(attempt), wrong_answers(attempt)
     first, second, third = attempt.question_ids
-    services.attempt_save_answer(attempt=attempt, question_id=first, option_ids=right[first],
-                                 now=start + timedelta(minutes=1))
-    services.attempt_save_answer(attempt=attempt, question_id=second, option_ids=wrong[second],
-                                 now=start + timedelta(minutes=2))
+    services.attempt_save_answer(
+        attempt=attempt, question_id=first, option_ids=right[first], now=start + timedelta(minutes=1)
+    )
+    services.attempt_save_answer(
+        attempt=attempt, question_id=second, option_ids=wrong[second], now=start + timedelta(minutes=2)
+    )
     # The form sends the second answer changed and the third; the first stays as autosaved.
     submitted_at = start + timedelta(minutes=3)
-    graded = services.attempt_submit(attempt=attempt, answers={second: right[second], third: wrong[third]},
-                                     now=submitted_at)
+    graded = services.attempt_submit(
+        attempt=attempt, answers={second: right[second], third: wrong[third]}, now=submitted_at
+    )
     assert graded.score_percent == Decimal("66.67") and graded.passed
     saved = {answer.question_id: answer for answer in Answer.objects.filter(attempt=attempt)}
     assert saved[first].saved_at == start + timedelta(minutes=1) and saved[first].points == 1
@@ -292,8 +309,9 @@ def test_time_limit_with_reject_policy_scores_a_late_attempt_zero(learner):
     complete_modules(enrollment)
     start = timezone.now()
     attempt = services.attempt_start(enrollment=enrollment, quiz=quiz, now=start)
-    graded = services.attempt_submit(attempt=attempt, answers=correct_answers(attempt),
-                                     now=start + timedelta(minutes=11))
+    graded = services.attempt_submit(
+        attempt=attempt, answers=correct_answers(attempt), now=start + timedelta(minutes=11)
+    )
     assert graded.is_late and graded.score_percent == 0 and graded.passed is False
 
 
@@ -304,18 +322,23 @@ def test_submission_within_the_grace_period_counts(learner):
     complete_modules(enrollment)
     start = timezone.now()
     attempt = services.attempt_start(enrollment=enrollment, quiz=quiz, now=start)
-    graded = services.attempt_submit(attempt=attempt, answers=correct_answers(attempt),
-                                     now=start + timedelta(minutes=10, seconds=10))
+    graded = services.attempt_submit(
+        attempt=attempt, answers=correct_answers(attempt), now=start + timedelta(minutes=10, seconds=10)
+    )
     assert not graded.is_late and graded.passed
 
 
-@pytest.mark.parametrize("policy, after_fail_shows, after_pass_shows", [
-    ("score_only", False, False),
-    ("after_pass", False, True),
-    ("always", True, True),
-])
-def test_review_policy_controls_when_correct_answers_are_shown(client, learner, policy, after_fail_shows,
-                                                               after_pass_shows):
+@pytest.mark.parametrize(
+    "policy, after_fail_shows, after_pass_shows",
+    [
+        ("score_only", False, False),
+        ("after_pass", False, True),
+        ("always", True, True),
+    ],
+)
+def test_review_policy_controls_when_correct_answers_are_shown(
+    client, learner, policy, after_fail_shows, after_pass_shows
+):
     course = build_course(review_policy=policy)
     enrollment = services.enrollment_create(user=learner, course=course)
     complete_modules(enrollment)

@@ -23,8 +23,13 @@ def _ready_attempt(learner, course):
 
 
 def _row_counts():
-    return (Attempt.objects.count(), Answer.objects.count(), Enrollment.objects.count(),
-            ModuleProgress.objects.count(), list(Attempt.objects.values_list("submitted_at", "score_percent")))
+    return (
+        Attempt.objects.count(),
+        Answer.objects.count(),
+        Enrollment.objects.count(),
+        ModuleProgress.objects.count(),
+        list(Attempt.objects.values_list("submitted_at", "score_percent")),
+    )
 
 
 def test_no_answer_key_reaches_the_learner_before_grading(client, learner, course):
@@ -60,8 +65,12 @@ def test_submitting_or_saving_into_another_learners_attempt_is_a_404_and_changes
     client.force_login(ProfileFactory().user)
     assert client.post(reverse("courses:attempt_submit", args=[attempt.pk]), answers).status_code == 404
     first = attempt.question_ids[0]
-    assert client.post(reverse("courses:attempt_answer", args=[attempt.pk, first]),
-                       {f"q{first}": answers[f"q{first}"]}).status_code == 404
+    assert (
+        client.post(
+            reverse("courses:attempt_answer", args=[attempt.pk, first]), {f"q{first}": answers[f"q{first}"]}
+        ).status_code
+        == 404
+    )
     assert _row_counts() == before
 
 
@@ -76,7 +85,9 @@ def test_another_learners_progress_is_not_reachable(client, learner, course):
     assert course.title not in client.get(reverse("learning")).content.decode()
 
 
-@pytest.mark.parametrize("tamper", ["foreign_question", "foreign_option", "own_option_id", "not_a_value", "not_a_question"])
+@pytest.mark.parametrize(
+    "tamper", ["foreign_question", "foreign_option", "own_option_id", "not_a_value", "not_a_question"]
+)
 def test_bad_submissions_are_400_and_write_nothing(client, learner, course, tamper):
     attempt = _ready_attempt(learner, course)
     other = build_course(slug="other-course")
@@ -144,7 +155,7 @@ def test_two_concurrent_submits_of_one_attempt_grade_once():
 def test_authored_script_is_rendered_harmless(client, learner, course):
     Module.objects.filter(course=course, order=1).update(
         body='Hello <script>alert("x")</script> <img src=x onerror="alert(1)"> [click](javascript:alert(1)) '
-             '<a href="javascript:alert(2)">also</a>'
+        '<a href="javascript:alert(2)">also</a>'
     )
     enrollment = services.enrollment_create(user=learner, course=course)
     services.disclosures_acknowledge(enrollment=enrollment)

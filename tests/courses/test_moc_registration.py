@@ -34,19 +34,24 @@ def test_a_course_author_registers_the_activity_for_moc_with_each_board_in_the_c
     page = author_client.get(url)
     assert "MOC registrations" in page.content.decode()
     data = change_form_data(page)
-    data.update({
-        "moc_registrations-TOTAL_FORMS": "2",
-        "moc_registrations-0-board": "ABP", "moc_registrations-0-credit_type": "lifelong_learning_self_assessment",
-        "moc_registrations-0-points": "1.50",
-        "moc_registrations-1-board": "ABIM", "moc_registrations-1-credit_type": "patient_safety",
-        "moc_registrations-1-points": "0.50",
-    })
+    data.update(
+        {
+            "moc_registrations-TOTAL_FORMS": "2",
+            "moc_registrations-0-board": "ABP",
+            "moc_registrations-0-credit_type": "lifelong_learning_self_assessment",
+            "moc_registrations-0-points": "1.50",
+            "moc_registrations-1-board": "ABIM",
+            "moc_registrations-1-credit_type": "patient_safety",
+            "moc_registrations-1-points": "0.50",
+        }
+    )
 
     saved = author_client.post(url, data)
 
     assert saved.status_code == 302, form_errors(saved)
     assert list(course.moc_registrations.values_list("board", "credit_type", "points")) == [
-        ("ABIM", "patient_safety", Decimal("0.50")), ("ABP", "lifelong_learning_self_assessment", Decimal("1.50")),
+        ("ABIM", "patient_safety", Decimal("0.50")),
+        ("ABP", "lifelong_learning_self_assessment", Decimal("1.50")),
     ]
 
 
@@ -54,13 +59,17 @@ def test_the_admin_refuses_the_same_board_twice_and_points_off_the_quarter_step(
     course = publishable_course()
     url = reverse("admin:courses_course_change", args=[course.pk])
     data = change_form_data(author_client.get(url))
-    data.update({
-        "moc_registrations-TOTAL_FORMS": "2",
-        "moc_registrations-0-board": "ABP", "moc_registrations-0-credit_type": "self_assessment",
-        "moc_registrations-0-points": "1.10",
-        "moc_registrations-1-board": "ABP", "moc_registrations-1-credit_type": "self_assessment",
-        "moc_registrations-1-points": "1.00",
-    })
+    data.update(
+        {
+            "moc_registrations-TOTAL_FORMS": "2",
+            "moc_registrations-0-board": "ABP",
+            "moc_registrations-0-credit_type": "self_assessment",
+            "moc_registrations-0-points": "1.10",
+            "moc_registrations-1-board": "ABP",
+            "moc_registrations-1-credit_type": "self_assessment",
+            "moc_registrations-1-points": "1.00",
+        }
+    )
 
     refused = author_client.post(url, data)
 
@@ -71,18 +80,25 @@ def test_the_admin_refuses_the_same_board_twice_and_points_off_the_quarter_step(
 
 def test_the_database_keeps_one_registration_per_board_and_points_above_zero():
     course = publishable_course()
-    CourseMocRegistration.objects.create(course=course, board=MocBoard.ABP, points=Decimal("1"),
-                                         credit_type=MocCreditType.LIFELONG_LEARNING_SELF_ASSESSMENT)
+    CourseMocRegistration.objects.create(
+        course=course,
+        board=MocBoard.ABP,
+        points=Decimal("1"),
+        credit_type=MocCreditType.LIFELONG_LEARNING_SELF_ASSESSMENT,
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        CourseMocRegistration.objects.create(course=course, board=MocBoard.ABP, points=Decimal("2"),
-                                             credit_type=MocCreditType.SELF_ASSESSMENT)
+        CourseMocRegistration.objects.create(
+            course=course, board=MocBoard.ABP, points=Decimal("2"), credit_type=MocCreditType.SELF_ASSESSMENT
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        CourseMocRegistration.objects.create(course=course, board=MocBoard.ABIM, points=Decimal("0"),
-                                             credit_type=MocCreditType.MEDICAL_KNOWLEDGE)
+        CourseMocRegistration.objects.create(
+            course=course, board=MocBoard.ABIM, points=Decimal("0"), credit_type=MocCreditType.MEDICAL_KNOWLEDGE
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        CourseMocRegistration.objects.create(course=course, board="ABFM", points=Decimal("1"),
-                                             credit_type=MocCreditType.MEDICAL_KNOWLEDGE)
+        CourseMocRegistration.objects.create(
+            course=course, board="ABFM", points=Decimal("1"), credit_type=MocCreditType.MEDICAL_KNOWLEDGE
+        )
 
 
 # --- The course file ----------------------------------------------------------------------
@@ -100,7 +116,8 @@ MOC_LINES = """\
 
 def _with_moc(text: str, lines: str = MOC_LINES) -> str:
     return text.replace("format: docere-course/1", "format: docere-course/3").replace(
-        "  reported_to_pars: false\n", '  accme_activity_id: "004512345"\n' + lines)
+        "  reported_to_pars: false\n", '  accme_activity_id: "004512345"\n' + lines
+    )
 
 
 def test_a_course_file_carries_its_moc_registrations_and_round_trips_byte_for_byte():
@@ -110,10 +127,13 @@ def test_a_course_file_carries_its_moc_registrations_and_round_trips_byte_for_by
     course = course_import_yaml(text=exported, replace=True)
 
     assert list(course.moc_registrations.values_list("board", "credit_type", "points")) == [
-        ("ABIM", "medical_knowledge", Decimal("0.25")), ("ABP", "lifelong_learning_self_assessment", Decimal("0.50"))]
+        ("ABIM", "medical_knowledge", Decimal("0.25")),
+        ("ABP", "lifelong_learning_self_assessment", Decimal("0.50")),
+    ]
     assert exported.startswith("format: docere-course/3\n")
-    assert ('\n  moc_registrations:\n    - board: ABIM\n      credit_type: medical_knowledge\n'
-            '      points: "0.25"\n') in exported
+    assert (
+        '\n  moc_registrations:\n    - board: ABIM\n      credit_type: medical_knowledge\n      points: "0.25"\n'
+    ) in exported
     assert course_export_yaml(course=course) == exported
 
 
@@ -132,6 +152,7 @@ def test_a_course_file_cannot_register_a_board_twice_or_name_another_board():
         course_import_yaml(text=_with_moc(GOOD, MOC_LINES.replace("board: ABIM", "board: ABFM")))
 
     assert [p.message for p in twice_error.value.problems] == [
-        "course.moc_registrations[2]: the activity is registered with ABP twice"]
+        "course.moc_registrations[2]: the activity is registered with ABP twice"
+    ]
     assert "course.moc_registrations[2].board: 'ABFM' is not one of:" in other_error.value.problems[0].message
     assert not CourseMocRegistration.objects.exists()

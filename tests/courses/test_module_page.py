@@ -27,7 +27,8 @@ def page_of(client, course, order=1) -> str:
 def tokens_in(page: str) -> set[str]:
     """Every CSRF token a page carries: in its forms and in the header htmx sends."""
     return set(re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', page)) | set(
-        re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+        re.findall(r'"X-CSRFToken": "([^"]+)"', page)
+    )
 
 
 def without_tokens(page: str) -> str:
@@ -64,8 +65,12 @@ def content_is_cached(course, order=1) -> bool:
 def test_every_form_carries_the_learners_own_token_and_posts_without_javascript(course):
     client = learner_reading(course, "reader@example.org", enforce_csrf_checks=True)
     page = page_of(client, course)
-    form = re.search(r'<form class="question" method="post" action="([^"]+)".*?'
-                     r'name="csrfmiddlewaretoken" value="([^"]+)".*?name="(q\d+)" value="(\d+)"', page, re.S)
+    form = re.search(
+        r'<form class="question" method="post" action="([^"]+)".*?'
+        r'name="csrfmiddlewaretoken" value="([^"]+)".*?name="(q\d+)" value="(\d+)"',
+        page,
+        re.S,
+    )
     action, token, field, option = form.groups()
     response = client.post(action, {"csrfmiddlewaretoken": token, field: option})
     assert response.status_code == 200
@@ -115,7 +120,7 @@ def test_a_learner_who_passed_and_one_who_did_not_each_see_their_own_outcome_fro
         assert "(passed)" in page and f'href="/courses/{course.slug}/evaluation/"' in page
         assert content_is_cached(course)
         page = page_of(failed, course)
-        assert "(passed)" not in page and "<span>Evaluation</span> <span class=\"meta\">(locked)</span>" in page
+        assert "(passed)" not in page and '<span>Evaluation</span> <span class="meta">(locked)</span>' in page
         assert f'href="/courses/{course.slug}/evaluation/"' not in page
 
 

@@ -30,8 +30,11 @@ def reader(course):
 def inline_key(data: dict, row, field: str) -> str:
     """The posted name of `field` in the inline form of this row (a module, an option)."""
     inline = type(row).__name__.lower() + "s-"
-    prefix = next(key[:-3] for key, value in data.items()
-                  if key.startswith(inline) and key.endswith("-id") and value == str(row.pk))
+    prefix = next(
+        key[:-3]
+        for key, value in data.items()
+        if key.startswith(inline) and key.endswith("-id") and value == str(row.pk)
+    )
     return f"{prefix}-{field}"
 
 
@@ -54,8 +57,11 @@ def test_an_edited_module_body_shows_on_the_next_view(author, reader, course):
     assert "Body of module 1." in page_of(reader, course)
     assert content_is_cached(course)
     module = course.modules.get(order=1)
-    admin_save(author, course_page_url(course),
-               lambda data: data.update({inline_key(data, module, "body"): "A **revised** body."}))
+    admin_save(
+        author,
+        course_page_url(course),
+        lambda data: data.update({inline_key(data, module, "body"): "A **revised** body."}),
+    )
     page = page_of(reader, course)
     assert "A <strong>revised</strong> body." in page and "Body of module 1." not in page
 
@@ -63,8 +69,11 @@ def test_an_edited_module_body_shows_on_the_next_view(author, reader, course):
 def test_a_renamed_module_shows_its_new_title_in_every_learners_navigation(author, reader, course):
     assert "Module 2" in page_of(reader, course)
     module = course.modules.get(order=2)
-    admin_save(author, course_page_url(course),
-               lambda data: data.update({inline_key(data, module, "title"): "Feedback on rounds"}))
+    admin_save(
+        author,
+        course_page_url(course),
+        lambda data: data.update({inline_key(data, module, "title"): "Feedback on rounds"}),
+    )
     page = page_of(reader, course)
     assert "Feedback on rounds" in page and "Module 2<" not in page
 
@@ -89,9 +98,20 @@ def test_a_question_added_to_or_deleted_from_a_knowledge_check_shows_on_the_next
     page_of(reader, course)
     add_url = reverse("admin:courses_question_add")
     data = change_form_data(author.get(add_url))
-    data.update({"quiz": str(check.pk), "order": "2", "type": "single", "stem": "A question added later?",
-                 "options-0-order": "1", "options-0-text": "Yes", "options-0-weight_percent": "100",
-                 "options-1-order": "2", "options-1-text": "No", "options-1-weight_percent": "0"})
+    data.update(
+        {
+            "quiz": str(check.pk),
+            "order": "2",
+            "type": "single",
+            "stem": "A question added later?",
+            "options-0-order": "1",
+            "options-0-text": "Yes",
+            "options-0-weight_percent": "100",
+            "options-1-order": "2",
+            "options-1-text": "No",
+            "options-1-weight_percent": "0",
+        }
+    )
     response = author.post(add_url, data)
     assert response.status_code == 302, form_errors(response)
     assert "A question added later?" in page_of(reader, course)
@@ -122,8 +142,11 @@ def test_a_knowledge_check_moved_to_another_module_shows_there_at_once(author, r
     assert "Check for module 1?" not in page_of(reader, course, order=3)
     course.modules.get(order=3).knowledge_check.delete()
     check = course.modules.get(order=1).knowledge_check
-    admin_save(author, reverse("admin:courses_quiz_change", args=[check.pk]),
-               lambda data: data.update(module=str(course.modules.get(order=3).pk)))
+    admin_save(
+        author,
+        reverse("admin:courses_quiz_change", args=[check.pk]),
+        lambda data: data.update(module=str(course.modules.get(order=3).pk)),
+    )
     assert "Check for module 1?" not in page_of(reader, course, order=1)
     assert "Check for module 1?" in page_of(reader, course, order=3)
 

@@ -25,8 +25,9 @@ def test_a_learner_scoring_exactly_the_pass_mark_passes_and_may_take_the_evaluat
     answers = correct_answers(attempt)
     last_question = attempt.layout[-1]["question"]
     answers[last_question] = wrong_answers(attempt)[last_question]
-    response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), as_posted(client, attempt, answers),
-                           follow=True)
+    response = client.post(
+        reverse("courses:attempt_submit", args=[attempt.pk]), as_posted(client, attempt, answers), follow=True
+    )
 
     page = response.content.decode()
     assert "Your score: 80.00%" in page and "you passed" in page

@@ -71,7 +71,10 @@ def test_ticking_the_smallest_value_of_every_question_scores_at_chance_on_each_d
         attempt = _start_attempt_as_new_learner(client, course)
         choices = attempt_page_choices(client, attempt)
         assert sorted(choices) == sorted(attempt.question_ids)
-        smallest = {f"q{question_id}": min((choice.value for choice in shown), key=_value_order) for question_id, shown in choices.items()}
+        smallest = {
+            f"q{question_id}": min((choice.value for choice in shown), key=_value_order)
+            for question_id, shown in choices.items()
+        }
         response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), smallest)
         assert response.status_code == 302
         attempt.refresh_from_db()
@@ -96,10 +99,16 @@ def test_option_values_change_with_each_attempt_and_follow_no_authored_order(cli
     for question_id, shown in first.items():
         values = {choice.value for choice in shown}
         assert len(values) == len(shown), "each option has its own value"
-        assert not values & {choice.value for choice in second[question_id]}, "a value is never reused by another attempt"
+        assert not values & {choice.value for choice in second[question_id]}, (
+            "a value is never reused by another attempt"
+        )
         assert not values & option_ids, "a value is never an option id"
-        authored = list(Option.objects.filter(question_id=question_id).order_by("order", "id").values_list("text", flat=True))
+        authored = list(
+            Option.objects.filter(question_id=question_id).order_by("order", "id").values_list("text", flat=True)
+        )
         by_value = [choice.text for choice in sorted(shown, key=lambda choice: _value_order(choice.value))]
         in_authored_order += by_value == authored
     # By chance 1 in 24 (four options) or 1 in 120 (five) questions: about 2 of 40.
-    assert in_authored_order <= len(first) // 4, f"{in_authored_order} of {len(first)} questions sort into authored order"
+    assert in_authored_order <= len(first) // 4, (
+        f"{in_authored_order} of {len(first)} questions sort into authored order"
+    )

@@ -23,14 +23,16 @@ def _queries(client, url) -> int:
 
 def _add_modules(course, total):
     start = course.modules.count()
-    Module.objects.bulk_create([Module(course=course, order=n, title=f"Extra {n}", body="Text")
-                                for n in range(start + 1, total + 1)])
+    Module.objects.bulk_create(
+        [Module(course=course, order=n, title=f"Extra {n}", body="Text") for n in range(start + 1, total + 1)]
+    )
 
 
 def _add_courses(total, topic):
     for n in range(total):
-        course = Course.objects.create(slug=f"c{n}", title=f"Catalog course {n}", summary="S",
-                                       credits_max=Decimal("1.00"), status="published")
+        course = Course.objects.create(
+            slug=f"c{n}", title=f"Catalog course {n}", summary="S", credits_max=Decimal("1.00"), status="published"
+        )
         course.topics.add(topic)
 
 
@@ -62,8 +64,9 @@ def test_catalog_is_flat_in_the_number_of_courses(client):
     ten = _queries(client, reverse("courses:catalog"))
     _add_courses_from = Course.objects.count()
     for n in range(_add_courses_from, 100):
-        Course.objects.create(slug=f"more{n}", title=f"More {n}", summary="S", credits_max=Decimal("1.00"),
-                              status="published").topics.add(topic)
+        Course.objects.create(
+            slug=f"more{n}", title=f"More {n}", summary="S", credits_max=Decimal("1.00"), status="published"
+        ).topics.add(topic)
     hundred = _queries(client, reverse("courses:catalog"))
     assert ten == hundred, (ten, hundred)
     print(f"catalog queries: 10 courses → {ten}, 100 courses → {hundred}")
@@ -76,8 +79,9 @@ def test_my_learning_is_flat_in_the_number_of_enrollments(client, learner):
     _enrol_everywhere(learner)
     ten = _queries(client, reverse("learning"))
     for n in range(10, 100):
-        Course.objects.create(slug=f"m{n}", title=f"M {n}", summary="S", credits_max=Decimal("1.00"),
-                              status="published")
+        Course.objects.create(
+            slug=f"m{n}", title=f"M {n}", summary="S", credits_max=Decimal("1.00"), status="published"
+        )
     _enrol_everywhere(learner)
     hundred = _queries(client, reverse("learning"))
     assert ten == hundred, (ten, hundred)

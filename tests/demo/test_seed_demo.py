@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return {model.__name__: model.objects.count()
-            for model in (Course, Question, Enrollment, ModuleProgress, Certificate, CertificateEvent, Resource)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Course, Question, Enrollment, ModuleProgress, Certificate, CertificateEvent, Resource)
+    }
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(settings):
@@ -54,4 +56,5 @@ def test_seed_demo_builds_the_demo_once(settings, private_media):
     assert certificate.credits == 1.25 and certificate.learner_name == "Maya Okonkwo-Reyes, MD"
     assert counts["Resource"] == 1
     from lti_tool.models import LtiRegistration
+
     assert LtiRegistration.objects.exists()

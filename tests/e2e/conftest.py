@@ -17,8 +17,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # contrast is read from computed styles either way.
 # The phone every learner page must fit without sideways scrolling (WCAG 1.4.10 Reflow).
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-              "resultTypes": ["violations"], "preload": False}
+WCAG_22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+    "preload": False,
+}
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -54,8 +57,9 @@ def assert_in_view_without_scrolling_sideways(page, locator) -> None:
     came for (the download link) past the phone's right edge."""
     box = locator.bounding_box()
     width = page.viewport_size["width"]
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, \
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (
         f"{page.url}: {locator} sits at x={box and box['x']:.0f}..{box and box['x'] + box['width']:.0f} in a {width}px viewport"
+    )
 
 
 def _journey_moved_on(error: PlaywrightError) -> bool:
@@ -84,8 +88,10 @@ class AccessibilityAudit:
                 raise
             return
         self.pages_checked += 1
-        found = [f"{v['id']}: {v['help']} ({len(v['nodes'])} × e.g. {v['nodes'][0]['target']})"
-                 for v in results.response["violations"]]
+        found = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} × e.g. {v['nodes'][0]['target']})"
+            for v in results.response["violations"]
+        ]
         if found:
             self.violations[page.url] = found
         if overflow:
@@ -93,9 +99,11 @@ class AccessibilityAudit:
 
     def assert_clean(self) -> None:
         assert not self.violations, "axe-core WCAG 2.2 AA violations:\n" + "\n".join(
-            f"{url}\n  " + "\n  ".join(items) for url, items in self.violations.items())
+            f"{url}\n  " + "\n  ".join(items) for url, items in self.violations.items()
+        )
         assert not self.overflowing, "pages that scroll sideways:\n" + "\n".join(
-            f"{url}: {overflow}" for url, overflow in self.overflowing.items())
+            f"{url}: {overflow}" for url, overflow in self.overflowing.items()
+        )
 
 
 @pytest.fixture

@@ -101,8 +101,11 @@ def test_newcomer_signs_up_confirms_enrols_totp_and_completes_the_profile(page):
     page.get_by_text("Your CME profile was saved.").wait_for()
     assert_fits_the_width(page)
 
-    for path, heading in [("/accounts/email/", "Email addresses"), ("/accounts/password/change/", "Change password"),
-                          ("/accounts/2fa/", "Two-factor authentication")]:
+    for path, heading in [
+        ("/accounts/email/", "Email addresses"),
+        ("/accounts/password/change/", "Change password"),
+        ("/accounts/2fa/", "Two-factor authentication"),
+    ]:
         page.goto(path)
         page.get_by_role("heading", name=heading, exact=True).wait_for()
         assert_fits_the_width(page)

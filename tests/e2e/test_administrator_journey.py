@@ -67,8 +67,11 @@ def test_administrator_revokes_regenerates_zips_and_reports(page, private_media)
     certificates = []
     for learner in (first, second):
         enrollment = complete_course(learner, course)
-        certificates.append(certificate_services.credit_claim_create(
-            enrollment=enrollment, user=learner, credits=Decimal("1.75"), attested=True))
+        certificates.append(
+            certificate_services.credit_claim_create(
+                enrollment=enrollment, user=learner, credits=Decimal("1.75"), attested=True
+            )
+        )
     revoked, corrected = (wait_ready(certificate) for certificate in certificates)
 
     administrator_logs_in(page)

@@ -21,10 +21,12 @@ DEMO = Path(__file__).resolve().parents[2] / "courses" / "demo" / "bias-in-asses
 
 def known_answers(*, correct: bool):
     """The right options of a question (or one wrong one), from the course in the database."""
+
     def pick(page, stem_id: str) -> list[str]:
         options = Option.objects.filter(question_id=int(stem_id.removeprefix("stem-")))
         wanted = [option.text for option in options if (option.weight_percent > 0) == correct]
         return wanted if correct else wanted[:1]
+
     return pick
 
 

@@ -37,22 +37,33 @@ def _request_names_two_questions(page, attempt, first_question):
 
 
 def _server_error_page(page, attempt, first_question):
-    page.route(ANSWER_URL, lambda route: route.fulfill(
-        status=500, content_type="text/html", body="<!DOCTYPE html><html><body><h1>Server Error (500)</h1></body></html>"))
+    page.route(
+        ANSWER_URL,
+        lambda route: route.fulfill(
+            status=500,
+            content_type="text/html",
+            body="<!DOCTYPE html><html><body><h1>Server Error (500)</h1></body></html>",
+        ),
+    )
 
 
-@pytest.mark.parametrize(("debug", "make_it_fail", "message"), [
-    (False, _deadline_passes, "Not saved: Time is up for this attempt; answers can no longer be changed."),
-    (False, _network_fails, "Not saved: the server could not be reached."),
-    # Signed out: the save is redirected to the sign-in page, which must not land in the question.
-    (False, _session_ends, "Not saved: you are signed out. Reload the page and sign in again."),
-    # Under DEBUG, django-htmx's script swaps a 400 or 500 response in place of the whole page.
-    (True, _request_names_two_questions, "Not saved: Save one question's answer at a time."),
-    (True, _server_error_page, "Not saved: the server had a problem."),
-], ids=["time-up-409", "network-error", "signed-out", "debug-400", "debug-500"])
+@pytest.mark.parametrize(
+    ("debug", "make_it_fail", "message"),
+    [
+        (False, _deadline_passes, "Not saved: Time is up for this attempt; answers can no longer be changed."),
+        (False, _network_fails, "Not saved: the server could not be reached."),
+        # Signed out: the save is redirected to the sign-in page, which must not land in the question.
+        (False, _session_ends, "Not saved: you are signed out. Reload the page and sign in again."),
+        # Under DEBUG, django-htmx's script swaps a 400 or 500 response in place of the whole page.
+        (True, _request_names_two_questions, "Not saved: Save one question's answer at a time."),
+        (True, _server_error_page, "Not saved: the server had a problem."),
+    ],
+    ids=["time-up-409", "network-error", "signed-out", "debug-400", "debug-500"],
+)
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_a_failed_autosave_is_reported_in_its_question_and_leaves_the_page(page, settings, debug, make_it_fail,
-                                                                            message):
+def test_a_failed_autosave_is_reported_in_its_question_and_leaves_the_page(
+    page, settings, debug, make_it_fail, message
+):
     settings.DEBUG = debug
     course = build_course(slug="autosave-course", modules=1, bank=3, knowledge_checks=False, time_limit_minutes=30)
     learner = ProfileFactory().user

@@ -14,8 +14,11 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def resource(db):
-    resource = Resource(slug="mededs-horizon", title="MedEd's horizon compendium",
-                        description="Essays on where medical education is going.")
+    resource = Resource(
+        slug="mededs-horizon",
+        title="MedEd's horizon compendium",
+        description="Essays on where medical education is going.",
+    )
     resource.file.save("mededs-horizon.pdf", ContentFile(PDF_BYTES), save=False)
     resource.save()
     return resource

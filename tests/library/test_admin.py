@@ -21,10 +21,16 @@ def office(client):
 
 
 def test_administrator_uploads_a_resource_into_private_storage(office, private_media):
-    response = office.post(reverse("admin:library_resource_add"), {
-        "title": "MedEd's horizon", "slug": "mededs-horizon", "description": "Essays.", "is_listed": "on",
-        "file": SimpleUploadedFile("horizon.pdf", PDF_BYTES, content_type="application/pdf"),
-    })
+    response = office.post(
+        reverse("admin:library_resource_add"),
+        {
+            "title": "MedEd's horizon",
+            "slug": "mededs-horizon",
+            "description": "Essays.",
+            "is_listed": "on",
+            "file": SimpleUploadedFile("horizon.pdf", PDF_BYTES, content_type="application/pdf"),
+        },
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     resource = Resource.objects.get()
@@ -36,10 +42,15 @@ def test_administrator_uploads_a_resource_into_private_storage(office, private_m
 
 
 def test_a_file_that_is_not_a_document_is_refused(office):
-    response = office.post(reverse("admin:library_resource_add"), {
-        "title": "Script", "slug": "script", "description": "No.",
-        "file": SimpleUploadedFile("run.sh", b"echo hi", content_type="text/x-sh"),
-    })
+    response = office.post(
+        reverse("admin:library_resource_add"),
+        {
+            "title": "Script",
+            "slug": "script",
+            "description": "No.",
+            "file": SimpleUploadedFile("run.sh", b"echo hi", content_type="text/x-sh"),
+        },
+    )
 
     assert response.status_code == 200
     assert not Resource.objects.exists()

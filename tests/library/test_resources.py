@@ -100,7 +100,8 @@ def test_downloads_show_in_the_reports(client, resource):
     response = client.get(reverse("reports:overview"))
 
     assert [(row.title, row.downloads, row.learners) for row in response.context["downloads"]] == [
-        ("MedEd's horizon compendium", 2, 1)]
+        ("MedEd's horizon compendium", 2, 1)
+    ]
     assert "reader@example.org" in response.content.decode()
 
 

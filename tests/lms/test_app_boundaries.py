@@ -35,7 +35,10 @@ def test_no_app_imports_another_apps_admin_middleware_views_forms_or_tasks():
 
 
 def test_the_demo_passwords_live_only_in_the_demo_app():
-    holders = [str(path.relative_to(settings.BASE_DIR)) for app in APPS
-               for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py"))
-               if "docere-learner-demo" in path.read_text()]
+    holders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for app in APPS
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py"))
+        if "docere-learner-demo" in path.read_text()
+    ]
     assert holders == ["demo/services.py"]

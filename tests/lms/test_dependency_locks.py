@@ -8,8 +8,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s\\;]+)")
-TEST_TOOLS = {"pytest", "pytest-django", "pytest-cov", "coverage", "ruff", "factory-boy", "playwright", "moto",
-              "schemathesis", "pyotp", "pypdf", "honcho", "pip-tools", "axe-playwright-python"}
+TEST_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "pytest-cov",
+    "coverage",
+    "ruff",
+    "factory-boy",
+    "playwright",
+    "moto",
+    "schemathesis",
+    "pyotp",
+    "pypdf",
+    "honcho",
+    "pip-tools",
+    "axe-playwright-python",
+}
 
 
 def canonical(name: str) -> str:
@@ -42,8 +56,9 @@ def test_every_locked_package_is_pinned_with_hashes_and_no_local_index(lock):
     assert "file://" not in text
 
 
-@pytest.mark.parametrize("source, lock", [("requirements.in", "requirements.txt"),
-                                          ("requirements-dev.in", "requirements-dev.txt")])
+@pytest.mark.parametrize(
+    "source, lock", [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+)
 def test_every_direct_dependency_is_locked_at_its_pinned_version(source, lock):
     packages = locked(ROOT / lock)
     assert {name: packages.get(name, {}).get("version") for name in direct(ROOT / source)} == direct(ROOT / source)
@@ -55,7 +70,8 @@ def test_the_runtime_lock_holds_no_test_tools_and_shares_versions_with_the_dev_l
     assert {"django-storages", "boto3"} <= set(runtime)
     assert {"moto", "pytest-cov"} <= set(dev)
     assert {name: dev[name]["version"] for name in set(dev) & set(runtime)} == {
-        name: runtime[name]["version"] for name in set(dev) & set(runtime)}
+        name: runtime[name]["version"] for name in set(dev) & set(runtime)
+    }
 
 
 def test_make_and_the_image_install_only_the_hashed_locks():

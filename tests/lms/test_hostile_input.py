@@ -40,8 +40,7 @@ HOSTILE = {
     "5,000 characters": "a" * 5000,
     "a lone surrogate and invalid UTF-8": "%ED%A0%80%FF%FE",
     "parent folders": "..%2F..%2Flms%2Fsettings.py",
-    "quotes, a script tag, a right-to-left override and emoji":
-        "%27%22%3B--%3Cscript%3Ealert(1)%3C%2Fscript%3E%E2%80%AEfdp.exe%F0%9F%A9%BA",
+    "quotes, a script tag, a right-to-left override and emoji": "%27%22%3B--%3Cscript%3Ealert(1)%3C%2Fscript%3E%E2%80%AEfdp.exe%F0%9F%A9%BA",
     "whitespace only": "%20%09%0A%0D",
     "a header injection": "x%0D%0ASet-Cookie:%20a=b",
     "a number too big for the database": "99999999999999999999999",
@@ -54,24 +53,66 @@ POSTED = ["NUL inside a code", "5,000 characters", "a number too big for the dat
 
 # Every query parameter a Docere, admin, allauth, API or LTI page reads.
 QUERY_NAMES = [
-    "q", "topic", "format", "credits", "page", "cursor", "limit", "course", "since", "next", "code",
-    "date_from", "date_to", "include_exported", "file_format", "iss", "login_hint", "target_link_uri",
-    "lti_message_hint", "client_id", "o", "p", "all", "e", "_changelist_filters",
-    "status__exact", "kind__exact", "course__id__exact",
+    "q",
+    "topic",
+    "format",
+    "credits",
+    "page",
+    "cursor",
+    "limit",
+    "course",
+    "since",
+    "next",
+    "code",
+    "date_from",
+    "date_to",
+    "include_exported",
+    "file_format",
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "o",
+    "p",
+    "all",
+    "e",
+    "_changelist_filters",
+    "status__exact",
+    "kind__exact",
+    "course__id__exact",
 ]
 
 # Form fields of the pages that store or look up posted text.
 FORM_NAMES = [
-    "code", "q", "login", "email", "password", "credits", "launch_id", "iss", "login_hint", "target_link_uri",
-    "first_name", "last_name", "certificate_name", "institution", "npi", "name",
+    "code",
+    "q",
+    "login",
+    "email",
+    "password",
+    "credits",
+    "launch_id",
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "first_name",
+    "last_name",
+    "certificate_name",
+    "institution",
+    "npi",
+    "name",
 ]
 
 # Django's generic admin views are shared by every model (and tested by Django); each model
 # still gets the strings that reach its own lookups, search and filters, in its changelist's
 # query and in the object id of each of its pages.
-FOR_GENERIC_ADMIN_VIEWS = ["NUL inside a code", "5,000 characters", "a lone surrogate and invalid UTF-8",
-                           "quotes, a script tag, a right-to-left override and emoji",
-                           "a number too big for the database"]
+FOR_GENERIC_ADMIN_VIEWS = [
+    "NUL inside a code",
+    "5,000 characters",
+    "a lone surrogate and invalid UTF-8",
+    "quotes, a script tag, a right-to-left override and emoji",
+    "a number too big for the database",
+]
 
 # Posting to these would end the session the rest of the run needs.
 NOT_POSTED = {"account_logout", "logout"}
@@ -149,16 +190,24 @@ def world(db):
     learner = ProfileFactory().user
     complete_course(learner, course)
     enrollment = learner.enrollments.get(course=course)
-    certificate_services.credit_claim_create(enrollment=enrollment, user=learner, credits=course.credits_max,
-                                             attested=True)
+    certificate_services.credit_claim_create(
+        enrollment=enrollment, user=learner, credits=course.credits_max, attested=True
+    )
     staff = StaffFactory(email="cme-office@example.org", is_superuser=True)
     plausible = {
-        "slug": course.slug, "code": Certificate.objects.get(enrollment=enrollment).code,
-        "pk": str(Attempt.objects.filter(enrollment=enrollment).first().pk), "order": "1",
-        "question_id": str(Question.objects.filter(quiz__course=course, quiz__kind=QuizKind.KNOWLEDGE_CHECK)
-                           .first().pk),
-        "course_id": str(course.pk), "learner_id": str(learner.pk), "id": str(learner.pk),
-        "object_id": str(course.pk), "app_label": "courses", "field_name": "logo",
+        "slug": course.slug,
+        "code": Certificate.objects.get(enrollment=enrollment).code,
+        "pk": str(Attempt.objects.filter(enrollment=enrollment).first().pk),
+        "order": "1",
+        "question_id": str(
+            Question.objects.filter(quiz__course=course, quiz__kind=QuizKind.KNOWLEDGE_CHECK).first().pk
+        ),
+        "course_id": str(course.pk),
+        "learner_id": str(learner.pk),
+        "id": str(learner.pk),
+        "object_id": str(course.pk),
+        "app_label": "courses",
+        "field_name": "logo",
         "registration_uuid": "6f1c1b1e-8f0c-4a53-9d7e-6c2b0c1f9a10",
     }
     return {"learner": learner, "staff": staff, "plausible": plausible, "api_token": make_token()}
@@ -196,8 +245,12 @@ def server_errors(client: Client, plausible: dict[str, str]) -> list[str]:
             problem = ""
             if response.status_code >= 500:
                 problem = f"{response.status_code} {'; '.join(raised)}"
-            elif (method == "get" and is_api(url) and response.status_code >= 400
-                  and not response["Content-Type"].startswith("application/json")):
+            elif (
+                method == "get"
+                and is_api(url)
+                and response.status_code >= 400
+                and not response["Content-Type"].startswith("application/json")
+            ):
                 problem = f"{response.status_code} answered as {response['Content-Type']}, not JSON"
             if problem:
                 failures.append(f"{method.upper()} {url[:100]} ({label}) → {problem}")
@@ -226,8 +279,13 @@ def test_hostile_addresses_never_give_staff_or_an_api_client_a_server_error(worl
 
 
 def test_a_nul_byte_in_an_address_is_refused_with_a_page_that_says_why(client, learner):
-    for url in ("/verify/A%00B/", "/credentials/A%00B/", "/courses/?q=%00", "/courses/?topic=%00",
-                "/courses/?format=A%00B"):
+    for url in (
+        "/verify/A%00B/",
+        "/credentials/A%00B/",
+        "/courses/?q=%00",
+        "/courses/?topic=%00",
+        "/courses/?format=A%00B",
+    ):
         response = client.get(url)
         assert response.status_code == 400, url
         assert "contains a character that is not allowed" in response.content.decode()
@@ -254,8 +312,10 @@ def test_an_evaluation_answer_with_a_nul_byte_is_refused_and_nothing_is_stored(c
     attempt = course_services.attempt_start(enrollment=enrollment, quiz=course.quizzes.get(kind=QuizKind.POST_TEST))
     course_services.attempt_submit(attempt=attempt, answers=correct_answers(attempt))
     client.force_login(learner)
-    answers = {f"item{item.id}": ("5" if item.kind == "likert" else "Fine\x00 teaching")
-               for item in course.evaluation_items.all()}
+    answers = {
+        f"item{item.id}": ("5" if item.kind == "likert" else "Fine\x00 teaching")
+        for item in course.evaluation_items.all()
+    }
     response = client.post(reverse("courses:evaluation", args=[course.slug]), answers)
     assert response.status_code == 400
     assert "character that is not allowed" in response.content.decode()

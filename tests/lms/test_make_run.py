@@ -46,7 +46,8 @@ def make_run(tmp_path):
     """`make run PORT=…` in a folder of its own, on SQLite and the filesystem broker."""
     port = _free_port()
     environment = {
-        name: value for name, value in os.environ.items()
+        name: value
+        for name, value in os.environ.items()
         # What the test run sets for itself is not what a newcomer's shell has: no DEBUG
         # either, so this also shows that `make run` turns DEBUG on by itself.
         if name not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
@@ -55,8 +56,14 @@ def make_run(tmp_path):
     environment["VAR_DIR"] = str(tmp_path / "var")
     output = tmp_path / "make-run.log"
     with output.open("wb") as log:
-        process = subprocess.Popen(["make", "--no-print-directory", "run", f"PORT={port}"], cwd=REPO,
-                                   env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=REPO,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield port, tmp_path / "var", output
     finally:
@@ -79,8 +86,11 @@ def test_make_run_on_another_port_writes_that_port_into_every_link(make_run):
     assert issuer["url"] == site
 
     # The demo learner's certificate is rendered by the worker, a process of its own.
-    pdf = _wait_for(lambda: next((var_dir / "media" / "certificates").rglob("*.pdf"), None),
-                    "the worker rendering the demo certificate", output)
+    pdf = _wait_for(
+        lambda: next((var_dir / "media" / "certificates").rglob("*.pdf"), None),
+        "the worker rendering the demo certificate",
+        output,
+    )
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert f"127.0.0.1:{port}/verify/" in text.replace("\n", "")
     assert "127.0.0.1:8000" not in text

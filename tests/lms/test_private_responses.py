@@ -31,8 +31,9 @@ def learner_with_certificate(private_media):
     course.accme_activity_id = "004567891"  # reportable to PARS
     course.save()
     enrollment = complete_course(user, course)
-    certificate = certificate_services.credit_claim_create(enrollment=enrollment, user=user, credits=Decimal("1.75"),
-                                                           attested=True)
+    certificate = certificate_services.credit_claim_create(
+        enrollment=enrollment, user=user, credits=Decimal("1.75"), attested=True
+    )
     mark_ready(certificate, b"%PDF-1.7 issued certificate bytes")
     resource = Resource(slug="feedback-guide", title="Feedback guide", description="A reading guide.")
     resource.file.save("feedback-guide.pdf", ContentFile(b"%PDF-1.7 a guide"), save=False)
@@ -50,8 +51,9 @@ LEARNER_PAGES = {
     "certificate PDF": lambda certificate: reverse("certificates:download", args=[certificate.code]),
     "transcript": lambda certificate: reverse("certificates:transcript"),
     "transcript CSV": lambda certificate: reverse("certificates:transcript") + "?format=csv",
-    "transcript PDF": lambda certificate: transcript_pdf_ready(certificate.user) and reverse(
-        "certificates:transcript_pdf_download"),
+    "transcript PDF": lambda certificate: (
+        transcript_pdf_ready(certificate.user) and reverse("certificates:transcript_pdf_download")
+    ),
     "library download": lambda certificate: reverse("library:download", args=["feedback-guide"]),
 }
 
@@ -86,8 +88,10 @@ def test_reports_and_their_exports_are_never_stored(client, learner_with_certifi
 @pytest.mark.parametrize("file_format", ["xlsx", "tab"])
 def test_the_pars_file_is_never_stored(client, learner_with_certificate, file_format):
     client.force_login(staff_member("cme-office@example.org", "CME administrators"))
-    response = client.post(reverse("reports:pars_download"), {"course": "bias-in-feedback", "file_format": file_format,
-                                                              "include_exported": "on"})
+    response = client.post(
+        reverse("reports:pars_download"),
+        {"course": "bias-in-feedback", "file_format": file_format, "include_exported": "on"},
+    )
     assert response.status_code == 200
     assert is_never_stored(response), response.get("Cache-Control")
 

@@ -51,7 +51,8 @@ def test_a_rendering_threshold_within_the_render_time_limit_is_refused():
     result = _manage("check", env_overrides={"CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS": "30"})
     assert result.returncode != 0
     assert "CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS must exceed the render task's hard time limit (45 s)" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 @pytest.mark.django_db

@@ -23,18 +23,23 @@ from tests.factories import PASSWORD, ProfileFactory
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
 def cache_is_private_redis(settings, private_redis):
     """The shared cache on the test's own Redis, as the production settings configure it."""
-    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "lms.cache.DegradingRedisCache",
-                                   "LOCATION": private_redis.url,
-                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "lms.cache.DegradingRedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     return private_redis
 
 
 def test_learners_keep_working_and_claiming_while_redis_is_down_and_the_certificate_renders_when_it_returns(
-        private_redis, cache_is_private_redis, app_broker_is_private_redis, start_worker_process, settings):
+    private_redis, cache_is_private_redis, app_broker_is_private_redis, start_worker_process, settings
+):
     course = build_course(slug="bias-in-feedback")
     physician = ProfileFactory(certificate_name="Amara Fenwick-Oduya, MD").user
     enrollment = complete_course(physician, course)
@@ -47,9 +52,14 @@ def test_learners_keep_working_and_claiming_while_redis_is_down_and_the_certific
     started = time.monotonic()
 
     # A signed-in learner keeps reading.
-    for url in (reverse("home"), reverse("learning"), reverse("courses:detail", args=[course.slug]),
-                reverse("courses:module", args=[course.slug, 1]), reverse("courses:module", args=[course.slug, 2]),
-                reverse("certificates:list")):
+    for url in (
+        reverse("home"),
+        reverse("learning"),
+        reverse("courses:detail", args=[course.slug]),
+        reverse("courses:module", args=[course.slug, 1]),
+        reverse("courses:module", args=[course.slug, 2]),
+        reverse("certificates:list"),
+    ):
         response = learner.get(url)
         assert response.status_code == 200, f"{url} answered {response.status_code} with Redis down"
     assert course.title in learner.get(reverse("learning")).content.decode(), "my learning lists my course"
@@ -61,8 +71,9 @@ def test_learners_keep_working_and_claiming_while_redis_is_down_and_the_certific
     assert colleague_browser.get(reverse("learning")).wsgi_request.user == colleague
 
     # The claim is recorded and the learner is told the certificate is on its way.
-    claimed = learner.post(reverse("certificates:claim", args=[course.slug]), {"credits": "1.75", "attest": "on"},
-                           follow=True)
+    claimed = learner.post(
+        reverse("certificates:claim", args=[course.slug]), {"credits": "1.75", "attest": "on"}, follow=True
+    )
     assert claimed.status_code == 200
     assert "Your certificate is queued" in claimed.content.decode()
     certificate = Certificate.objects.get(enrollment=enrollment)
@@ -93,8 +104,12 @@ def test_sign_in_attempts_are_still_limited_while_redis_is_down(private_redis, c
     learner = ProfileFactory().user
     private_redis.stop()
     browser = Client()
-    pages = [browser.post(reverse("account_login"), {"login": learner.email, "password": "not-the-password"}
-                          ).content.decode() for _ in range(6)]
+    pages = [
+        browser.post(
+            reverse("account_login"), {"login": learner.email, "password": "not-the-password"}
+        ).content.decode()
+        for _ in range(6)
+    ]
     # Five wrong passwords for one address lock it (ACCOUNT_RATE_LIMITS), counted in this
     # process while the shared counter is unreachable.
     assert not any("Too many failed login attempts" in page for page in pages[:5])

@@ -17,8 +17,9 @@ def unused_port() -> int:
 
 
 def cache_at(url: str, prefix: str = "test-shared-cache") -> DegradingRedisCache:
-    return DegradingRedisCache(url, {"KEY_PREFIX": prefix,
-                                     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    return DegradingRedisCache(
+        url, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
 
 
 def test_with_redis_away_the_cache_keeps_values_in_memory_and_readiness_says_so():

@@ -32,8 +32,13 @@ def platform():
 def registration(db, platform):
     """The platform as a Docere administrator registers it in the admin, deployment activated."""
     registration = LtiRegistration.objects.create(
-        name="Lakeside LMS", issuer=platform.issuer, client_id=platform.client_id,
-        auth_url=f"{platform.url}/authorize", token_url=f"{platform.url}/token", keyset_url=f"{platform.url}/jwks")
+        name="Lakeside LMS",
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        auth_url=f"{platform.url}/authorize",
+        token_url=f"{platform.url}/token",
+        keyset_url=f"{platform.url}/jwks",
+    )
     LtiDeployment.objects.create(registration=registration, deployment_id=platform.deployment_id, is_active=True)
     return registration
 
@@ -45,10 +50,17 @@ def course(db):
 
 def login_step(client, platform, registration, *, secure=False) -> dict:
     """The platform starts OIDC login; returns the authorization request Docere sends back."""
-    page = client.post(f"/lti/login/{registration.uuid}/", {
-        "iss": platform.issuer, "login_hint": "lakeside-user-1001", "lti_message_hint": "hint-7",
-        "target_link_uri": "http://testserver/lti/launch/", "client_id": platform.client_id,
-    }, secure=secure)
+    page = client.post(
+        f"/lti/login/{registration.uuid}/",
+        {
+            "iss": platform.issuer,
+            "login_hint": "lakeside-user-1001",
+            "lti_message_hint": "hint-7",
+            "target_link_uri": "http://testserver/lti/launch/",
+            "client_id": platform.client_id,
+        },
+        secure=secure,
+    )
     assert page.status_code == 200, page.content[:500]
     continue_url = html.unescape(re.search(r'data-continue="([^"]+)"', page.content.decode()).group(1))
     assert continue_url.startswith(f"{platform.url}/authorize?")

@@ -33,9 +33,11 @@ from tests.lti.loopback import LoopbackServer
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-AGS_SCOPES = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-              "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-              "https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+AGS_SCOPES = [
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+]
 SCORE_SCOPE = AGS_SCOPES[2]
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -62,8 +64,9 @@ class Tool:
 class Platform:
     tool: Tool | None = None
     kid: str = "mercy-2026"
-    key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537,
-                                                                                   key_size=2048))
+    key: rsa.RSAPrivateKey = field(
+        default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     logins: dict = field(default_factory=dict)  # login_hint → the message to launch
     resource_links: list = field(default_factory=list)  # made from deep-linking content items
     lineitems: dict = field(default_factory=dict)  # line item id → {label, scoreMaximum, scores}
@@ -90,14 +93,25 @@ class Platform:
         initiation to the tool (deep linking when there is no resource link)."""
         login_hint = secrets.token_urlsafe(8)
         self.logins[login_hint] = {"user": user, "roles": roles, "resource_link": resource_link}
-        fields = {"iss": self.issuer, "login_hint": login_hint, "target_link_uri": self.tool.launch_url,
-                  "lti_message_hint": "deep-link" if resource_link is None else resource_link["id"],
-                  "client_id": self.tool.client_id, "lti_deployment_id": self.tool.deployment_id}
+        fields = {
+            "iss": self.issuer,
+            "login_hint": login_hint,
+            "target_link_uri": self.tool.launch_url,
+            "lti_message_hint": "deep-link" if resource_link is None else resource_link["id"],
+            "client_id": self.tool.client_id,
+            "lti_deployment_id": self.tool.deployment_id,
+        }
         return auto_post_form(self.tool.login_url, fields)
 
     def authorize(self, query: dict) -> str:
-        expected = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-                    "prompt": "none", "client_id": self.tool.client_id, "redirect_uri": self.tool.launch_url}
+        expected = {
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+            "client_id": self.tool.client_id,
+            "redirect_uri": self.tool.launch_url,
+        }
         wrong = {name: query.get(name) for name, value in expected.items() if query.get(name) != value}
         if wrong:
             raise Refused(400, f"authentication request: {wrong}")
@@ -106,16 +120,26 @@ class Platform:
         message = self.logins.pop(query.get("login_hint"), None)
         if message is None:
             raise Refused(403, "login_hint this platform did not issue, or issued already")
-        id_token = jwt.encode(self._claims(message, nonce=query["nonce"]), self.key, algorithm="RS256",
-                              headers={"kid": self.kid})
+        id_token = jwt.encode(
+            self._claims(message, nonce=query["nonce"]), self.key, algorithm="RS256", headers={"kid": self.kid}
+        )
         return auto_post_form(query["redirect_uri"], {"id_token": id_token, "state": query["state"]})
 
     def _claims(self, message: dict, *, nonce: str) -> dict:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "aud": self.tool.client_id, "azp": self.tool.client_id, "sub": message["user"],
-            "iat": now, "exp": now + 300, "nonce": nonce, "given_name": "Ada", "family_name": message["user"],
-            LTI + "version": "1.3.0", LTI + "deployment_id": self.tool.deployment_id, LTI + "roles": message["roles"],
+            "iss": self.issuer,
+            "aud": self.tool.client_id,
+            "azp": self.tool.client_id,
+            "sub": message["user"],
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            "given_name": "Ada",
+            "family_name": message["user"],
+            LTI + "version": "1.3.0",
+            LTI + "deployment_id": self.tool.deployment_id,
+            LTI + "roles": message["roles"],
             LTI + "target_link_uri": self.tool.launch_url,
             LTI + "context": {"id": "mercy-course-12", "title": "Resident teaching"},
         }
@@ -123,15 +147,21 @@ class Platform:
         if link is None:
             claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
             claims[DL + "deep_linking_settings"] = {
-                "deep_link_return_url": f"{self.url}/deep-links", "accept_types": ["ltiResourceLink"],
-                "accept_presentation_document_targets": ["iframe"], "accept_multiple": True,
-                "data": f"return-{nonce}"}
+                "deep_link_return_url": f"{self.url}/deep-links",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe"],
+                "accept_multiple": True,
+                "data": f"return-{nonce}",
+            }
             return claims
         claims[LTI + "message_type"] = "LtiResourceLinkRequest"
         claims[LTI + "resource_link"] = {"id": link["id"], "title": link["title"]}
         claims[LTI + "custom"] = link["custom"]
-        claims[AGS_ENDPOINT] = {"scope": AGS_SCOPES, "lineitems": f"{self.url}/lineitems",
-                                "lineitem": f"{self.url}/lineitems/{link['lineitem']}"}
+        claims[AGS_ENDPOINT] = {
+            "scope": AGS_SCOPES,
+            "lineitems": f"{self.url}/lineitems",
+            "lineitem": f"{self.url}/lineitems/{link['lineitem']}",
+        }
         return claims
 
     def jwks(self) -> dict:
@@ -148,8 +178,14 @@ class Platform:
         if key is None:
             raise Refused(401, f"kid {kid!r} is not in the tool's JWKS")
         try:
-            return jwt.decode(token, RSAAlgorithm.from_jwk(json.dumps(key)), algorithms=["RS256"], audience=audience,
-                              issuer=self.tool.client_id, options={"require": ["exp", "iat"]})
+            return jwt.decode(
+                token,
+                RSAAlgorithm.from_jwk(json.dumps(key)),
+                algorithms=["RS256"],
+                audience=audience,
+                issuer=self.tool.client_id,
+                options={"require": ["exp", "iat"]},
+            )
         except jwt.InvalidTokenError as error:
             raise Refused(401, f"tool's JWT: {error}") from error
 
@@ -168,9 +204,15 @@ class Platform:
                 raise Refused(400, f"content item of type {item.get('type')!r}")
             lineitem_id = str(len(self.lineitems) + 1)
             self.lineitems[lineitem_id] = {**item.get("lineItem", {}), "scores": []}
-            self.resource_links.append({"id": f"mercy-link-{lineitem_id}", "title": item.get("title", ""),
-                                        "url": item.get("url"), "custom": item.get("custom", {}),
-                                        "lineitem": lineitem_id})
+            self.resource_links.append(
+                {
+                    "id": f"mercy-link-{lineitem_id}",
+                    "title": item.get("title", ""),
+                    "url": item.get("url"),
+                    "custom": item.get("custom", {}),
+                    "lineitem": lineitem_id,
+                }
+            )
         return "<!DOCTYPE html><title>Added</title><p>Added to the course.</p>"
 
     # --- AGS 2.0: token and score endpoints -------------------------------------------------
@@ -178,7 +220,8 @@ class Platform:
     def token(self, form: dict) -> dict:
         self.token_requests.append(form)
         if form.get("grant_type") != "client_credentials" or form.get("client_assertion_type") != (
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"):
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ):
             raise Refused(400, "token request is not a client_credentials grant with a JWT assertion")
         assertion = self.tool_signed(form.get("client_assertion", ""), audience=f"{self.url}/token")
         if assertion.get("sub") != self.tool.client_id or not assertion.get("jti"):
@@ -210,10 +253,14 @@ class Platform:
 
 
 def auto_post_form(action: str, fields: dict) -> str:
-    inputs = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(str(value))}">'
-                     for name, value in fields.items())
-    return (f'<!DOCTYPE html><title>Launching</title><form method="post" action="{html.escape(action)}">'
-            f"{inputs}<button>Continue</button></form><script>document.forms[0].submit()</script>")
+    inputs = "".join(
+        f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(str(value))}">'
+        for name, value in fields.items()
+    )
+    return (
+        f'<!DOCTYPE html><title>Launching</title><form method="post" action="{html.escape(action)}">'
+        f"{inputs}<button>Continue</button></form><script>document.forms[0].submit()</script>"
+    )
 
 
 def _handler_for(platform: Platform):
@@ -272,8 +319,9 @@ def form_in(page: str, *, action_contains: str = "") -> tuple[str, dict]:
     for match in re.finditer(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', page, re.S):
         action = html.unescape(match.group(1))
         if action_contains in action:
-            fields = {html.unescape(name): html.unescape(value) for name, value in
-                      re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', match.group(2))}
+            fields = {
+                html.unescape(name): html.unescape(value)
+                for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', match.group(2))
+            }
             return action, fields
     raise AssertionError(f"no form posting to …{action_contains} in the page")
-

@@ -81,11 +81,19 @@ class FakePlatform:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                platform.requests.append({"method": "POST", "path": self.path, "headers": dict(self.headers),
-                                          "body": body})
+                platform.requests.append(
+                    {"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 if self.path == "/token":
-                    self._reply(200, {"access_token": "platform-token-1", "token_type": "Bearer", "expires_in": 3600,
-                                      "scope": parse_qs(body).get("scope", [""])[0]})
+                    self._reply(
+                        200,
+                        {
+                            "access_token": "platform-token-1",
+                            "token_type": "Bearer",
+                            "expires_in": 3600,
+                            "scope": parse_qs(body).get("scope", [""])[0],
+                        },
+                    )
                 elif self.path.endswith("/scores"):
                     self._reply(platform.score_status, {})
                 else:
@@ -95,41 +103,72 @@ class FakePlatform:
 
     # --- what the platform signs --------------------------------------------------
 
-    def id_token(self, *, nonce: str, sub: str = "lakeside-user-1001", roles=(LEARNER,),
-                 message_type: str = "LtiResourceLinkRequest", deployment_id: str | None = None,
-                 key=None, expires_in: int = 300, custom: dict | None = None, ags: bool = True,
-                 email: str = "ines.halvorsen@lakeside.example", extra: dict | None = None,
-                 kid: str | None = None, algorithm: str = "RS256") -> str:
+    def id_token(
+        self,
+        *,
+        nonce: str,
+        sub: str = "lakeside-user-1001",
+        roles=(LEARNER,),
+        message_type: str = "LtiResourceLinkRequest",
+        deployment_id: str | None = None,
+        key=None,
+        expires_in: int = 300,
+        custom: dict | None = None,
+        ags: bool = True,
+        email: str = "ines.halvorsen@lakeside.example",
+        extra: dict | None = None,
+        kid: str | None = None,
+        algorithm: str = "RS256",
+    ) -> str:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "aud": self.client_id, "sub": sub, "nonce": nonce,
-            "iat": now, "exp": now + expires_in, "azp": self.client_id,
-            "name": "Ines Halvorsen", "given_name": "Ines", "family_name": "Halvorsen", "email": email,
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "sub": sub,
+            "nonce": nonce,
+            "iat": now,
+            "exp": now + expires_in,
+            "azp": self.client_id,
+            "name": "Ines Halvorsen",
+            "given_name": "Ines",
+            "family_name": "Halvorsen",
+            "email": email,
             "https://purl.imsglobal.org/spec/lti/claim/message_type": message_type,
             "https://purl.imsglobal.org/spec/lti/claim/version": "1.3.0",
             "https://purl.imsglobal.org/spec/lti/claim/deployment_id": deployment_id or self.deployment_id,
             "https://purl.imsglobal.org/spec/lti/claim/target_link_uri": "http://testserver/lti/launch/",
             "https://purl.imsglobal.org/spec/lti/claim/roles": list(roles),
             "https://purl.imsglobal.org/spec/lti/claim/context": {
-                "id": "course-7", "label": "MED-701", "title": "Clinical teaching",
-                "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]},
+                "id": "course-7",
+                "label": "MED-701",
+                "title": "Clinical teaching",
+                "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+            },
             "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
-                "guid": "lakeside-lms", "name": "Lakeside LMS", "product_family_code": "simulated"},
+                "guid": "lakeside-lms",
+                "name": "Lakeside LMS",
+                "product_family_code": "simulated",
+            },
             "https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"document_target": "iframe"},
         }
         if message_type == "LtiResourceLinkRequest":
             claims["https://purl.imsglobal.org/spec/lti/claim/resource_link"] = {"id": "link-501", "title": "Docere"}
         if message_type == "LtiDeepLinkingRequest":
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
-                "deep_link_return_url": f"{self.url}/deep_links", "accept_types": ["ltiResourceLink"],
-                "accept_presentation_document_targets": ["iframe", "window"], "accept_multiple": True,
-                "data": "opaque-platform-data"}
+                "deep_link_return_url": f"{self.url}/deep_links",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_multiple": True,
+                "data": "opaque-platform-data",
+            }
         if custom:
             claims["https://purl.imsglobal.org/spec/lti/claim/custom"] = custom
         if ags:
             claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = {
-                "scope": [LINEITEM_SCOPE, SCORE_SCOPE], "lineitems": f"{self.url}/courses/7/lineitems",
-                "lineitem": self.lineitem}
+                "scope": [LINEITEM_SCOPE, SCORE_SCOPE],
+                "lineitems": f"{self.url}/courses/7/lineitems",
+                "lineitem": self.lineitem,
+            }
         claims.update(extra or {})
         signing_key = None if algorithm == "none" else key or self.key
         return jwt.encode(claims, signing_key, algorithm=algorithm, headers={"kid": kid or self.kid})

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def administrator_client(client):
     user = UserFactory(email="cme-office@example.org", is_staff=True)
     user.groups.add(Group.objects.get(name="CME administrators"))
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(pyotp.random_base32())})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(pyotp.random_base32())}
+    )
     client.force_login(user)
     return client
 

@@ -27,8 +27,10 @@ def new_tab_form(page) -> tuple[str, dict]:
     tag = form.group(0)
     assert re.search(r'method="post"', tag) and re.search(r'target="_blank"', tag)
     action = html.unescape(re.search(r'action="([^"]+)"', tag).group(1))
-    fields = {name: html.unescape(value)
-              for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', tag)}
+    fields = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', tag)
+    }
     return action, fields
 
 
@@ -40,8 +42,9 @@ def refused(response, status: int, *words: str) -> None:
         assert word in page
 
 
-def test_the_arrival_link_opened_as_a_resume_link_in_another_browser_signs_nobody_in(client, platform, registration,
-                                                                                    course):
+def test_the_arrival_link_opened_as_a_resume_link_in_another_browser_signs_nobody_in(
+    client, platform, registration, course
+):
     arrived_url = launch(client, platform, registration, custom={"docere_course": course.slug})["Location"]
     assert client.get(arrived_url)["Location"] == f"/courses/{course.slug}/"  # the learner's own cookie worked
 
@@ -61,8 +64,9 @@ def test_the_arrival_token_is_not_a_resume_secret(client, platform, registration
     assert not signed_in(elsewhere, course)
 
 
-def test_when_the_frame_loses_the_cookie_the_learner_continues_in_a_new_tab_once(client, platform, registration,
-                                                                                  course):
+def test_when_the_frame_loses_the_cookie_the_learner_continues_in_a_new_tab_once(
+    client, platform, registration, course
+):
     arrived_url = launch(client, platform, registration, custom={"docere_course": course.slug})["Location"]
     framed = Client()  # the same browser, but the framed request arrives without Docere's cookie
     page = framed.get(arrived_url)

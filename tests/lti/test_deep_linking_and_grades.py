@@ -52,8 +52,10 @@ def test_instructor_picks_a_course_and_the_signed_answer_verifies(client, platfo
 
 def picker_form(page) -> dict:
     body = page.content.decode()
-    return {name: re.search(rf'name="{name}" value="([^"]+)"', body).group(1)
-            for name in ("launch_id", "csrfmiddlewaretoken")}
+    return {
+        name: re.search(rf'name="{name}" value="([^"]+)"', body).group(1)
+        for name in ("launch_id", "csrfmiddlewaretoken")
+    }
 
 
 def test_choosing_nothing_or_an_unknown_launch_gets_a_page(client, platform, registration, course):
@@ -63,12 +65,14 @@ def test_choosing_nothing_or_an_unknown_launch_gets_a_page(client, platform, reg
     assert "Choose at least one course" in client.post("/lti/deep-link/", {"launch_id": launch_id}).content.decode()
 
 
-def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_launch(platform, registration, course,
-                                                                                   caplog):
+def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_launch(
+    platform, registration, course, caplog
+):
     def deep_linking_browser():
         browser = Client(enforce_csrf_checks=True)
-        return browser, picker_form(launch(browser, platform, registration, roles=[INSTRUCTOR],
-                                           message_type="LtiDeepLinkingRequest"))
+        return browser, picker_form(
+            launch(browser, platform, registration, roles=[INSTRUCTOR], message_type="LtiDeepLinkingRequest")
+        )
 
     instructor, form = deep_linking_browser()
     choice = {"launch_id": form["launch_id"], "course": [course.pk]}
@@ -91,8 +95,9 @@ def test_a_deep_link_answer_is_signed_only_for_the_browser_that_received_the_lau
     assert again.status_code == 403 and "already answered" in again.content.decode()
 
 
-def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, platform, registration, course,
-                                                                    eager_celery, django_capture_on_commit_callbacks):
+def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks
+):
     launch(client, platform, registration, custom={"docere_course": course.slug})
     link = GradeLink.objects.get()
     assert (link.lineitem_url, link.status) == (platform.lineitem, GradeStatus.NOT_DUE)
@@ -105,8 +110,12 @@ def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, plat
     form = {key: values[0] for key, values in parse_qs(token_request["body"]).items()}
     assert form["grant_type"] == "client_credentials"
     assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-    assertion = jwt.decode(form["client_assertion"], docere_public_key(client, form["client_assertion"]),
-                           algorithms=["RS256"], audience=f"{platform.url}/token")
+    assertion = jwt.decode(
+        form["client_assertion"],
+        docere_public_key(client, form["client_assertion"]),
+        algorithms=["RS256"],
+        audience=f"{platform.url}/token",
+    )
     assert assertion["iss"] == assertion["sub"] == platform.client_id
     # The platform offered line item management too; Docere only posts scores, so asks for no more.
     assert form["scope"] == SCORE_SCOPE
@@ -122,8 +131,9 @@ def test_passing_the_post_test_sends_the_score_to_the_lms_gradebook(client, plat
     assert link.status == GradeStatus.SENT and link.sent_at is not None
 
 
-def test_a_pass_is_sent_once_however_often_it_is_reported(client, platform, registration, course, eager_celery,
-                                                           django_capture_on_commit_callbacks):
+def test_a_pass_is_sent_once_however_often_it_is_reported(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks
+):
     launch(client, platform, registration, custom={"docere_course": course.slug})
     enrollment = GradeLink.objects.get().enrollment
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,8 +143,9 @@ def test_a_pass_is_sent_once_however_often_it_is_reported(client, platform, regi
     assert sum(r["path"].endswith("/scores") for r in platform.requests) == 1
 
 
-def test_a_platform_that_keeps_failing_is_retried_then_marked_failed(client, platform, registration, course,
-                                                                      eager_celery, django_capture_on_commit_callbacks):
+def test_a_platform_that_keeps_failing_is_retried_then_marked_failed(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks
+):
     platform.score_status = 503
     launch(client, platform, registration, custom={"docere_course": course.slug})
     enrollment = GradeLink.objects.get().enrollment
@@ -150,9 +161,9 @@ def test_a_platform_that_keeps_failing_is_retried_then_marked_failed(client, pla
     assert link.status == GradeStatus.SENT
 
 
-def test_a_learner_who_passed_before_launching_from_the_lms_still_gets_the_score(client, platform, registration,
-                                                                                course, eager_celery,
-                                                                                django_capture_on_commit_callbacks):
+def test_a_learner_who_passed_before_launching_from_the_lms_still_gets_the_score(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks
+):
     launch(client, platform, registration, custom={"docere_course": course.slug}, ags=False)
     enrollment = PlatformAccount.objects.get().user.enrollments.get()
     pass_post_test(enrollment)
@@ -165,9 +176,12 @@ def test_a_learner_who_passed_before_launching_from_the_lms_still_gets_the_score
 def test_the_sweeper_requeues_a_score_the_queue_lost(client, platform, registration, course, eager_celery):
     launch(client, platform, registration, custom={"docere_course": course.slug})
     link = GradeLink.objects.get()
-    GradeLink.objects.filter(pk=link.pk).update(status=GradeStatus.PENDING, score_percent=90,
-                                                score_changed_at=link.status_changed_at.replace(year=2020),
-                                                status_changed_at=link.status_changed_at.replace(year=2020))
+    GradeLink.objects.filter(pk=link.pk).update(
+        status=GradeStatus.PENDING,
+        score_percent=90,
+        score_changed_at=link.status_changed_at.replace(year=2020),
+        status_changed_at=link.status_changed_at.replace(year=2020),
+    )
     assert services.scores_sweep() == 1
     assert GradeLink.objects.get().status == GradeStatus.SENT
 
@@ -182,8 +196,9 @@ def test_key_rotation_publishes_both_keys_and_signs_with_the_new_one(client, pla
     assert newest.as_jwk()["kid"] in after - first
 
 
-def test_the_sweeper_sends_a_pass_that_was_recorded_without_telling_lti(client, platform, registration, course,
-                                                                        eager_celery, django_capture_on_commit_callbacks):
+def test_the_sweeper_sends_a_pass_that_was_recorded_without_telling_lti(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks
+):
     launch(client, platform, registration, custom={"docere_course": course.slug})
     pass_post_test(GradeLink.objects.get().enrollment)
     # As if the pass had been recorded without telling this app (before the call was wired,
@@ -198,9 +213,9 @@ def scores_posted(platform) -> list[dict]:
     return [json.loads(r["body"]) for r in platform.requests if r["path"].endswith("/scores")]
 
 
-def test_every_try_of_a_score_carries_the_time_the_learner_passed(client, platform, registration, course,
-                                                                  eager_celery, django_capture_on_commit_callbacks,
-                                                                  monkeypatch):
+def test_every_try_of_a_score_carries_the_time_the_learner_passed(
+    client, platform, registration, course, eager_celery, django_capture_on_commit_callbacks, monkeypatch
+):
     platform.score_status = 503
     launch(client, platform, registration, custom={"docere_course": course.slug})
     enrollment = GradeLink.objects.get().enrollment
@@ -222,10 +237,12 @@ def test_every_try_of_a_score_carries_the_time_the_learner_passed(client, platfo
     assert GradeLink.objects.get().status == GradeStatus.SENT
 
 
-def test_the_course_picker_keeps_its_session_and_csrf_cookies_inside_the_lms_frame(client, platform, registration,
-                                                                                   course):
-    picker = launch(client, platform, registration, secure=True, roles=[INSTRUCTOR],
-                    message_type="LtiDeepLinkingRequest")
+def test_the_course_picker_keeps_its_session_and_csrf_cookies_inside_the_lms_frame(
+    client, platform, registration, course
+):
+    picker = launch(
+        client, platform, registration, secure=True, roles=[INSTRUCTOR], message_type="LtiDeepLinkingRequest"
+    )
     assert picker.status_code == 200
     # A frame is a third-party context: only SameSite=None; Secure cookies come back with the choice.
     for name in ("sessionid", "csrftoken"):

@@ -29,8 +29,10 @@ def test_on_https_the_launched_sessions_cookies_are_samesite_none_and_secure(cli
 
 
 def test_login_page_checks_cookies_with_our_script_and_offers_a_new_tab(client, platform, registration):
-    page = client.post(f"/lti/login/{registration.uuid}/", {
-        "iss": platform.issuer, "login_hint": "u", "target_link_uri": "http://testserver/lti/launch/"})
+    page = client.post(
+        f"/lti/login/{registration.uuid}/",
+        {"iss": platform.issuer, "login_hint": "u", "target_link_uri": "http://testserver/lti/launch/"},
+    )
     html = page.content.decode()
     assert 'src="/static/lti/launch.js"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
@@ -40,9 +42,15 @@ def test_login_page_checks_cookies_with_our_script_and_offers_a_new_tab(client, 
 
 
 def test_in_a_new_tab_login_goes_straight_to_the_platform(client, platform, registration):
-    response = client.get(f"/lti/login/{registration.uuid}/", {
-        "iss": platform.issuer, "login_hint": "u", "target_link_uri": "http://testserver/lti/launch/",
-        "new_window": "1"})
+    response = client.get(
+        f"/lti/login/{registration.uuid}/",
+        {
+            "iss": platform.issuer,
+            "login_hint": "u",
+            "target_link_uri": "http://testserver/lti/launch/",
+            "new_window": "1",
+        },
+    )
     assert response.status_code == 302 and response["Location"].startswith(f"{platform.url}/authorize?")
 
 

@@ -40,8 +40,9 @@ def test_a_second_launch_reuses_the_account_and_the_link_remembers_the_course(cl
 
 def test_the_same_sub_on_another_platform_is_another_person(client, platform, registration, course):
     launch(client, platform, registration, custom={"docere_course": course.slug})
-    other_issuer = PlatformAccount.objects.create(issuer="https://other-lms.example", subject="lakeside-user-1001",
-                                                  user=UserFactory())
+    other_issuer = PlatformAccount.objects.create(
+        issuer="https://other-lms.example", subject="lakeside-user-1001", user=UserFactory()
+    )
     assert PlatformAccount.objects.get(issuer=platform.issuer).user != other_issuer.user
 
 
@@ -64,10 +65,16 @@ def refused(response, status: int, words: str) -> None:
     assert "Docere could not open" in page and words in page
 
 
-def test_an_unknown_deployment_is_refused_and_waits_inactive_for_an_administrator(client, platform, registration,
-                                                                                   course):
-    refused(launch(client, platform, registration, deployment_id="brand-new-deployment",
-                   custom={"docere_course": course.slug}), 403, "waiting for a Docere administrator")
+def test_an_unknown_deployment_is_refused_and_waits_inactive_for_an_administrator(
+    client, platform, registration, course
+):
+    refused(
+        launch(
+            client, platform, registration, deployment_id="brand-new-deployment", custom={"docere_course": course.slug}
+        ),
+        403,
+        "waiting for a Docere administrator",
+    )
     assert LtiDeployment.objects.get(deployment_id="brand-new-deployment").is_active is False
     assert not Enrollment.objects.exists()
 
@@ -98,6 +105,8 @@ def test_malformed_launches_get_a_page_not_a_500(client, registration, data):
 
 
 def test_login_from_an_unregistered_platform_gets_a_page(client, db):
-    response = client.post("/lti/login/", {"iss": "http://127.0.0.1:9/", "login_hint": "x",
-                                           "target_link_uri": "http://testserver/lti/launch/"})
+    response = client.post(
+        "/lti/login/",
+        {"iss": "http://127.0.0.1:9/", "login_hint": "x", "target_link_uri": "http://testserver/lti/launch/"},
+    )
     assert response.status_code == 400 and "does not know this LMS" in response.content.decode()

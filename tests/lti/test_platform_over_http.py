@@ -22,11 +22,19 @@ def mercy(live_server):
     """The platform, and Docere's registration of it as an administrator enters it."""
     platform = Platform().start()
     registration = LtiRegistration.objects.create(
-        name="Mercy LMS", issuer=platform.issuer, client_id="docere-at-mercy", auth_url=f"{platform.url}/authorize",
-        token_url=f"{platform.url}/token", keyset_url=f"{platform.url}/jwks")
+        name="Mercy LMS",
+        issuer=platform.issuer,
+        client_id="docere-at-mercy",
+        auth_url=f"{platform.url}/authorize",
+        token_url=f"{platform.url}/token",
+        keyset_url=f"{platform.url}/jwks",
+    )
     LtiDeployment.objects.create(registration=registration, deployment_id="mercy-deployment-1", is_active=True)
-    platform.tool = Tool(login_url=f"{live_server.url}/lti/login/{registration.uuid}/",
-                         launch_url=f"{live_server.url}/lti/launch/", jwks_url=f"{live_server.url}/lti/jwks/")
+    platform.tool = Tool(
+        login_url=f"{live_server.url}/lti/login/{registration.uuid}/",
+        launch_url=f"{live_server.url}/lti/launch/",
+        jwks_url=f"{live_server.url}/lti/jwks/",
+    )
     yield platform
     platform.stop()
 
@@ -44,14 +52,16 @@ def launch_over_http(browser: requests.Session, platform: Platform, **message) -
     return browser.post(action, data=fields)
 
 
-def test_an_instructor_adds_a_course_and_a_learners_pass_reaches_the_platform_gradebook(mercy, live_server, course,
-                                                                                      eager_celery):
+def test_an_instructor_adds_a_course_and_a_learners_pass_reaches_the_platform_gradebook(
+    mercy, live_server, course, eager_celery
+):
     instructor = requests.Session()
     picker = launch_over_http(instructor, mercy, user="mercy-instructor-7", roles=[INSTRUCTOR])
     assert picker.status_code == 200 and course.title in picker.text
     action, fields = form_in(picker.text, action_contains="/lti/deep-link/")
-    answer = instructor.post(live_server.url + action, data={**fields, "course": [course.pk]},
-                             headers={"Origin": live_server.url})
+    answer = instructor.post(
+        live_server.url + action, data={**fields, "course": [course.pk]}, headers={"Origin": live_server.url}
+    )
     assert answer.status_code == 200, answer.text[:500]
 
     # The platform verifies the signed answer with Docere's JWKS, fetched over HTTP.

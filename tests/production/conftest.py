@@ -74,8 +74,22 @@ class RedisServer:
             return
         log = open(self.folder / "redis.log", "a")  # noqa: SIM115 — the server writes to it until stopped
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)], stdout=log, stderr=subprocess.STDOUT)
+            [
+                REDIS_SERVER,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait_for_port(self.port, self.process, "redis-server")
         client = redis.Redis(port=self.port)
         deadline = time.monotonic() + 10
@@ -107,8 +121,14 @@ class Stack:
         return self.proxy.url
 
     def manage(self, *args: str, timeout: float = 300) -> str:
-        finished = subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=self.env,
-                                  capture_output=True, text=True, timeout=timeout)
+        finished = subprocess.run(
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if finished.returncode != 0:
             raise RuntimeError(f"manage.py {args[0]} failed:\n{finished.stdout}\n{finished.stderr}")
         return finished.stdout
@@ -120,8 +140,7 @@ class Stack:
 
     def start(self, name: str, *command: str) -> subprocess.Popen:
         log = open(self.folder / f"{name}.log", "a")  # noqa: SIM115 — the process writes to it until stopped
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
-                                                stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         return self.processes[name]
 
     def logs(self, lines: int = 40) -> str:
@@ -147,8 +166,14 @@ def _admin_connection(database_url: str) -> psycopg.Connection:
     server = environ.Env.db_url_config(database_url)
     if "postgresql" not in server["ENGINE"]:
         raise RuntimeError(f"The production checks need PostgreSQL: DATABASE_URL is {database_url!r}.")
-    return psycopg.connect(dbname="postgres", user=server["USER"] or None, password=server["PASSWORD"] or None,
-                           host=server["HOST"] or None, port=server["PORT"] or None, autocommit=True)
+    return psycopg.connect(
+        dbname="postgres",
+        user=server["USER"] or None,
+        password=server["PASSWORD"] or None,
+        host=server["HOST"] or None,
+        port=server["PORT"] or None,
+        autocommit=True,
+    )
 
 
 def _scratch_database_url(database_url: str) -> str:
@@ -188,51 +213,86 @@ def stack(tmp_path_factory):
     gunicorn_port = free_port()
     badge_key = folder / "open-badges-signing-key.pem"
     # Durable keys shared by web and worker, as production must have (not generated per process).
-    badge_key.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    badge_key.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     # The production settings of .env.example, with this machine's addresses. The test
     # process's own Django variables (its test database, DEBUG) must not leak in.
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("DJANGO_ALLOW", "DEBUG", "CELERY", "CERTIFICATE", "OPEN_BADGES", "SECURE"))}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_ALLOW", "DEBUG", "CELERY", "CERTIFICATE", "OPEN_BADGES", "SECURE"))
+    }
     stack = Stack(folder=folder, env=env, redis=redis_server, gunicorn_port=gunicorn_port)
     try:
         with running_nginx(folder / "nginx", upstream=f"127.0.0.1:{gunicorn_port}") as proxy:
             stack.proxy = proxy
-            env.update({
-                "DJANGO_SETTINGS_MODULE": "lms.settings",
-                "DEBUG": "0",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SITE_URL": proxy.url,
-                "DATABASE_URL": _scratch_database_url(database_url),
-                "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0",
-                "VAR_DIR": str(folder / "var"),
-                "MEDIA_ROOT": str(folder / "media"),
-                "STATIC_ROOT": str(folder / "static"),
-                "EMAIL_URL": "consolemail://",
-                "BEHIND_TLS_PROXY": "1",
-                "TRUSTED_PROXY_COUNT": "1",
-                "SECURE_SSL_REDIRECT": "1",
-                "CERTIFICATE_SIGNATORY_NAME": SIGNATORY,
-                "OPEN_BADGES_SIGNING_KEY_FILES": str(badge_key),
-                # The sweeper re-queues a certificate whose message was lost (a broker outage)
-                # after this long; the drill waits for it.
-                "CERTIFICATE_PENDING_STUCK_AFTER_SECONDS": "10",
-                "CELERY_WORKER_CONCURRENCY": "1",
-                "LOG_LEVEL": "INFO",
-            })
+            env.update(
+                {
+                    "DJANGO_SETTINGS_MODULE": "lms.settings",
+                    "DEBUG": "0",
+                    "SECRET_KEY": secrets.token_urlsafe(50),
+                    "ALLOWED_HOSTS": "127.0.0.1",
+                    "SITE_URL": proxy.url,
+                    "DATABASE_URL": _scratch_database_url(database_url),
+                    "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0",
+                    "VAR_DIR": str(folder / "var"),
+                    "MEDIA_ROOT": str(folder / "media"),
+                    "STATIC_ROOT": str(folder / "static"),
+                    "EMAIL_URL": "consolemail://",
+                    "BEHIND_TLS_PROXY": "1",
+                    "TRUSTED_PROXY_COUNT": "1",
+                    "SECURE_SSL_REDIRECT": "1",
+                    "CERTIFICATE_SIGNATORY_NAME": SIGNATORY,
+                    "OPEN_BADGES_SIGNING_KEY_FILES": str(badge_key),
+                    # The sweeper re-queues a certificate whose message was lost (a broker outage)
+                    # after this long; the drill waits for it.
+                    "CERTIFICATE_PENDING_STUCK_AFTER_SECONDS": "10",
+                    "CELERY_WORKER_CONCURRENCY": "1",
+                    "LOG_LEVEL": "INFO",
+                }
+            )
             stack.manage("migrate", "--noinput")
             stack.manage("collectstatic", "--noinput")
             stack.manage("course_import", str(DEMO_COURSE))
             stack.manage("shell", "-c", SEED)
-            stack.start("gunicorn", str(BIN / "gunicorn"), "lms.wsgi:application", "--bind",
-                        f"127.0.0.1:{gunicorn_port}", "--workers", "2", "--access-logfile", "-",
-                        # Its control socket sits at one path per user: another gunicorn's.
-                        "--no-control-socket")
-            stack.start("worker", str(BIN / "celery"), "-A", "lms", "worker", "--loglevel=INFO",
-                        "--concurrency=1", "--without-gossip", "--without-mingle", "--hostname", "production-check@%h")
-            stack.start("beat", str(BIN / "celery"), "-A", "lms", "beat", "--loglevel=INFO",
-                        f"--schedule={folder / 'celerybeat-schedule'}")
+            stack.start(
+                "gunicorn",
+                str(BIN / "gunicorn"),
+                "lms.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{gunicorn_port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+                # Its control socket sits at one path per user: another gunicorn's.
+                "--no-control-socket",
+            )
+            stack.start(
+                "worker",
+                str(BIN / "celery"),
+                "-A",
+                "lms",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                "production-check@%h",
+            )
+            stack.start(
+                "beat",
+                str(BIN / "celery"),
+                "-A",
+                "lms",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={folder / 'celerybeat-schedule'}",
+            )
             wait_for_port(gunicorn_port, stack.processes["gunicorn"], "gunicorn", timeout=60)
             _wait_until_ready(proxy.url, proxy.ssl_context())
             yield stack
@@ -257,4 +317,6 @@ def certificate_rows(stack: Stack, email: str) -> list[tuple[str, str]]:
     """(code, status) of each certificate of the learner with this email."""
     return stack.query(
         "SELECT c.code, c.status FROM certificates_certificate c JOIN accounts_user u ON u.id = c.user_id "
-        "WHERE u.email = %s", email)
+        "WHERE u.email = %s",
+        email,
+    )

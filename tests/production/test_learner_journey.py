@@ -24,9 +24,12 @@ def _words(text: str) -> str:
 def correct_options_by_stem() -> dict[str, set[str]]:
     """What the course file marks correct, by question stem: the answers a prepared learner knows."""
     questions = yaml.safe_load(DEMO_COURSE.read_text())["post_test"]["questions"]
-    return {_words(question["stem"]): {option["text"] for option in question["options"]
-                                       if option.get("correct") or option.get("weight", 0) > 0}
-            for question in questions}
+    return {
+        _words(question["stem"]): {
+            option["text"] for option in question["options"] if option.get("correct") or option.get("weight", 0) > 0
+        }
+        for question in questions
+    }
 
 
 def the_right_answers(page, stem_id: str) -> set[str]:

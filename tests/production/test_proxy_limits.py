@@ -27,8 +27,9 @@ def test_eleven_failed_logins_lock_out_that_visitor_and_no_one_else(stack):
 
 
 def test_nginx_refuses_a_verification_upload_over_the_limit_before_docere_sees_it(stack):
-    connection = http.client.HTTPSConnection("127.0.0.1", stack.proxy.https_port, timeout=30,
-                                             context=stack.proxy.ssl_context())
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", stack.proxy.https_port, timeout=30, context=stack.proxy.ssl_context()
+    )
     declared = 3 * 1024 * 1024
     try:
         # As an uploader of a 3 MB file starts: the headers and the first part of the body.

@@ -34,8 +34,11 @@ def _signs_in(visitor: Visitor) -> bool | str:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if not token:
         return f"sign-in page answered {status}"
-    status, _ = visitor.request("POST", "/accounts/login/", form={
-        "csrfmiddlewaretoken": token.group(1), "login": COLLEAGUE, "password": PASSWORD})
+    status, _ = visitor.request(
+        "POST",
+        "/accounts/login/",
+        form={"csrfmiddlewaretoken": token.group(1), "login": COLLEAGUE, "password": PASSWORD},
+    )
     return visitor.is_signed_in_by(status) or f"sign-in answered {status}"
 
 
@@ -59,8 +62,9 @@ def test_while_redis_is_down_learners_sign_in_and_claim_and_the_certificate_foll
         outage["claim page"] = status
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if token:
-            outage["claim"] = learner.request("POST", claim, form={
-                "csrfmiddlewaretoken": token.group(1), "credits": "1.75", "attest": "on"})[0]
+            outage["claim"] = learner.request(
+                "POST", claim, form={"csrfmiddlewaretoken": token.group(1), "credits": "1.75", "attest": "on"}
+            )[0]
         outage["certificates"] = certificate_rows(stack, DRILL_LEARNER)
     finally:
         stack.redis.start()
@@ -80,7 +84,10 @@ def test_while_redis_is_down_learners_sign_in_and_claim_and_the_certificate_foll
 
     _wait_for(lambda: probe.request("GET", "/readyz")[0] == 200, 30, "/readyz answers 200 again")
     [(code, _)] = outage["certificates"]
-    _wait_for(lambda: certificate_rows(stack, DRILL_LEARNER) == [(code, "ready")], 150,
-              "the certificate claimed during the outage is ready")
+    _wait_for(
+        lambda: certificate_rows(stack, DRILL_LEARNER) == [(code, "ready")],
+        150,
+        "the certificate claimed during the outage is ready",
+    )
     status, page = learner.request("GET", "/certificates/")
     assert status == 200 and re.search(r"Download PDF", page)

@@ -39,13 +39,15 @@ def _visitors(learner):
         "course author (staff, other group)": staff_member("author@example.org", "Course authors"),
         "staff in no group": staff_member("helpdesk@example.org"),
         "administrators' group without staff status": staff_member(
-            "former@example.org", "CME administrators", is_staff=False),
+            "former@example.org", "CME administrators", is_staff=False
+        ),
     }
 
 
 @pytest.mark.parametrize("name, args", GET_PAGES)
-def test_reports_and_exports_are_not_found_for_anyone_but_cme_administrators(client, learner, guarded_course, name,
-                                                                               args):
+def test_reports_and_exports_are_not_found_for_anyone_but_cme_administrators(
+    client, learner, guarded_course, name, args
+):
     url = reverse(name, args=args)
     for who, user in _visitors(learner).items():
         client.logout()

@@ -21,15 +21,23 @@ def evaluated_course():
     items = {item.code: item for item in course.evaluation_items.all()}
     for number, bias in enumerate(BIAS_ANSWERS):
         enrollment = Enrollment.objects.create(user=ProfileFactory().user, course=course)
-        EvaluationResponse.objects.bulk_create([
-            EvaluationResponse(enrollment=enrollment, item=items["free_of_commercial_bias"], likert_value=bias),
-            EvaluationResponse(enrollment=enrollment, item=items["objectives_met"], likert_value=5),
-            EvaluationResponse(enrollment=enrollment, item=items["what_will_you_change"],
-                               text=f"I will ask learners first (learner {number})."),
-        ])
+        EvaluationResponse.objects.bulk_create(
+            [
+                EvaluationResponse(enrollment=enrollment, item=items["free_of_commercial_bias"], likert_value=bias),
+                EvaluationResponse(enrollment=enrollment, item=items["objectives_met"], likert_value=5),
+                EvaluationResponse(
+                    enrollment=enrollment,
+                    item=items["what_will_you_change"],
+                    text=f"I will ask learners first (learner {number}).",
+                ),
+            ]
+        )
     stranger = Enrollment.objects.create(user=ProfileFactory().user, course=other)
-    EvaluationResponse.objects.create(enrollment=stranger, item=other.evaluation_items.get(code="what_will_you_change"),
-                                      text="An answer about another course.")
+    EvaluationResponse.objects.create(
+        enrollment=stranger,
+        item=other.evaluation_items.get(code="what_will_you_change"),
+        text="An answer about another course.",
+    )
     return course
 
 

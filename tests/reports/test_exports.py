@@ -44,9 +44,16 @@ def two_courses():
     return first, second
 
 
-@pytest.mark.parametrize("slug, rows_for_first_course", [
-    ("enrollments", 4), ("completions", 4), ("attempts", 4), ("evaluations", 4 * 6), ("certificates", 2),
-])
+@pytest.mark.parametrize(
+    "slug, rows_for_first_course",
+    [
+        ("enrollments", 4),
+        ("completions", 4),
+        ("attempts", 4),
+        ("evaluations", 4 * 6),
+        ("certificates", 2),
+    ],
+)
 def test_each_export_is_streamed_and_filtered_by_course(admin_browser, two_courses, slug, rows_for_first_course):
     everything = _download(admin_browser, slug)
     one_course = _download(admin_browser, slug, course="first-course")
@@ -84,7 +91,13 @@ def test_every_export_is_recorded_with_who_what_and_which_filter(admin_browser, 
     response = _download(admin_browser, "attempts", course="first-course", date_from="2020-01-01")
     log = ExportLog.objects.get()
     assert (log.kind, log.user, log.user_email, log.course.slug, log.date_from.isoformat(), log.date_to) == (
-        ExportKind.ATTEMPTS, administrator, "cme-office@example.org", "first-course", "2020-01-01", None)
+        ExportKind.ATTEMPTS,
+        administrator,
+        "cme-office@example.org",
+        "first-course",
+        "2020-01-01",
+        None,
+    )
     assert log.row_count is None  # nothing sent yet
 
     _rows(response)
@@ -96,14 +109,18 @@ def test_every_export_is_recorded_with_who_what_and_which_filter(admin_browser, 
 
 
 # Each export with a text column a learner or author can fill: the same guard in all of them.
-GUARDED_COLUMNS = [("enrollments", "First name"), ("completions", "Institution"), ("attempts", "Learner email"),
-                   ("evaluations", "Text"), ("certificates", "Learner name")]
+GUARDED_COLUMNS = [
+    ("enrollments", "First name"),
+    ("completions", "Institution"),
+    ("attempts", "Learner email"),
+    ("evaluations", "Text"),
+    ("certificates", "Learner name"),
+]
 
 
 @pytest.mark.parametrize("slug, column", GUARDED_COLUMNS)
 @pytest.mark.parametrize("dangerous", FORMULA_TEXTS)
-def test_cells_a_spreadsheet_would_run_begin_with_an_apostrophe(admin_browser, two_courses, slug, column,
-                                                               dangerous):
+def test_cells_a_spreadsheet_would_run_begin_with_an_apostrophe(admin_browser, two_courses, slug, column, dangerous):
     learner = Profile.objects.get(user__email="first0@example.org").user
     Profile.objects.filter(user=learner).update(first_name=dangerous, institution=dangerous)
     EvaluationResponse.objects.filter(enrollment__user=learner).update(text=dangerous)
@@ -124,11 +141,13 @@ def test_numbers_stay_numbers_and_only_text_is_guarded():
 
 
 def test_streaming_20000_rows_keeps_memory_bounded(admin_browser):
-    courses = Course.objects.bulk_create([
-        Course(slug=f"bulk-{n}", title=f"Bulk course {n}", summary="S", credits_max=1) for n in range(20)])
+    courses = Course.objects.bulk_create(
+        [Course(slug=f"bulk-{n}", title=f"Bulk course {n}", summary="S", credits_max=1) for n in range(20)]
+    )
     users = bulk_learners(1000, prefix="memory")
-    Enrollment.objects.bulk_create([Enrollment(user=user, course=course) for course in courses for user in users],
-                                   batch_size=5000)
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=user, course=course) for course in courses for user in users], batch_size=5000
+    )
     response = _download(admin_browser, "enrollments")
 
     tracemalloc.start()

@@ -47,12 +47,20 @@ SUBMITTED = timezone.make_aware(datetime(2026, 2, 10, 9))
 
 
 def _attempt(enrollment, quiz, questions, marks, *, number=1, submitted=SUBMITTED):
-    layout = [{"question": question.id, "options": [option.id for option in question.options.all()]}
-              for question in questions]
+    layout = [
+        {"question": question.id, "options": [option.id for option in question.options.all()]} for question in questions
+    ]
     score = Decimal(100 * sum(mark or 0 for mark in marks)) / len(questions)
-    attempt = Attempt.objects.create(enrollment=enrollment, quiz=quiz, number=number, started_at=submitted,
-                                     submitted_at=submitted, layout=layout, score_percent=score.quantize(Decimal("0.01")),
-                                     passed=score >= 80)
+    attempt = Attempt.objects.create(
+        enrollment=enrollment,
+        quiz=quiz,
+        number=number,
+        started_at=submitted,
+        submitted_at=submitted,
+        layout=layout,
+        score_percent=score.quantize(Decimal("0.01")),
+        passed=score >= 80,
+    )
     for question, mark in zip(questions, marks, strict=True):
         if mark is None:
             continue
@@ -110,7 +118,9 @@ def test_option_counts_show_how_often_each_option_was_chosen(admin_browser, grad
 
     q2 = analysis.items[1]
     assert [(row.option.text, row.chosen, row.is_correct) for row in q2.options] == [
-        ("Right answer", 1, True), ("Wrong answer", 3, False)]
+        ("Right answer", 1, True),
+        ("Wrong answer", 3, False),
+    ]
     q3 = analysis.items[2]
     assert [(row.chosen, row.chosen_upper, row.chosen_lower) for row in q3.options] == [(3, 1, 1), (2, 0, 0)]
 
@@ -119,8 +129,7 @@ def test_questions_that_need_attention_are_flagged_on_the_page(admin_browser, gr
     course = graded_course[0]
     analysis = _analysis(admin_browser, course)
 
-    assert [item.flags for item in analysis.items] == [
-        ["Negative discrimination"], ["Too hard"], [], ["Too easy"]]
+    assert [item.flags for item in analysis.items] == [["Negative discrimination"], ["Too hard"], [], ["Too easy"]]
     html = admin_browser.get(reverse("reports:items", args=[course.slug])).content.decode()
     assert "3 questions to review" in html
     assert '<svg class="chart" id="item-map" role="img"' in html

@@ -21,8 +21,15 @@ STAGES = ["enrolled", "acknowledged", "one_module", "modules", "passed", "evalua
 
 
 def _other_health_professional(**fields):
-    return ProfileFactory(profession="other_hp", credentials="RN", reporting_consent=False, npi="",
-                          certifying_board="", board_id="", **fields).user
+    return ProfileFactory(
+        profession="other_hp",
+        credentials="RN",
+        reporting_consent=False,
+        npi="",
+        certifying_board="",
+        board_id="",
+        **fields,
+    ).user
 
 
 def walk(user, course, stage: str, *, bias_answer: str = "5", credits: str = "1.00", issued: datetime | None = None):
@@ -47,11 +54,17 @@ def walk(user, course, stage: str, *, bias_answer: str = "5", credits: str = "1.
         course_services.evaluation_submit(enrollment=enrollment, responses=responses)
     if reached >= 6:
         enrollment.refresh_from_db()
-        certificate_services.credit_claim_create(enrollment=enrollment, user=user, credits=Decimal(credits), attested=True)
+        certificate_services.credit_claim_create(
+            enrollment=enrollment, user=user, credits=Decimal(credits), attested=True
+        )
     if reached >= 7:
         Certificate.objects.filter(enrollment=enrollment).update(
-            status=CertificateStatus.READY, issued_at=issued or timezone.now(), pdf_path="certificates/x.pdf",
-            pdf_size=1, pdf_sha256="0" * 64)
+            status=CertificateStatus.READY,
+            issued_at=issued or timezone.now(),
+            pdf_path="certificates/x.pdf",
+            pdf_size=1,
+            pdf_sha256="0" * 64,
+        )
     return Enrollment.objects.get(pk=enrollment.pk)
 
 
@@ -67,11 +80,23 @@ def cohort():
             user = _other_health_professional(institution=institution)
         else:
             user = ProfileFactory(institution=institution).user
-        walk(user, course_a, stage, bias_answer=bias_answers.get(stage, "5"), credits="1.50",
-             issued=timezone.make_aware(datetime(2026, 1, 15, 10)))
+        walk(
+            user,
+            course_a,
+            stage,
+            bias_answer=bias_answers.get(stage, "5"),
+            credits="1.50",
+            issued=timezone.make_aware(datetime(2026, 1, 15, 10)),
+        )
     finisher = _other_health_professional(institution="Riverside College")
-    walk(finisher, course_b, "certified", bias_answer="2", credits="1.75",
-         issued=timezone.make_aware(datetime(2026, 3, 10, 10)))
+    walk(
+        finisher,
+        course_b,
+        "certified",
+        bias_answer="2",
+        credits="1.75",
+        issued=timezone.make_aware(datetime(2026, 3, 10, 10)),
+    )
     walk(_other_health_professional(institution="Riverside College"), course_b, "enrolled")
     return course_a, course_b
 
@@ -81,10 +106,24 @@ def test_funnel_counts_each_step_per_course_and_across_courses(admin_browser, co
 
     assert response.status_code == 200
     per_course = {funnel.label: funnel.counts for funnel in response.context["funnels"]}
-    assert per_course["Course course-a"] == {"enrolled": 8, "acknowledged": 7, "modules_complete": 5, "passed": 4,
-                                             "evaluated": 3, "claimed": 2, "certified": 1}
-    assert per_course["Course course-b"] == {"enrolled": 2, "acknowledged": 1, "modules_complete": 1, "passed": 1,
-                                             "evaluated": 1, "claimed": 1, "certified": 1}
+    assert per_course["Course course-a"] == {
+        "enrolled": 8,
+        "acknowledged": 7,
+        "modules_complete": 5,
+        "passed": 4,
+        "evaluated": 3,
+        "claimed": 2,
+        "certified": 1,
+    }
+    assert per_course["Course course-b"] == {
+        "enrolled": 2,
+        "acknowledged": 1,
+        "modules_complete": 1,
+        "passed": 1,
+        "evaluated": 1,
+        "claimed": 1,
+        "certified": 1,
+    }
     total = response.context["total"]
     assert [step.count for step in total.steps] == [10, 8, 6, 5, 4, 3, 2]
     # Conversion from the step before: 8 of 10 acknowledged, then 6 of 8 finished the modules …
@@ -123,15 +162,20 @@ def test_learners_are_counted_once_by_profession_and_by_institution(admin_browse
     context = admin_browser.get(reverse("reports:overview")).context
 
     assert [(group.label, group.learners) for group in context["professions"]] == [
-        ("Physician", 6), ("Other health professional", 4)]
+        ("Physician", 6),
+        ("Other health professional", 4),
+    ]
     assert [(group.label, group.learners) for group in context["institutions"]] == [
-        ("Lakeside School of Medicine", 8), ("Riverside College", 2)]
+        ("Lakeside School of Medicine", 8),
+        ("Riverside College", 2),
+    ]
 
 
 def test_date_range_keeps_only_enrollments_begun_in_it(admin_browser, cohort):
     course_a, _ = cohort
     Enrollment.objects.filter(course=course_a, disclosures_acknowledged_at__isnull=True).update(
-        enrolled_at=timezone.make_aware(datetime(2020, 5, 1)))
+        enrolled_at=timezone.make_aware(datetime(2020, 5, 1))
+    )
     today = timezone.localdate().isoformat()
 
     response = admin_browser.get(reverse("reports:overview"), {"date_from": "2021-01-01", "date_to": today})

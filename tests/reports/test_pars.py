@@ -25,9 +25,21 @@ from tests.spreadsheet_cases import FORMULA_TEXTS
 pytestmark = pytest.mark.django_db
 
 EXPECTED_COLUMNS = [
-    "Record Action", "ACCME Activity ID", "Completion Date", "First Name", "Last Name", "Date of Birth",
-    "Licensing State", "Licensing ID", "NPI", "Number of CME Credits", "Certifying Board", "Certifying Board ID",
-    "Total Board Credits", "Credit Type", "Credits Awarded for Credit Type",
+    "Record Action",
+    "ACCME Activity ID",
+    "Completion Date",
+    "First Name",
+    "Last Name",
+    "Date of Birth",
+    "Licensing State",
+    "Licensing ID",
+    "NPI",
+    "Number of CME Credits",
+    "Certifying Board",
+    "Certifying Board ID",
+    "Total Board Credits",
+    "Credit Type",
+    "Credits Awarded for Credit Type",
 ]
 
 
@@ -38,8 +50,9 @@ def _claim(user, course, credits="1.50") -> Enrollment:
 
 
 def _register(course, board, credit_type, points):
-    return CourseMocRegistration.objects.create(course=course, board=board, credit_type=credit_type,
-                                                points=Decimal(points))
+    return CourseMocRegistration.objects.create(
+        course=course, board=board, credit_type=credit_type, points=Decimal(points)
+    )
 
 
 @pytest.fixture
@@ -55,8 +68,17 @@ def course():
 @pytest.fixture
 def reportable(course):
     """A consenting physician (ABIM, Ohio licence, no NPI) who claimed 1.5 credits."""
-    user = ProfileFactory(first_name="Amara", last_name="Fenwick", certifying_board="ABIM", board_id="246810",
-                          birth_month=4, birth_day=7, licence_state="OH", licence_number="35.123456", npi="").user
+    user = ProfileFactory(
+        first_name="Amara",
+        last_name="Fenwick",
+        certifying_board="ABIM",
+        board_id="246810",
+        birth_month=4,
+        birth_day=7,
+        licence_state="OH",
+        licence_number="35.123456",
+        npi="",
+    ).user
     return _claim(user, course)
 
 
@@ -90,12 +112,24 @@ def _xlsx_rows(sheet) -> list[list[str]]:
     return [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
 
 
-def test_both_files_have_the_template_columns_in_order_and_values_in_their_formats(admin_browser, course,
-                                                                                     reportable):
+def test_both_files_have_the_template_columns_in_order_and_values_in_their_formats(admin_browser, course, reportable):
     completed = reportable.completed_at
     expected = [
-        "Add", "004567891", f"{completed:%m/%d/%Y}", "Amara", "Fenwick", "04/07", "OH", "35.123456", "",
-        "1.50", "ABIM", "246810", "1.50", "Medical Knowledge", "1.50",
+        "Add",
+        "004567891",
+        f"{completed:%m/%d/%Y}",
+        "Amara",
+        "Fenwick",
+        "04/07",
+        "OH",
+        "35.123456",
+        "",
+        "1.50",
+        "ABIM",
+        "246810",
+        "1.50",
+        "Medical Knowledge",
+        "1.50",
     ]
 
     sheet = _download_xlsx(admin_browser, course)
@@ -128,8 +162,10 @@ def test_moc_columns_stay_empty_for_a_board_the_activity_is_not_registered_with(
 
     assert row[6:10] == ["OH", "35.000001", "", "1.50"]  # reported to the state, for CME
     assert row[10:] == ["", "", "", "", ""]
-    assert ("Ada Learner: This activity is not registered for ABS MOC; only state credit is reported."
-            in page.content.decode())
+    assert (
+        "Ada Learner: This activity is not registered for ABS MOC; only state credit is reported."
+        in page.content.decode()
+    )
 
 
 def test_a_course_with_no_moc_registration_reports_cme_only(admin_browser, course, reportable):
@@ -174,10 +210,12 @@ def test_an_abp_diplomate_always_carries_the_activitys_full_moc_points(admin_bro
 
 
 def test_licence_number_and_npi_go_in_their_own_columns(admin_browser, course):
-    both = ProfileFactory(first_name="Both", last_name="A", licence_number="35.1", npi="1234567893",
-                          certifying_board="").user
-    npi_only = ProfileFactory(first_name="Npi", last_name="B", licence_number="", npi="1234567893",
-                              certifying_board="").user
+    both = ProfileFactory(
+        first_name="Both", last_name="A", licence_number="35.1", npi="1234567893", certifying_board=""
+    ).user
+    npi_only = ProfileFactory(
+        first_name="Npi", last_name="B", licence_number="", npi="1234567893", certifying_board=""
+    ).user
     _claim(both, course)
     _claim(npi_only, course)
 
@@ -279,13 +317,16 @@ def test_a_completion_is_exported_once_unless_asked_again(admin_browser, course,
     assert _xlsx_rows(resent)[1] == first[0]
     assert ParsExportedCompletion.objects.filter(enrollment=reportable).count() == 2
     logs = list(ExportLog.objects.order_by("created_at").values_list("kind", "row_count", "options"))
-    assert logs == [(ExportKind.PARS_TAB, 1, {"include_exported": False}),
-                    (ExportKind.PARS_XLSX, 1, {"include_exported": True})]
+    assert logs == [
+        (ExportKind.PARS_TAB, 1, {"include_exported": False}),
+        (ExportKind.PARS_XLSX, 1, {"include_exported": True}),
+    ]
 
 
 def test_a_revoked_certificate_is_not_reported(admin_browser, course, reportable):
-    Certificate.objects.filter(enrollment=reportable).update(status=CertificateStatus.REVOKED,
-                                                            revoked_at=timezone.now(), revoked_reason="Claimed in error")
+    Certificate.objects.filter(enrollment=reportable).update(
+        status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_reason="Claimed in error"
+    )
 
     preview = _preview(admin_browser, course).context["preview"]
 

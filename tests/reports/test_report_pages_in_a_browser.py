@@ -1,7 +1,6 @@
 """The report pages and the resource library in Chromium: every page passes axe-core at
 WCAG 2.2 AA, and each chart is an image with a name and its table beside it."""
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
@@ -12,8 +11,10 @@ from tests.courses.conftest import build_course
 from tests.reports.builders import bulk_cohort
 from tests.reports.conftest import staff_member
 
-WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-              "resultTypes": ["violations"]}
+WCAG_22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
 PAGES = [
     "/reports/",
     "/reports/courses/browser-course/items/",

@@ -31,8 +31,9 @@ def s3_store():
 
 
 def s3_client(endpoint: str):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                        region_name=REGION)
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name=REGION
+    )
 
 
 def keys_in(endpoint: str) -> list[str]:
@@ -48,10 +49,12 @@ def files_under(folder: Path) -> list[str]:
 def web_host(settings, s3_store, tmp_path):
     """This process as the web host: the bucket for private files, its own local folders."""
     folder = tmp_path / "web"
-    settings.STORAGES = {**settings.STORAGES, "default": env.s3_storage_config(
-        bucket_name=BUCKET, endpoint_url=s3_store, region_name=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY)}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": env.s3_storage_config(
+            bucket_name=BUCKET, endpoint_url=s3_store, region_name=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+        ),
+    }
     settings.MEDIA_ROOT = str(folder / "media")
     settings.FILE_STAGING_DIR = str(folder / "staging")
     return folder
-
-

@@ -22,9 +22,14 @@ def issued_the_old_way(certificate, media):
     (media / "certificates").mkdir(parents=True)
     (media / "certificates" / f"{certificate.code}-1.pdf").write_bytes(PDF)
     services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
-    return services.certificate_mark_ready(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID,
-                                           path=f"certificates/{certificate.code}-1.pdf", size=len(PDF),
-                                           sha256="0" * 64)
+    return services.certificate_mark_ready(
+        certificate_id=certificate.pk,
+        generation=1,
+        task_id=RENDER_TASK_ID,
+        path=f"certificates/{certificate.code}-1.pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
 
 
 def downloaded(client, certificate) -> bytes:
@@ -34,9 +39,11 @@ def downloaded(client, certificate) -> bytes:
 
 
 def test_a_certificate_stored_under_media_root_downloads_from_the_folder_and_then_from_the_bucket(
-        client, physician, completed_enrollment, private_media, s3_store, settings, tmp_path):
-    certificate = services.credit_claim_create(enrollment=completed_enrollment, user=physician,
-                                               credits=Decimal("1.75"), attested=True)
+    client, physician, completed_enrollment, private_media, s3_store, settings, tmp_path
+):
+    certificate = services.credit_claim_create(
+        enrollment=completed_enrollment, user=physician, credits=Decimal("1.75"), attested=True
+    )
     certificate = issued_the_old_way(certificate, private_media)
     client.force_login(physician)
     assert downloaded(client, certificate) == PDF
@@ -44,8 +51,12 @@ def test_a_certificate_stored_under_media_root_downloads_from_the_folder_and_the
     # The operator copies the folder into the bucket under the same keys and switches the store.
     for path in private_media.rglob("*.pdf"):
         s3_client(s3_store).upload_file(str(path), BUCKET, str(path.relative_to(private_media)))
-    settings.STORAGES = {**settings.STORAGES, "default": env.s3_storage_config(
-        bucket_name=BUCKET, endpoint_url=s3_store, region_name=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY)}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": env.s3_storage_config(
+            bucket_name=BUCKET, endpoint_url=s3_store, region_name=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+        ),
+    }
     settings.MEDIA_ROOT = str(tmp_path / "a-new-host")
 
     assert keys_in(s3_store) == [certificate.pdf_path]

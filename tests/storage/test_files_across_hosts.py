@@ -37,9 +37,15 @@ def worker_host(s3_store, app_broker_is_private_redis, start_worker_process, tmp
     """A worker process as another host would run it: same bucket, database and broker, its own folders."""
     folder = tmp_path / "worker"
     start_worker_process(
-        STORAGE_BACKEND="s3", AWS_STORAGE_BUCKET_NAME=BUCKET, AWS_S3_ENDPOINT_URL=s3_store,
-        AWS_S3_REGION_NAME=REGION, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        MEDIA_ROOT=str(folder / "media"), VAR_DIR=str(folder / "var"), REDIS_URL=app_broker_is_private_redis.url,
+        STORAGE_BACKEND="s3",
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        AWS_S3_ENDPOINT_URL=s3_store,
+        AWS_S3_REGION_NAME=REGION,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        MEDIA_ROOT=str(folder / "media"),
+        VAR_DIR=str(folder / "var"),
+        REDIS_URL=app_broker_is_private_redis.url,
     )
     return folder
 
@@ -47,8 +53,7 @@ def worker_host(s3_store, app_broker_is_private_redis, start_worker_process, tmp
 def administrator():
     """A superuser with a second factor enrolled, as the admin requires."""
     user = UserFactory(email="cme-office@example.org", is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
-                                 data={"secret": encrypt("JBSWY3DPEHPK3PXP")})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt("JBSWY3DPEHPK3PXP")})
     return user
 
 
@@ -70,16 +75,23 @@ def wait_for_ready(certificate: Certificate) -> Certificate:
 
 
 def test_certificates_exports_resources_and_looks_travel_between_web_and_worker_only_through_the_bucket(
-        client, web_host, worker_host, s3_store, monkeypatch):
+    client, web_host, worker_host, s3_store, monkeypatch
+):
     office = client.__class__()
     office.force_login(administrator())
     course = build_course(slug="feedback-across-hosts")
 
     # The course look: the administrator uploads a logo on the web; the worker prints it.
-    look = office.post(reverse("admin:certificates_certificatelook_add"), {
-        "course": course.pk, "logo": SimpleUploadedFile("logo.png", png_logo(), content_type="image/png"),
-        "signatory_name": "Dr. Wen Halvorsen", "signatory_title": "CME Director", "accent_colour": "#0B5F73",
-    })
+    look = office.post(
+        reverse("admin:certificates_certificatelook_add"),
+        {
+            "course": course.pk,
+            "logo": SimpleUploadedFile("logo.png", png_logo(), content_type="image/png"),
+            "signatory_name": "Dr. Wen Halvorsen",
+            "signatory_title": "CME Director",
+            "accent_colour": "#0B5F73",
+        },
+    )
     assert look.status_code == 302, look.content.decode()[:2000]
 
     # A learner claims credit on the web; the worker renders and stores the PDF.
@@ -102,8 +114,10 @@ def test_certificates_exports_resources_and_looks_travel_between_web_and_worker_
 
     # An export the worker builds (any selection above the streaming limit), downloaded on the web.
     monkeypatch.setattr(exports, "ZIP_STREAM_LIMIT", 0)
-    office.post(reverse("admin:certificates_certificate_changelist"), {
-        "action": "download_zip_selected", "_selected_action": [certificate.pk], "index": "0"})
+    office.post(
+        reverse("admin:certificates_certificate_changelist"),
+        {"action": "download_zip_selected", "_selected_action": [certificate.pk], "index": "0"},
+    )
     batch = CertificateBatch.objects.get()
     status_url = reverse("admin:certificates_certificate_batch_status", args=[batch.pk])
     deadline = time.monotonic() + 60
@@ -115,20 +129,30 @@ def test_certificates_exports_resources_and_looks_travel_between_web_and_worker_
     assert archive.read(f"{certificate.code}.pdf") == pdf
 
     # A library resource: uploaded by the administrator, downloaded by a verified learner.
-    added = office.post(reverse("admin:library_resource_add"), {
-        "title": "Faculty handbook", "slug": "faculty-handbook", "description": "How we teach.", "is_listed": "on",
-        "file": SimpleUploadedFile("handbook.pdf", RESOURCE_BYTES, content_type="application/pdf"),
-    })
+    added = office.post(
+        reverse("admin:library_resource_add"),
+        {
+            "title": "Faculty handbook",
+            "slug": "faculty-handbook",
+            "description": "How we teach.",
+            "is_listed": "on",
+            "file": SimpleUploadedFile("handbook.pdf", RESOURCE_BYTES, content_type="application/pdf"),
+        },
+    )
     assert added.status_code == 302, added.content.decode()[:2000]
     client.force_login(learner)
     resource = client.get(reverse("library:download", args=["faculty-handbook"]))
     assert resource.status_code == 200
     assert b"".join(resource.streaming_content) == RESOURCE_BYTES
 
-    assert keys_in(s3_store) == sorted([
-        f"certificates/{certificate.code}-1.pdf", f"certificate-look/{course.pk}/logo.png",
-        f"exports/certificates-batch-{batch.pk}.zip", "resources/handbook.pdf",
-    ])
+    assert keys_in(s3_store) == sorted(
+        [
+            f"certificates/{certificate.code}-1.pdf",
+            f"certificate-look/{course.pk}/logo.png",
+            f"exports/certificates-batch-{batch.pk}.zip",
+            "resources/handbook.pdf",
+        ]
+    )
     assert files_under(web_host) == [], "the web host kept nothing of its own"
     assert [name for name in files_under(worker_host) if not name.startswith("var/")] == []
     assert [name for name in files_under(worker_host / "var") if name.startswith(("media", "staging"))] == []

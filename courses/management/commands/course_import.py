@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The course file, format docere-course/1 or docere-course/2.")
         parser.add_argument(
-            "--replace", action="store_true",
+            "--replace",
+            action="store_true",
             help="Overwrite the course with the same slug (refused once learners have enrolled in it).",
         )
 

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A GIFT question file (Moodle's text format).")
-        parser.add_argument("--course", required=True, metavar="SLUG", help="The course whose post-test gets the questions.")
+        parser.add_argument(
+            "--course", required=True, metavar="SLUG", help="The course whose post-test gets the questions."
+        )
 
     def handle(self, *args, file: str, course: str, **options):
         target = Course.objects.filter(slug=course).first()
