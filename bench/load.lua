@@ -1,4 +1,4 @@
--- wrk script for bench/load.py: one wrk thread per learner, one connection per thread, so
+-- wrk script for bench/load/: one wrk thread per learner, one connection per thread, so
 -- each thread's responses arrive in the order of its requests and a learner can walk the
 -- post-test flow (start → read the attempt → submit the answers) as a browser would.
 --

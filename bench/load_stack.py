@@ -1,7 +1,8 @@
-"""The server side of bench/load.py: a scratch PostgreSQL database, a Redis server of the
+"""The server side of bench/load/: a scratch PostgreSQL database, a Redis server of the
 benchmark's own, gunicorn and a Celery worker. Only 127.0.0.1 is ever contacted."""
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -119,6 +120,20 @@ def recreate_database(env: dict[str, str], name: str, *, drop_only: bool = False
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def django_shell_json(env: dict[str, str], script: str):
+    """Run `script` with `manage.py shell` against the scratch stack and return the JSON it
+    printed on its last line (anything Django logs before it is skipped)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def start_stack(env: dict[str, str], port: int, gunicorn_workers: int) -> list[subprocess.Popen]:

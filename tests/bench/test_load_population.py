@@ -3,7 +3,7 @@ every module, about a third of them in the post-test, not all at the end of one 
 
 from collections import Counter
 
-from bench.load import population
+from bench.load.learners import population
 
 
 def test_fifty_learners_spread_over_three_courses_every_module_and_a_third_in_the_post_test():

@@ -4,7 +4,7 @@ refuse staff without a second factor, so a benchmark that skipped it timed a red
 import pytest
 from allauth.mfa.models import Authenticator
 
-from bench.reports import ADMINISTRATOR_EMAIL, signed_in_client
+from bench.reports.signin import ADMINISTRATOR_EMAIL, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
