@@ -1,8 +1,9 @@
 """Certificate administration, for the "CME administrators" group (migration 0002).
 
 Certificates come from learners' claims, never from the admin's add form, and the change
-form is view-only: every change is an action that calls `certificates.services`, exactly
-as the learner's own pages do, and reports what happened to each certificate selected.
+form is view-only: every change is an action that calls `certificates.services` (the "ready"
+email: `ready_email_services`), exactly as the learner's own pages do, and reports what
+happened to each certificate selected.
 """
 
 from django.contrib import admin
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from certificates import batch_services, exports, services
+from certificates import batch_services, exports, ready_email_services, services
 from certificates.admin_views import (
     LOOK_IMAGE_FIELDS,
     CertificateLookPages,
@@ -230,7 +231,7 @@ class CertificateAdmin(CertificatePages, admin.ModelAdmin):
             request,
             queryset,
             done_phrase="queued to be emailed again",
-            act=lambda certificate: services.certificate_email_resend(certificate=certificate),
+            act=lambda certificate: ready_email_services.certificate_email_resend(certificate=certificate),
         )
 
     @admin.action(description="Download selected as ZIP", permissions=["view"])

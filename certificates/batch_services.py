@@ -17,7 +17,8 @@ from certificates.models import (
     CertificateBatchStatus,
     CertificateEventKind,
 )
-from certificates.services import ClaimError, credit_claim_create, queue_task, stuck_rows_requeue
+from certificates.services import ClaimError, credit_claim_create, queue_task
+from certificates.sweep_services import stuck_rows_requeue
 from courses.models import Course, Enrollment
 
 # A batch still running after this long has outlived its worker (the tasks' hard limit is

@@ -1,19 +1,17 @@
 """Claiming credit and the life of a certificate: every state change goes through here,
-in one transaction, with its event recorded; the render task is queued on commit."""
+in one transaction, with its event recorded; the render task is queued on commit. The
+"ready" email is kept in ready_email_services.py, the periodic sweepers in sweep_services.py."""
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
 from certificates import rendering
-from certificates.exports import EXPORT_DIR
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -22,13 +20,11 @@ from certificates.models import (
     CreditClaim,
     CreditType,
 )
-from certificates.rendering import CERTIFICATE_DIR
 from courses.credit_wording import credit_amount
 from courses.credits import CREDIT_STEP_RULE, is_on_credit_step
 from courses.errors import CourseExpired
 from courses.models import Enrollment
 from courses.services import course_expiry_guard
-from lms.files import stale_temporary_files_remove
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +52,7 @@ def parse_credits(raw: str) -> Decimal:
     return value
 
 
-def _event(certificate: Certificate, kind: str, *, actor=None, detail: str = "") -> None:
+def certificate_event_record(certificate: Certificate, kind: str, *, actor=None, detail: str = "") -> None:
     CertificateEvent.objects.create(certificate=certificate, kind=kind, actor=actor, detail=detail)
 
 
@@ -132,7 +128,9 @@ def credit_claim_create(
                 credits=credits,
                 completion_date=enrollment.completed_at.date(),
             )
-            _event(certificate, CertificateEventKind.CREATED, actor=user, detail=f"{claim.credit_text} claimed")
+            certificate_event_record(
+                certificate, CertificateEventKind.CREATED, actor=user, detail=f"{claim.credit_text} claimed"
+            )
             transaction.on_commit(
                 lambda: queue_render(certificate.pk, certificate.render_generation, queue=render_queue)
             )
@@ -175,7 +173,7 @@ def certificate_mark_rendering(*, certificate_id: int, generation: int | None, t
         certificate.save(
             update_fields=["status", "status_changed_at", "rendering_started_at", "rendering_task_id", "render_tries"]
         )
-        _event(certificate, kind, detail=f"try {certificate.render_tries}")
+        certificate_event_record(certificate, kind, detail=f"try {certificate.render_tries}")
     return certificate
 
 
@@ -218,7 +216,9 @@ def certificate_mark_ready(
         # Each rendering that becomes ready owes the learner one "ready" email.
         certificate.ready_email_sent_at = certificate.ready_email_queued_at = None
         certificate.save()
-        _event(certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…")
+        certificate_event_record(
+            certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…"
+        )
         from certificates.tasks import email_certificate_ready
 
         if previous_path and previous_path != path:
@@ -253,25 +253,10 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: st
         certificate.save(
             update_fields=["last_error", "status", "status_changed_at", "rendering_started_at", "rendering_task_id"]
         )
-        _event(certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500])
-    return True
-
-
-def certificate_email_due(*, certificate_id: int) -> Certificate | None:
-    """The certificate whose "ready" email is still owed, or None (not ready, already sent, gone)."""
-    with transaction.atomic():
-        return (
-            Certificate.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True)
-            .first()
+        certificate_event_record(
+            certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500]
         )
-
-
-def certificate_email_sent(*, certificate: Certificate) -> None:
-    with transaction.atomic():
-        Certificate.objects.filter(pk=certificate.pk).update(ready_email_sent_at=timezone.now())
-        _event(certificate, CertificateEventKind.EMAILED, detail=certificate.user.email)
+    return True
 
 
 def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
@@ -285,7 +270,7 @@ def certificate_retry(*, certificate: Certificate, actor) -> Certificate:
         certificate.status = CertificateStatus.PENDING
         certificate.status_changed_at = timezone.now()
         certificate.save(update_fields=["status", "status_changed_at"])
-        _event(certificate, CertificateEventKind.RETRIED, actor=actor)
+        certificate_event_record(certificate, CertificateEventKind.RETRIED, actor=actor)
         transaction.on_commit(lambda: queue_render(certificate.pk, certificate.render_generation))
     return certificate
 
@@ -307,7 +292,7 @@ def certificate_regenerate(*, certificate: Certificate, actor) -> Certificate:
         certificate.render_generation += 1
         certificate.rendering_started_at, certificate.rendering_task_id = None, ""
         certificate.save()
-        _event(
+        certificate_event_record(
             certificate,
             CertificateEventKind.REGENERATED,
             actor=actor,
@@ -330,95 +315,5 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         certificate.revoked_reason = reason
         certificate.revoked_by = actor
         certificate.save()
-        _event(certificate, CertificateEventKind.REVOKED, actor=actor, detail=reason)
+        certificate_event_record(certificate, CertificateEventKind.REVOKED, actor=actor, detail=reason)
     return certificate
-
-
-def certificates_sweep(*, now=None) -> int:
-    """Re-queue certificates stuck before `ready`: the queue lost them, or a worker died mid-render."""
-    now = now or timezone.now()
-    stuck = Certificate.objects.filter(
-        Q(
-            status=CertificateStatus.PENDING,
-            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS),
-        )
-        | Q(
-            status=CertificateStatus.RENDERING,
-            status_changed_at__lt=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS),
-        )
-    ).values_list("pk", flat=True)
-    count = 0
-    for certificate_id in list(stuck):
-        with transaction.atomic():
-            certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-            # Touch the row so the next sweep waits a full period before queueing it again.
-            certificate.status_changed_at = now
-            certificate.save(update_fields=["status_changed_at"])
-            _event(certificate, CertificateEventKind.REQUEUED, detail=f"was {certificate.status}")
-        queue_render(certificate_id, certificate.render_generation)
-        count += 1
-    return count
-
-
-def stuck_rows_requeue(stuck: QuerySet, *, now, queue: Callable) -> int:
-    """Queue each stuck row of a sweep again, touching it first so that the next sweep waits
-    a full period before asking again. Returns how many were queued."""
-    rows = list(stuck)
-    for row in rows:
-        stuck.model.objects.filter(pk=row.pk).update(status_changed_at=now)
-        queue(row)
-    return len(rows)
-
-
-# A worker killed while writing a PDF or a ZIP (out of memory, a redeploy) leaves its
-# temporary file behind; the retry writes a new one. A file still being written is younger
-# than the longest task's hard time limit (30 minutes, exports), so an hour is safely stale.
-TEMPORARY_FILE_STALE_AFTER = timedelta(hours=1)
-
-
-def certificate_temporary_files_sweep(*, now=None) -> int:
-    """Delete the temporary files that killed renders and exports left behind."""
-    cutoff = (now or timezone.now()) - TEMPORARY_FILE_STALE_AFTER
-    removed = stale_temporary_files_remove(folders=(CERTIFICATE_DIR, EXPORT_DIR), written_before=cutoff)
-    if removed:
-        logger.info("Removed %s stale temporary certificate file(s)", removed)
-    return removed
-
-
-def certificate_emails_sweep(*, now=None) -> int:
-    """Re-queue "ready" emails still unsent a while after the certificate became ready (the
-    worker died mid-send, or the broker lost the message). Each is asked for again only after
-    the same pause, and the email task sends only while the row says it is unsent."""
-    now = now or timezone.now()
-    pause = timedelta(seconds=settings.CERTIFICATE_EMAIL_STUCK_AFTER_SECONDS)
-    owed = Certificate.objects.filter(
-        Q(ready_email_queued_at__isnull=True) | Q(ready_email_queued_at__lt=now - pause),
-        status=CertificateStatus.READY,
-        ready_email_sent_at__isnull=True,
-        status_changed_at__lt=now - pause,
-        status_changed_at__gte=now - timedelta(seconds=settings.CERTIFICATE_EMAIL_SWEEP_WINDOW_SECONDS),
-    )
-    from certificates.tasks import email_certificate_ready
-
-    count = 0
-    for certificate_id in list(owed.values_list("pk", flat=True)):
-        # The conditional update claims the row: two sweeps running at once queue it once.
-        if owed.filter(pk=certificate_id).update(ready_email_queued_at=now):
-            queue_task(email_certificate_ready, certificate_id)
-            count += 1
-    return count
-
-
-def certificate_email_resend(*, certificate: Certificate) -> None:
-    """Send the "your certificate is ready" email again, e.g. after the learner lost it."""
-    if certificate.status != CertificateStatus.READY:
-        raise CertificateStateError(
-            f"{certificate.display_code} is {certificate.get_status_display().lower()}; "
-            "only a ready certificate is emailed."
-        )
-    from certificates.tasks import email_certificate_ready
-
-    with transaction.atomic():
-        # An explicit request owes the learner one more email.
-        Certificate.objects.filter(pk=certificate.pk).update(ready_email_sent_at=None, ready_email_queued_at=None)
-        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate.pk))

@@ -9,7 +9,15 @@ from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from certificates import batch_services, exports, rendering, services, transcript_services
+from certificates import (
+    batch_services,
+    exports,
+    ready_email_services,
+    rendering,
+    services,
+    sweep_services,
+    transcript_services,
+)
 from certificates.models import CertificateBatchKind
 
 logger = logging.getLogger(__name__)
@@ -123,7 +131,7 @@ def sweep_stuck_transcripts() -> int:
     retry_jitter=False,
 )
 def email_certificate_ready(certificate_id: int) -> None:
-    certificate = services.certificate_email_due(certificate_id=certificate_id)
+    certificate = ready_email_services.certificate_email_due(certificate_id=certificate_id)
     if certificate is None:
         return  # not ready, or its email already went out
     context = {"certificate": certificate, "site_url": settings.SITE_URL}
@@ -135,22 +143,22 @@ def email_certificate_ready(certificate_id: int) -> None:
     )
     # A worker killed between the send and this line sends one more email later: better a
     # duplicate than a learner never told.
-    services.certificate_email_sent(certificate=certificate)
+    ready_email_services.certificate_email_sent(certificate=certificate)
 
 
 @shared_task(name="certificates.sweep_unsent_certificate_emails")
 def sweep_unsent_certificate_emails() -> int:
-    return services.certificate_emails_sweep()
+    return ready_email_services.certificate_emails_sweep()
 
 
 @shared_task(name="certificates.sweep_stuck_certificates")
 def sweep_stuck_certificates() -> int:
-    return services.certificates_sweep()
+    return sweep_services.certificates_sweep()
 
 
 @shared_task(name="certificates.sweep_temporary_files")
 def sweep_temporary_files() -> int:
-    return services.certificate_temporary_files_sweep()
+    return sweep_services.certificate_temporary_files_sweep()
 
 
 # Building a ZIP of thousands of PDFs outlasts the default five-minute limit; the hard limit

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.selectors import profile_for
 from certificates import rendering, selectors
 from certificates.models import TranscriptPdf, TranscriptPdfStatus
-from certificates.services import queue_task, stuck_rows_requeue
+from certificates.services import queue_task
+from certificates.sweep_services import stuck_rows_requeue
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,13 @@
 """The course admin: CME facts, faculty and disclosures, modules, evaluation items and MOC
-registrations, publication, and the course file and GIFT imports."""
+registrations, publication and the learner's preview; the course file and GIFT imports are
+pages of their own (courses/admin/imports.py)."""
 
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from courses.admin.common import MODULE_ORDER_PARKING, RevisesModulePages, admin_url
+from courses.admin.imports import CourseImportViews
 from courses.authoring_services import (
     course_content_changed,
     course_publish,
@@ -25,9 +27,7 @@ from courses.authoring_services import (
 from courses.errors import CoursePublishError
 from courses.forms_admin import (
     CourseAdminForm,
-    CourseYamlUploadForm,
     DisclosureForm,
-    GiftUploadForm,
     ModuleFormSet,
 )
 from courses.models import (
@@ -107,7 +107,7 @@ class MocRegistrationInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
+class CourseAdmin(CourseImportViews, RevisesModulePages, admin.ModelAdmin):
     course_id_path = "id"
     form = CourseAdminForm
     list_display = ["title", "status", "credits_max", "release_date", "expiry_date", "module_count"]
@@ -172,10 +172,6 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
             ]
         )
         course_content_changed(course_ids={obj.pk})
-
-    def changelist_view(self, request, extra_context=None):
-        may_import = self.has_add_permission(request) and self.has_change_permission(request)
-        return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import})
 
     def view_on_site(self, course):
         # Drafts are not on the site; "Preview as learner" shows them to authors.
@@ -310,82 +306,6 @@ class CourseAdmin(RevisesModulePages, admin.ModelAdmin):
             "post_test": next((quiz for quiz in quizzes if quiz.is_post_test), None),
         }
         return TemplateResponse(request, "admin/courses/course_preview.html", context)
-
-    def _upload_page(self, request, *, form, errors, title, intro, course=None, warnings=()):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "intro": intro,
-            "form": form,
-            "errors": errors,
-            "warnings": warnings,
-            "course": course,
-        }
-        return TemplateResponse(request, "admin/courses/course/upload.html", context)
-
-    def import_yaml_view(self, request):
-        # Importing may create a course or replace one: it needs both permissions.
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        from courses.importers.course_yaml import CourseImportError, course_import_yaml
-
-        form = CourseYamlUploadForm(request.POST or None, request.FILES or None)
-        errors = []
-        if request.method == "POST" and form.is_valid():
-            try:
-                with transaction.atomic():
-                    course = course_import_yaml(text=form.cleaned_data["upload"], replace=form.cleaned_data["replace"])
-            except CourseImportError as error:
-                errors = [(problem.line, problem.message) for problem in error.problems]
-            else:
-                self.message_user(
-                    request,
-                    f"Imported {course.title} as a {course.get_status_display().lower()} course.",
-                    messages.SUCCESS,
-                )
-                return redirect(admin_url(course))
-        return self._upload_page(
-            request,
-            form=form,
-            errors=errors,
-            title="Import course (YAML)",
-            intro="Upload a course file in the docere-course/1 or /2 format. Nothing is imported unless the whole file "
-            "is correct.",
-        )
-
-    def import_gift_view(self, request, object_id):
-        course = self._course(request, object_id, self.has_change_permission)
-        from courses.importers.gift import GiftImportError
-        from courses.importers.gift_import import gift_import
-
-        form = GiftUploadForm(request.POST or None, request.FILES or None)
-        errors, warnings = [], []
-        if request.method == "POST" and form.is_valid():
-            try:
-                with transaction.atomic():
-                    imported = gift_import(course=course, text=form.cleaned_data["upload"])
-            except GiftImportError as error:
-                errors = [(gift_error.line, gift_error.message) for gift_error in error.errors]
-                warnings = [(warning.line, warning.message) for warning in error.warnings]
-            else:
-                self.message_user(
-                    request, f"Imported {len(imported.questions)} question(s) into {course.title}.", messages.SUCCESS
-                )
-                # Shown on the course page the import returns to, so a reload cannot import twice.
-                for warning in imported.warnings:
-                    self.message_user(request, f"GIFT file, line {warning.line}: {warning.message}", messages.WARNING)
-                return redirect(admin_url(course))
-        return self._upload_page(
-            request,
-            form=form,
-            errors=errors,
-            warnings=warnings,
-            course=course,
-            title=f"Import GIFT questions: {course.title}",
-            intro="Upload questions in Moodle's GIFT format. Nothing is imported unless every question is correct; "
-            "what Docere leaves out (categories, tags, HTML it does not show) is listed as a warning.",
-        )
 
 
 @admin.register(Topic)

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.mail.backends import locmem
 from django.utils import timezone
 
-from certificates import services
+from certificates import ready_email_services, services
 from certificates.models import Certificate, CertificateEventKind, CertificateStatus
 from certificates.tasks import render_certificate, sweep_unsent_certificate_emails
 from lms.celery import ping
@@ -104,4 +104,4 @@ def test_a_lost_ready_email_is_sent_by_the_sweeper_once_even_when_it_sweeps_twic
     assert emails_to(old) == []
     assert certificates[recent].events.filter(kind=CertificateEventKind.EMAILED).count() == 1
     # A later sweep finds nothing owed.
-    assert services.certificate_emails_sweep(now=timezone.now() + timedelta(hours=1)) == 0
+    assert ready_email_services.certificate_emails_sweep(now=timezone.now() + timedelta(hours=1)) == 0

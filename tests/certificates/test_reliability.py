@@ -23,7 +23,7 @@ from django.db import OperationalError
 from django.db.backends.signals import connection_created
 from django.urls import reverse
 
-from certificates import services
+from certificates import services, sweep_services
 from certificates.models import Certificate, CertificateStatus
 from certificates.rendering import stored_pdf_bytes
 from lms.celery import app as celery_app
@@ -236,7 +236,7 @@ def test_claim_succeeds_quickly_while_the_broker_is_down_and_is_rendered_once_th
     start_worker_process(REDIS_URL=private_redis.url)
     # Beat's sweep, run now rather than at the top of the next minute.
     settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = 0
-    assert services.certificates_sweep() == 1
+    assert sweep_services.certificates_sweep() == 1
 
     sweep_period_seconds = settings.CELERY_BEAT_SCHEDULE["sweep-stuck-certificates"]["schedule"]
     certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=sweep_period_seconds)

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from certificates import services
+from certificates import sweep_services
 from certificates.models import Certificate, CertificateStatus
 from tests.certificates import test_reliability as reliability
 from tests.certificates.conftest import complete_course
@@ -94,7 +94,7 @@ def test_learners_keep_working_and_claiming_while_redis_is_down_and_the_certific
     assert learner.get("/readyz").status_code == 200
     start_worker_process(REDIS_URL=private_redis.url)
     settings.CERTIFICATE_PENDING_STUCK_AFTER_SECONDS = 0
-    assert services.certificates_sweep() == 1
+    assert sweep_services.certificates_sweep() == 1
     certificate = reliability.wait_for_status(certificate, {CertificateStatus.READY}, timeout=60)
     reliability.assert_stored_pdf_matches(certificate)
     assert learner.get(reverse("certificates:download", args=[certificate.code])).status_code == 200

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from certificates.rendering import ProjectFilesOnlyFetcher, store_pdf
-from certificates.services import certificate_temporary_files_sweep
+from certificates.sweep_services import certificate_temporary_files_sweep
 from lms.files import private_file_read, private_storage
 from tests.storage.conftest import BUCKET, files_under, keys_in, s3_client
 
