@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from courses import grading
-from courses.models import Attempt, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
+from courses.models import Attempt, Course, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
 from courses.module_content import ModuleContent, OutlineModule, module_page_content
 from courses.selectors import post_test_for
 
@@ -121,34 +121,47 @@ def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
     return _module_steps(enrollment, [(module, module.is_done) for module in modules])
 
 
+# The learner's own part of the module page: the enrollment and the few course fields the
+# page shows, read in one query together with the completed modules' ids (a LEFT JOIN on
+# module_progress gives one row per completed module, or one row with None).
+_PAGE_ENROLLMENT_FIELDS = (
+    "id",
+    "user_id",
+    "course_id",
+    "disclosures_acknowledged_at",
+    "post_test_passed_at",
+    "evaluation_submitted_at",
+    "completed_at",
+)
+_PAGE_COURSE_FIELDS = ("id", "slug", "title", "content_revision")
+
+
+def _in_field_order(model, attnames) -> list[str]:
+    # Model.from_db reads a subset of fields in the model's own field order.
+    return [field.attname for field in model._meta.get_fields() if field.concrete and field.attname in attnames]
+
+
 def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, ModuleContent | None] | None:
     """The learner's own enrollment in a published course with every module's completion,
     and the shared content of the module at `order` (None if there is none); None if there
-    is no such enrollment. Two queries, and one round trip to the cache: the course's
-    outline and the content are shared by every learner (courses/module_content.py); only
-    the enrollment and which modules it completed are the learner's own."""
-    enrollment = (
-        Enrollment.objects.select_related("course")
-        .only(
-            "id",
-            "user_id",
-            "course_id",
-            "disclosures_acknowledged_at",
-            "post_test_passed_at",
-            "evaluation_submitted_at",
-            "completed_at",
-            "course__id",
-            "course__slug",
-            "course__title",
-            "course__content_revision",
-        )
-        .filter(user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED)
-        .first()
-    )
-    if enrollment is None:
+    is no such enrollment. One query, and one round trip to the cache: the course's outline
+    and the content are shared by every learner (courses/module_content.py); only the
+    enrollment and which modules it completed are the learner's own."""
+    enrollment_fields = _in_field_order(Enrollment, _PAGE_ENROLLMENT_FIELDS)
+    course_fields = _in_field_order(Course, _PAGE_COURSE_FIELDS)
+    queryset = Enrollment.objects.filter(
+        user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED
+    ).values_list(*enrollment_fields, *(f"course__{name}" for name in course_fields), "module_progress__module_id")
+    rows = list(queryset)
+    if not rows:
         return None
+    first = rows[0]
+    # Model.from_db is how the ORM itself builds instances from a row: these are ordinary,
+    # saved model instances with the other fields deferred.
+    enrollment = Enrollment.from_db(queryset.db, enrollment_fields, first[: len(enrollment_fields)])
+    enrollment.course = Course.from_db(queryset.db, course_fields, first[len(enrollment_fields) : -1])
+    done = {row[-1] for row in rows if row[-1] is not None}
     outline, content = module_page_content(course=enrollment.course, order=order)
-    done = set(ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True))
     steps = _module_steps(enrollment, [(module, module.id in done) for module in outline])
     return CourseProgress(enrollment=enrollment, modules=steps, post_test=None), content
 
