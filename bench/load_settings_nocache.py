@@ -3,8 +3,4 @@ shared content is rendered for every response."""
 
 from bench.load_settings import *  # noqa: F403 — everything as in production, then one change
 
-# Both tiers off: the shared cache and each process's own copy of module content.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    "process": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

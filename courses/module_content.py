@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString
@@ -116,32 +116,19 @@ def _render(module_id: int) -> ModuleContent:
 
 def module_page_content(*, course: Course, order: int) -> tuple[tuple[OutlineModule, ...], ModuleContent | None]:
     """The course's outline and the shared content of its module at `order` (None if it has
-    none there). Looked up in this process's memory, then in the shared cache (one round trip
-    for both), then rendered. Every key names one immutable rendering, so no tier can hold an
-    outdated copy. `course` must carry its content_revision, as read with the learner's enrollment."""
+    none there), in one round trip to the cache when this revision was shown before.
+    `course` must carry its content_revision, as read with the learner's enrollment."""
     outline_key, content_key = course_outline_key(course=course), module_content_key(course=course, order=order)
-    in_process = caches["process"]
-    found = in_process.get_many([outline_key, content_key])
-    missing = [key for key in (outline_key, content_key) if key not in found]
-    if missing:
-        shared = cache.get_many(missing)
-        if shared:
-            in_process.set_many(shared, CACHE_SECONDS)
-        found.update(shared)
+    found = cache.get_many([outline_key, content_key])
     outline = found.get(outline_key)
     if outline is None:
         outline = _outline(course)
-        _keep(outline_key, outline)
+        cache.set(outline_key, outline, CACHE_SECONDS)
     module = next((module for module in outline if module.order == order), None)
     if module is None:
         return outline, None
     content = found.get(content_key)
     if content is None:
         content = _render(module.id)
-        _keep(content_key, content)
+        cache.set(content_key, content, CACHE_SECONDS)
     return outline, content
-
-
-def _keep(key: str, value) -> None:
-    cache.set(key, value, CACHE_SECONDS)
-    caches["process"].set(key, value, CACHE_SECONDS)

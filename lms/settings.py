@@ -112,16 +112,6 @@ else:
         }
     }
 
-# Module content is cached under keys that name one immutable rendering (course, content
-# revision, module, language, the code that renders it: courses/module_content.py), so each
-# process may also keep a copy in its own memory: a view after the process's first then needs
-# no round trip to the shared cache. Nothing else may use this alias: it is not shared.
-CACHES["process"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "docere-module-content",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
-
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

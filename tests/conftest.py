@@ -23,8 +23,9 @@ from tests.workers import (  # noqa: F401 — fixtures, found by pytest here
 def _isolated_cache(settings):
     """Each test gets its own cache namespace on the run's real cache (file or Redis),
     so rate-limit counters never leak between tests and nothing shared is flushed."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {alias: {**config, "KEY_PREFIX": prefix} for alias, config in settings.CACHES.items()}
+    cache = dict(settings.CACHES["default"])
+    cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": cache}
 
 
 @pytest.fixture(autouse=True)
