@@ -15,6 +15,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from courses.authoring_services import graded_content_guard, quiz_is_locked
 from courses.errors import GradedContentLocked
 from courses.models import (
+    POST_TEST_SETTING_FIELDS,
     ActivityFormat,
     Course,
     Disclosure,
@@ -181,14 +182,7 @@ class QuizAdminForm(forms.ModelForm):
             "course",
             "kind",
             "module",
-            "draw_count",
-            "shuffle_questions",
-            "shuffle_options",
-            "max_attempts",
-            "grading_method",
-            "time_limit_minutes",
-            "late_submission_policy",
-            "review_policy",
+            *POST_TEST_SETTING_FIELDS,
         ]
 
     def clean(self):

@@ -14,6 +14,7 @@ from courses.forms_admin import (
 )
 from courses.markdown import html_to_text, render_markdown
 from courses.models import (
+    POST_TEST_SETTING_FIELDS,
     Module,
     Option,
     Question,
@@ -54,16 +55,7 @@ class QuizAdmin(RevisesModulePages, GradedContentGuard, admin.ModelAdmin):
         (
             "Post-test settings",
             {
-                "fields": [
-                    "draw_count",
-                    "shuffle_questions",
-                    "shuffle_options",
-                    "max_attempts",
-                    "grading_method",
-                    "time_limit_minutes",
-                    "late_submission_policy",
-                    "review_policy",
-                ],
+                "fields": POST_TEST_SETTING_FIELDS,
                 "description": "A knowledge check is formative: only its shuffling applies.",
             },
         ),

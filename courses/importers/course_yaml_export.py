@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from courses.importers.course_yaml_checks import FORMAT, FORMAT_2, FORMAT_3
 from courses.models import (
+    POST_TEST_SETTING_FIELDS,
     Course,
     Option,
     Question,
@@ -80,18 +81,8 @@ def _question_out(question: Question) -> dict:
 def _post_test_out(quiz: Quiz | None) -> dict | None:
     if quiz is None:
         return None
-    names = [
-        "draw_count",
-        "shuffle_questions",
-        "shuffle_options",
-        "max_attempts",
-        "grading_method",
-        "time_limit_minutes",
-        "late_submission_policy",
-        "review_policy",
-    ]
     return {
-        **{name: getattr(quiz, name) for name in names},
+        **{name: getattr(quiz, name) for name in POST_TEST_SETTING_FIELDS},
         "questions": [_question_out(question) for question in quiz.questions.all()],
     }
 

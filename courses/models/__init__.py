@@ -31,6 +31,7 @@ from courses.models.learning import (
     ModuleProgress,
 )
 from courses.models.quizzes import (
+    POST_TEST_SETTING_FIELDS,
     EvaluationItem,
     EvaluationKind,
     GradingMethod,
@@ -44,6 +45,7 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "POST_TEST_SETTING_FIELDS",
     "ActivityFormat",
     "Answer",
     "Attempt",

@@ -34,6 +34,20 @@ class ReviewPolicy(models.TextChoices):
     ALWAYS = "always", "Correct answers after every attempt"
 
 
+# How a post-test is delivered and graded: the settings an author sets in the admin and a
+# course file carries, in that order.
+POST_TEST_SETTING_FIELDS = (
+    "draw_count",
+    "shuffle_questions",
+    "shuffle_options",
+    "max_attempts",
+    "grading_method",
+    "time_limit_minutes",
+    "late_submission_policy",
+    "review_policy",
+)
+
+
 class Quiz(models.Model):
     """The post-test (its questions are the course's bank) or a module's knowledge check."""
 
