@@ -263,7 +263,8 @@ def _record_post_test_outcome(enrollment: Enrollment, quiz: Quiz, now: datetime)
 
 
 def _complete_if_ready(enrollment: Enrollment, now: datetime) -> None:
-    if enrollment.post_test_passed_at and enrollment.evaluation_submitted_at and not enrollment.completed_at:
+    took_part = enrollment.post_test_passed_at or enrollment.attended_at
+    if took_part and enrollment.evaluation_submitted_at and not enrollment.completed_at:
         enrollment.completed_at = now
         enrollment.save(update_fields=["completed_at"])
 
@@ -298,7 +299,7 @@ def evaluation_submit(*, enrollment: Enrollment, responses: Mapping[int, str]) -
     with transaction.atomic():
         # Checked on the locked row, not the caller's copy, which may predate passing.
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if enrollment.post_test_passed_at is None:
+        if enrollment.post_test_passed_at is None and enrollment.attended_at is None:
             raise NotAllowedYet("The evaluation opens after you pass the post-test.")
         if enrollment.evaluation_submitted_at is not None:
             raise Conflict("You have already submitted the evaluation for this course.")

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "api",
     "lti",
     "badges",
+    "programs",
+    "mentoring",
+    "projects",
     "demo",
 ]
 

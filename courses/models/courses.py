@@ -59,7 +59,7 @@ class CourseQuerySet(models.QuerySet):
     def open_for_learners(self, *, today=None):
         """Published, released and not expired: what the catalog lists and learners may take."""
         today = today or timezone.localdate()
-        return self.filter(status=CourseStatus.PUBLISHED).filter(
+        return self.filter(status=CourseStatus.PUBLISHED, is_listed=True).filter(
             Q(release_date__isnull=True) | Q(release_date__lte=today),
             Q(expiry_date__isnull=True) | Q(expiry_date__gte=today),
         )
@@ -108,6 +108,11 @@ class Course(models.Model):
     # the cached module content is keyed by it, so a learner never sees an outdated version.
     # Not editable: the admin bumps it in the database after every save of a course.
     content_revision = models.PositiveIntegerField(default=0, editable=False)
+    # A live session's CME activity (programs.LiveSession.credit_activity) is reached from its
+    # session, not from the catalog, and is never enrolled in from a course page.
+    is_listed = models.BooleanField(
+        "listed in the catalog", default=True, help_text="Untick for an activity reached only from a program."
+    )
 
     objects = CourseQuerySet.as_manager()
 

@@ -16,6 +16,9 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField(default=timezone.now)
     disclosures_acknowledged_at = models.DateTimeField(null=True, blank=True)
     post_test_passed_at = models.DateTimeField(null=True, blank=True)
+    # For a live activity (a program's live session designated for credit) attendance takes
+    # the place of the post-test: recorded by a facilitator or a check-in, never by the learner.
+    attended_at = models.DateTimeField(null=True, blank=True)
     evaluation_submitted_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -25,7 +28,10 @@ class Enrollment(models.Model):
             models.CheckConstraint(
                 name="enrollment_completed_only_after_pass_and_evaluation",
                 condition=Q(completed_at__isnull=True)
-                | (Q(post_test_passed_at__isnull=False) & Q(evaluation_submitted_at__isnull=False)),
+                | (
+                    (Q(post_test_passed_at__isnull=False) | Q(attended_at__isnull=False))
+                    & Q(evaluation_submitted_at__isnull=False)
+                ),
             ),
         ]
 
