@@ -1,0 +1,4 @@
+"""Filled in by the mentoring pages."""
+
+app_name = "mentoring"
+urlpatterns: list = []

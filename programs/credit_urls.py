@@ -1,0 +1,4 @@
+"""Filled in by the live_credit pages."""
+
+app_name = "live_credit"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Filled in by the live pages."""
+
+app_name = "live"
+urlpatterns: list = []

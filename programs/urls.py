@@ -1,0 +1,4 @@
+"""Filled in by the programs pages."""
+
+app_name = "programs"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Filled in by the projects pages."""
+
+app_name = "projects"
+urlpatterns: list = []
