@@ -28,3 +28,11 @@ def test_one_application_per_person_and_cohort():
 def test_a_live_session_needs_a_place_to_meet():
     with pytest.raises(IntegrityError), transaction.atomic():
         LiveSessionFactory(location="", video_url="")
+
+
+def test_a_director_is_staff_in_the_program_directors_group_with_a_second_factor():
+    from programs.access import is_program_director
+    from tests.programs.factories import DirectorFactory
+
+    director = DirectorFactory()
+    assert director.is_staff and is_program_director(director) and director.totp_secret
