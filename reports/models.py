@@ -19,6 +19,9 @@ class ExportKind(models.TextChoices):
     PARS_TAB = "pars_tab", "PARS learner batch file (tab-delimited)"
     # No longer offered (CSV is not a PARS upload format); kept so earlier files stay on record.
     PARS_CSV = "pars_csv", "PARS learner file (CSV, no longer offered)"
+    # A cohort program's report table; which table, which cohort and whether self-identification
+    # was included are in `options`.
+    PROGRAM_REPORT = "program_report", "Cohort program report"
 
 
 class ExportLog(models.Model):
