@@ -99,7 +99,7 @@ def check_in_record(
             raise CheckInRefused(
                 f"A check-in code has {CHECK_IN_CODE_LENGTH} letters and digits, like the one on the screen."
             )
-        raise CheckInRefused("That is not this session's code. Check the screen in the room and try again.")
+        raise CheckInRefused("That is not the code for this session. Check the screen in the room and try again.")
     try:
         with transaction.atomic():
             return Attendance.objects.create(
