@@ -51,7 +51,14 @@ def sessions_calendar(sessions: Iterable[LiveSession], *, name: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     stamped_at = timezone.now()
+    sessions = list(sessions)
     for session in sessions:
         calendar.add_component(_event(session, stamped_at=stamped_at))
-    calendar.add_missing_timezones()
+    if sessions:
+        # Zone rules for the years the sessions span, not the default 1970–2038: a smaller feed.
+        first = min(session.starts_at for session in sessions).date()
+        last = max(session.ends_at for session in sessions).date()
+        calendar.add_missing_timezones(
+            first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 2, month=1, day=1)
+        )
     return calendar.to_ical()
