@@ -159,6 +159,12 @@ def disclosures_acknowledged_at(*, session: LiveSession, participant: Participan
     )
 
 
+def attendance_of(*, session: LiveSession, participant: Participant | None) -> Attendance | None:
+    if participant is None:
+        return None
+    return Attendance.objects.filter(session=session, participant=participant).first()
+
+
 @dataclass
 class RosterRow:
     participant: Participant

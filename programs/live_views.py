@@ -4,6 +4,7 @@ Everyone outside a session's cohort gets a 404 (programs/access.py), signed in o
 calendar feed alone needs no sign-in, because calendar apps cannot sign in: its secret token
 is the key."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,6 +166,7 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "viewer": viewer,
         "form": form,
+        "attendance": live_selectors.attendance_of(session=session, participant=viewer.participant),
         "when": live_selectors.session_when(session),
         "opens_before_minutes": int(CHECK_IN_OPENS_BEFORE.total_seconds() // 60),
         "closes_after_minutes": int(CHECK_IN_CLOSES_AFTER.total_seconds() // 60),
@@ -197,8 +199,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     feeds = []
     for participant in participations:
-        path = reverse("live:calendar_feed", args=[participant.calendar_token])
-        https_url = request.build_absolute_uri(path)
+        # The site's public address, as certificates use it: the page may be reached through a proxy.
+        https_url = settings.SITE_URL + reverse("live:calendar_feed", args=[participant.calendar_token])
         feeds.append(
             {
                 "participant": participant,

@@ -142,14 +142,15 @@ def test_an_unknown_token_is_404(client, cohort_with_sessions):
     assert client.get(reverse("live:calendar_feed", args=["not-a-real-token"])).status_code == 404
 
 
-def test_resetting_the_link_cuts_off_the_old_feed(client, cohort_with_sessions):
+def test_resetting_the_link_cuts_off_the_old_feed(client, cohort_with_sessions, settings):
+    settings.SITE_URL = "https://cme.example.org"
     cohort, _, _, _ = cohort_with_sessions
     participant = ParticipantFactory(cohort=cohort)
     old_url = reverse("live:calendar_feed", args=[participant.calendar_token])
     client.force_login(participant.user)
     page = client.get(reverse("live:calendar")).content.decode()
-    assert f"webcal://testserver{old_url}" in page
-    assert f"http://testserver{old_url}" in page
+    assert f"webcal://cme.example.org{old_url}" in page
+    assert f"https://cme.example.org{old_url}" in page
     client.post(reverse("live:calendar_reset", args=[participant.pk]))
     participant.refresh_from_db()
     client.logout()

@@ -154,3 +154,13 @@ def test_facilitators_see_the_code_and_can_replace_it(client, running):
     client.force_login(participant.user)
     assert _check_in(client, session, "K7MPQ4").status_code == 400
     assert _check_in(client, session, session.check_in_code).status_code == 302
+
+
+def test_the_check_in_page_says_when_a_participant_already_checked_in(client, running):
+    session, participant, _ = running
+    attendance = check_in_record(session=session, participant=participant, code="K7MPQ4")
+    client.force_login(participant.user)
+    page = client.get(reverse("live:check_in", args=[session.pk])).content.decode()
+    at = attendance.recorded_at.astimezone(session.zone).strftime("%H:%M")
+    assert f"You checked in at {at}." in page
+    assert 'name="code"' not in page
