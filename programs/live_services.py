@@ -2,6 +2,7 @@
 itself, moving a session (which calendars must notice), the calendar feed's secret, and
 the disclosures a participant acknowledges before a session designated for credit."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.cache import cache
@@ -155,7 +156,18 @@ def check_in_code_regenerate(*, session: LiveSession, by) -> LiveSession:
 
 
 # The fields a calendar shows as the time and the place of an event.
-CALENDAR_FIELDS = ("starts_at", "ends_at", "location", "video_url")
+CALENDAR_FIELDS = frozenset({"starts_at", "ends_at", "time_zone", "location", "video_url"})
+
+
+def live_session_save(*, session: LiveSession, changed_fields: Iterable[str], by=None) -> LiveSession:
+    """Save a session edited as a whole (the admin's change form): like a reschedule, a change
+    of time, zone or place raises SEQUENCE so subscribed calendars take the new version."""
+    with transaction.atomic():
+        if session.pk is not None and CALENDAR_FIELDS & set(changed_fields):
+            current = LiveSession.objects.select_for_update().values_list("calendar_sequence", flat=True)
+            session.calendar_sequence = current.get(pk=session.pk) + 1
+        session.save()
+    return session
 
 
 def live_session_reschedule(

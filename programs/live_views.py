@@ -64,7 +64,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "when": live_selectors.session_when(session),
         "credit_course": live_selectors.session_credit_course(session=session),
         "acknowledged_at": live_selectors.disclosures_acknowledged_at(session=session, participant=viewer.participant),
-        "reschedule_form": SessionRescheduleForm(session=session) if viewer.runs_cohort else None,
+        "attendance": live_selectors.attendance_of(session=session, participant=viewer.participant),
     }
     return render(request, "programs/live/session.html", context)
 

@@ -175,3 +175,29 @@ def test_one_session_downloads_as_an_ics_file(client, cohort_with_sessions):
     events = _events(icalendar.Calendar.from_ical(response.content))
     assert list(events) == ["Leading a team huddle"]
     assert events["Leading a team huddle"]["DTSTART"].params["TZID"] == "America/Chicago"
+
+
+def test_a_whole_session_save_that_changes_the_zone_or_place_raises_the_sequence(cohort_with_sessions):
+    from programs.live_services import live_session_save
+
+    _, facilitator, first, _ = cohort_with_sessions
+    first.title = "Leading a team huddle, revised"
+    live_session_save(session=first, changed_fields=["title"], by=facilitator)
+    first.refresh_from_db()
+    assert first.calendar_sequence == 0
+    first.time_zone = "America/Denver"
+    live_session_save(session=first, changed_fields=["time_zone"], by=facilitator)
+    first.refresh_from_db()
+    assert (first.time_zone, first.calendar_sequence) == ("America/Denver", 1)
+
+
+def test_the_session_page_says_when_a_participant_was_marked_present(client, cohort_with_sessions):
+    from programs.live_services import attendance_mark
+
+    cohort, facilitator, first, _ = cohort_with_sessions
+    participant = ParticipantFactory(cohort=cohort)
+    attendance = attendance_mark(session=first, participant=participant, present=True, by=facilitator)
+    client.force_login(participant.user)
+    page = client.get(reverse("live:session", args=[first.pk])).content.decode()
+    at = attendance.recorded_at.astimezone(first.zone).strftime("%H:%M")
+    assert f"A facilitator marked you present at {at}." in page
