@@ -109,13 +109,19 @@ def test_saving_a_session_unchanged_keeps_its_sequence(cohort_with_sessions):
     assert same.calendar_sequence == 0
 
 
-def test_a_facilitator_moves_a_session_with_the_edit_form_in_its_own_zone(client, cohort_with_sessions):
-    _, facilitator, first, _ = cohort_with_sessions
+def _edit(client, session, *, ends_at: str, location: str):
+    """A facilitator posts the session's edit form: local times in the session's zone."""
+    facilitator = session.cohort.facilitators.get()
     client.force_login(facilitator)
-    response = client.post(
-        reverse("live:session_reschedule", args=[first.pk]),
-        {"starts_at": "2027-01-14T13:00", "ends_at": "2027-01-14T14:30", "location": "Room 101", "video_url": ""},
+    return client.post(
+        reverse("live:session_reschedule", args=[session.pk]),
+        {"starts_at": "2027-01-14T13:00", "ends_at": ends_at, "location": location, "video_url": ""},
     )
+
+
+def test_a_facilitator_moves_a_session_with_the_edit_form_in_its_own_zone(client, cohort_with_sessions):
+    first = cohort_with_sessions[2]
+    response = _edit(client, first, ends_at="2027-01-14T14:30", location="Room 101")
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.starts_at == NOON_IN_CHICAGO + timedelta(hours=1)
@@ -124,12 +130,8 @@ def test_a_facilitator_moves_a_session_with_the_edit_form_in_its_own_zone(client
 
 
 def test_the_edit_form_refuses_an_end_before_the_start_and_a_session_with_no_place(client, cohort_with_sessions):
-    _, facilitator, first, _ = cohort_with_sessions
-    client.force_login(facilitator)
-    response = client.post(
-        reverse("live:session_reschedule", args=[first.pk]),
-        {"starts_at": "2027-01-14T13:00", "ends_at": "2027-01-14T12:00", "location": "", "video_url": ""},
-    )
+    first = cohort_with_sessions[2]
+    response = _edit(client, first, ends_at="2027-01-14T12:00", location="")
     assert response.status_code == 400
     page = response.content.decode()
     assert "The session must end after it starts." in page

@@ -78,31 +78,27 @@ def test_each_step_says_whether_it_is_done_next_overdue_or_upcoming(client):
     assert "Overdue" in html and "Next" in html
 
 
-def test_a_session_shows_its_time_in_its_own_zone_with_the_zone_named(client):
+@pytest.mark.parametrize(
+    ("starts_at", "minutes", "page", "shown"),
+    [
+        # 18:00 UTC on 14 January 2027 is noon in Chicago (CST, UTC−6)…
+        (datetime(2027, 1, 14, 18, 0, tzinfo=UTC), 90, "live:curriculum", "Thu 14 Jan 2027, 12:00–13:30 CST"),
+        # …and in July noon is 17:00 UTC (CDT, UTC−5).
+        (datetime(2027, 7, 6, 17, 0, tzinfo=UTC), 60, "live:session", "Tue 6 Jul 2027, 12:00–13:00 CDT"),
+    ],
+    ids=["winter-curriculum", "summer-session-page"],
+)
+def test_a_session_shows_its_time_in_its_own_zone_with_the_zone_named(client, starts_at, minutes, page, shown):
     cohort = CohortFactory()
     participant = ParticipantFactory(cohort=cohort)
-    # 18:00 UTC on 14 January 2027 is noon in Chicago (CST, UTC−6).
-    starts_at = datetime(2027, 1, 14, 18, 0, tzinfo=UTC)
     session = LiveSessionFactory(
-        cohort=cohort, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90), time_zone="America/Chicago"
+        cohort=cohort, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), time_zone="America/Chicago"
     )
     CurriculumItemFactory(cohort=cohort, live_session=session)
     client.force_login(participant.user)
-    response = client.get(reverse("live:curriculum", args=[cohort.pk]))
-    assert "Thu 14 Jan 2027, 12:00–13:30 CST (America/Chicago)" in response.content.decode()
-
-
-def test_a_summer_session_names_daylight_time(client):
-    cohort = CohortFactory()
-    participant = ParticipantFactory(cohort=cohort)
-    starts_at = datetime(2027, 7, 6, 17, 0, tzinfo=UTC)
-    session = LiveSessionFactory(
-        cohort=cohort, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), time_zone="America/Chicago"
-    )
-    CurriculumItemFactory(cohort=cohort, live_session=session)
-    client.force_login(participant.user)
-    response = client.get(reverse("live:session", args=[session.pk]))
-    assert "Tue 6 Jul 2027, 12:00–13:00 CDT (America/Chicago)" in response.content.decode()
+    target = cohort.pk if page == "live:curriculum" else session.pk
+    response = client.get(reverse(page, args=[target]))
+    assert f"{shown} (America/Chicago)" in response.content.decode()
 
 
 def test_a_facilitator_sees_the_steps_without_a_participants_states(client):
