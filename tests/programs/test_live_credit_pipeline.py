@@ -2,26 +2,16 @@
 session, says it was a live course and is dated the day of the session."""
 
 import io
-import time
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateStatus
+from tests.certificates.test_pipeline import wait_for_status
 from tests.programs.test_live_credit import attendee, designated_session, url, walk_to_claim
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until_ready(certificate, timeout=60) -> Certificate:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        certificate.refresh_from_db()
-        if certificate.status == CertificateStatus.READY:
-            return certificate
-        time.sleep(0.1)
-    raise AssertionError(f"certificate stayed {certificate.status}: {certificate.last_error}")
 
 
 def test_an_attendees_claim_becomes_a_live_course_certificate_they_download(client, private_media, celery_worker):
@@ -30,7 +20,7 @@ def test_an_attendees_claim_becomes_a_live_course_certificate_they_download(clie
     walk_to_claim(client, session)
 
     client.post(url("claim", session), {"credits": "1.5", "attest": "on"})
-    certificate = wait_until_ready(Certificate.objects.get())
+    certificate = wait_for_status(Certificate.objects.get(), {CertificateStatus.READY})
 
     page = client.get(url("session_credit", session)).content.decode()
     download = reverse("certificates:download", args=[certificate.code])
