@@ -10,7 +10,12 @@ from courses.models import Course, CourseStatus, Enrollment
 
 
 def published_courses() -> QuerySet[Course]:
-    return Course.objects.filter(status=CourseStatus.PUBLISHED).prefetch_related("topics").order_by("title", "pk")
+    # Unlisted courses are live sessions' credit activities, not courses an LMS can offer.
+    return (
+        Course.objects.filter(status=CourseStatus.PUBLISHED, is_listed=True)
+        .prefetch_related("topics")
+        .order_by("title", "pk")
+    )
 
 
 def published_course(*, course_id: int) -> Course:

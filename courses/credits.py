@@ -26,3 +26,10 @@ def validate_credit_step(value: Decimal | None) -> None:
     """Model-field validator for any amount of credit (a course's maximum, a learner's claim)."""
     if value is not None and not is_on_credit_step(value):
         raise ValidationError(f"Credits are counted {CREDIT_STEP_RULE}.", code="credit_step")
+
+
+def credits_for_duration(minutes: int) -> Decimal:
+    """The most credit an activity of this length may be designated for: its hours rounded
+    down to the step (90 minutes → 1.5, 100 minutes → 1.5, 10 minutes → 0)."""
+    hours = Decimal(max(minutes, 0)) / Decimal(60)
+    return (hours / CREDIT_STEP).to_integral_value(rounding="ROUND_FLOOR") * CREDIT_STEP

@@ -150,7 +150,7 @@ def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, Mo
     enrollment_fields = _in_field_order(Enrollment, _PAGE_ENROLLMENT_FIELDS)
     course_fields = _in_field_order(Course, _PAGE_COURSE_FIELDS)
     queryset = Enrollment.objects.filter(
-        user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED
+        user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED, course__is_listed=True
     ).values_list(*enrollment_fields, *(f"course__{name}" for name in course_fields), "module_progress__module_id")
     rows = list(queryset)
     if not rows:
@@ -192,7 +192,8 @@ class LearningRow:
 def learning_overview_for(*, user) -> tuple[list[LearningRow], list[LearningRow]]:
     """(in progress, completed) enrollments with progress, in two queries whatever their number."""
     enrollments = (
-        Enrollment.objects.filter(user=user)
+        # A live session's credit activity (unlisted) is followed on its session's pages.
+        Enrollment.objects.filter(user=user, course__is_listed=True)
         .select_related("course")
         .annotate(
             modules_total=Count("course__modules", distinct=True),

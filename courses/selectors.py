@@ -56,7 +56,9 @@ def catalog_courses(
 
 def course_for_detail_page(*, slug: str, include_unpublished: bool = False) -> Course:
     """A course with everything ACCME wants shown before starting, in a fixed number of queries."""
-    courses = Course.objects.all() if include_unpublished else Course.objects.filter(status="published")
+    # An unlisted course is a live session's credit activity: reached from its session page,
+    # never as a self-paced course.
+    courses = Course.objects.all() if include_unpublished else Course.objects.filter(status="published", is_listed=True)
     return courses.prefetch_related(
         "topics",
         Prefetch(
@@ -183,18 +185,9 @@ def quiz_has_submitted_attempts(quiz: Quiz) -> bool:
 
 def course_publication_problems(course: Course) -> list[str]:
     """Every reason this course cannot be published, all at once, so an author fixes them in one pass."""
-    problems: list[str] = []
-    if not is_on_credit_step(course.credits_max):
-        problems.append(f"Maximum credits {course.credits_max} is not a multiple of {CREDIT_STEP}.")
+    problems = live_activity_publication_problems(course)
     if not 1 <= course.passing_score_percent <= 100:
         problems.append(f"Passing score {course.passing_score_percent}% is outside 1–100%.")
-    if course.release_date and course.expiry_date and course.expiry_date < course.release_date:
-        problems.append("The expiry date is before the release date.")
-    problems.extend(_cme_fact_problems(course))
-    if not course.accreditation_statement_text.strip():
-        problems.append("The accreditation statement is missing.")
-    if not course.designation_statement_text.strip():
-        problems.append("The AMA PRA designation statement is missing.")
     if not course.learning_objectives:
         problems.append("The course has no learning objectives.")
     modules = list(course.modules.all())
@@ -202,21 +195,6 @@ def course_publication_problems(course: Course) -> list[str]:
         problems.append("The course has no modules.")
     elif [module.order for module in modules] != list(range(1, len(modules) + 1)):
         problems.append("Modules must be numbered 1, 2, 3 … without gaps (learners open them in that order).")
-    faculty = list(course.faculty.annotate(disclosure_count=Count("disclosures")))
-    if not faculty:
-        problems.append("No faculty are listed (ACCME requires the planners and authors to disclose).")
-    for person in faculty:
-        if person.disclosure_count == 0:
-            problems.append(
-                f"{person.name} has no disclosure record (use “no relevant financial relationships” if none)."
-            )
-    # ACCME Standard 3: relevant relationships are mitigated before the activity reaches learners.
-    for disclosure in Disclosure.objects.filter(
-        faculty__course=course, has_no_relevant_relationships=False, is_mitigated=False
-    ).select_related("faculty"):
-        problems.append(
-            f"{disclosure.faculty.name}'s relationship with {disclosure.ineligible_company} is not marked mitigated."
-        )
     post_test = post_test_for(course)
     if post_test is None:
         problems.append("The course has no post-test.")
@@ -234,6 +212,38 @@ def course_publication_problems(course: Course) -> list[str]:
                 problems.append(f"The post-test draws {quiz.draw_count} questions but the bank has only {len(bank)}.")
         for index, question in enumerate(bank, start=1):
             problems.extend(question_problems(question, label=f"{quiz_label(quiz)}, question {index}"))
+    return problems
+
+
+def live_activity_publication_problems(course: Course) -> list[str]:
+    """What every activity needs before it reaches learners, modules and post-test aside: the
+    credit step, dates, CME facts, statements, faculty and their disclosures. A live activity
+    (a program's session designated for credit) has only these; attendance is its post-test."""
+    problems: list[str] = []
+    if not is_on_credit_step(course.credits_max):
+        problems.append(f"Maximum credits {course.credits_max} is not a multiple of {CREDIT_STEP}.")
+    if course.release_date and course.expiry_date and course.expiry_date < course.release_date:
+        problems.append("The expiry date is before the release date.")
+    problems.extend(_cme_fact_problems(course))
+    if not course.accreditation_statement_text.strip():
+        problems.append("The accreditation statement is missing.")
+    if not course.designation_statement_text.strip():
+        problems.append("The AMA PRA designation statement is missing.")
+    faculty = list(course.faculty.annotate(disclosure_count=Count("disclosures")))
+    if not faculty:
+        problems.append("No faculty are listed (ACCME requires the planners and authors to disclose).")
+    for person in faculty:
+        if person.disclosure_count == 0:
+            problems.append(
+                f"{person.name} has no disclosure record (use “no relevant financial relationships” if none)."
+            )
+    # ACCME Standard 3: relevant relationships are mitigated before the activity reaches learners.
+    for disclosure in Disclosure.objects.filter(
+        faculty__course=course, has_no_relevant_relationships=False, is_mitigated=False
+    ).select_related("faculty"):
+        problems.append(
+            f"{disclosure.faculty.name}'s relationship with {disclosure.ineligible_company} is not marked mitigated."
+        )
     return problems
 
 

@@ -43,7 +43,8 @@ def handles_course_errors(view):
 
 
 def _open_course(slug: str) -> Course:
-    return get_object_or_404(Course, slug=slug, status="published")
+    # An unlisted course is a live session's credit activity, taken from its session page.
+    return get_object_or_404(Course, slug=slug, status="published", is_listed=True)
 
 
 def _own_enrollment(request: HttpRequest, course: Course) -> Enrollment:

@@ -154,7 +154,7 @@ def _is_learner(claims: dict) -> bool:
 def _course_for(resource_link: LtiResourceLink, claims: dict) -> Course:
     slug = str((claims.get(CUSTOM_CLAIM) or {}).get(COURSE_PARAMETER) or "")
     if slug:
-        course = Course.objects.filter(slug=slug, status=CourseStatus.PUBLISHED).first()
+        course = Course.objects.filter(slug=slug, status=CourseStatus.PUBLISHED, is_listed=True).first()
         if course is None:
             raise LaunchRefused(
                 f"This link points to the Docere course “{slug}”, which is not published.", status_code=404

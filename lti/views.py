@@ -209,6 +209,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         chosen = list(
             Course.objects.filter(
                 status=CourseStatus.PUBLISHED,
+                is_listed=True,
                 pk__in=[int(value) for value in request.POST.getlist("course") if value.isdigit()],
             ).order_by("title")
         )
