@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programs import live_selectors, live_services
-from programs.access import can_run_cohort, current_participation
+from programs.access import can_run_cohort, current_participation, is_program_director
 from programs.calendar import sessions_calendar
 from programs.live_forms import AttendanceMarkForm, CheckInForm, SessionRescheduleForm
 from programs.live_selectors import SessionViewer
@@ -61,6 +61,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     context = {
         "session": session,
         "viewer": viewer,
+        "is_director": is_program_director(request.user),
         "when": live_selectors.session_when(session),
         "credit_course": live_selectors.session_credit_course(session=session),
         "acknowledged_at": live_selectors.disclosures_acknowledged_at(session=session, participant=viewer.participant),
