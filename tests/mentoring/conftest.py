@@ -1,8 +1,8 @@
 import pytest
 
-from tests.mentoring.factories import MentorPairingFactory
 from programs.models import PROGRAM_DIRECTORS_GROUP
 from tests.factories import StaffFactory
+from tests.mentoring.factories import MentorPairingFactory
 from tests.programs.factories import CohortFactory
 
 
