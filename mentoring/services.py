@@ -15,6 +15,9 @@ from programs.models import Participant, ParticipantStatus
 
 logger = logging.getLogger(__name__)
 
+# Queued by name, as CELERY_TASK_ROUTES sends the certificate e-mail: never behind bulk work.
+EMAIL_QUEUE = "email"
+
 
 def meeting_date_check(met_on: date) -> None:
     """A meeting is logged after it happened: never a date in the future (local calendar)."""
@@ -27,7 +30,7 @@ def _queue_paired_email(pairing_id: int) -> None:
 
     try:
         email_mentor_paired.apply_async(
-            args=[pairing_id], retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+            args=[pairing_id], queue=EMAIL_QUEUE, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
         )
     except Exception:  # noqa: BLE001 — a lost message must not undo the pairing that queued it
         logger.warning("Could not queue the pairing e-mail for pairing %s", pairing_id, exc_info=True)

@@ -14,7 +14,6 @@ MAX_EMAIL_RETRIES = 5
 
 @shared_task(
     name="mentoring.email_mentor_paired",
-    queue="email",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OSError, DatabaseError),
