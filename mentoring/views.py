@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.mfa import has_totp, mfa_enrolment_redirect
 from mentoring import selectors, services
 from mentoring.errors import MentoringError
 from mentoring.forms import MeetingForm, NotMetFilterForm, PairingForm
@@ -80,6 +81,10 @@ def _is_side_of(pairing: MentorPairing, user) -> bool:
 
 def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = _visible_pairing(request, pairing_id)
+    is_director_view = not _is_side_of(pairing, request.user)
+    # Directors read the notes only after enrolling a second factor, as on every director page.
+    if is_director_view and not has_totp(request.user):
+        return mfa_enrolment_redirect(request)
     can_log = pairing.is_current and _is_side_of(pairing, request.user)
     form = MeetingForm()
     status = 200
@@ -100,7 +105,7 @@ def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
         "pairing": pairing,
         "meetings": selectors.meetings_of(pairing=pairing),
         "form": form if can_log else None,
-        "is_director_view": not _is_side_of(pairing, request.user),
+        "is_director_view": is_director_view,
     }
     return render(request, "mentoring/pairing.html", context, status=status)
 

@@ -3,9 +3,11 @@ and program directors; everyone else — the cohort's facilitators, its other pa
 other mentors, strangers — gets a 404 and changes nothing."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from mentoring.models import MentoringMeeting, MentorPairing
+from programs.models import PROGRAM_DIRECTORS_GROUP
 from tests.factories import UserFactory
 from tests.mentoring.factories import MentoringMeetingFactory, MentorPairingFactory
 from tests.programs.factories import ParticipantFactory
@@ -110,3 +112,23 @@ def test_the_mentoring_page_shows_only_your_own_pairings(client, people, pairing
     response = as_(client, people[who]).get(reverse("mentoring:home"))
     assert response.status_code == 200
     assert reverse("mentoring:pairing", args=[pairing.pk]) not in response.content.decode()
+
+
+def test_a_director_without_a_second_factor_is_sent_to_enrol_before_reading_notes(client, pairing, meeting):
+    director = UserFactory(email="new.director@example.org", is_staff=True)
+    director.groups.add(Group.objects.get_or_create(name=PROGRAM_DIRECTORS_GROUP)[0])
+    client.force_login(director)
+    for url in (
+        reverse("mentoring:pairing", args=[pairing.pk]),
+        reverse("mentoring:cohort", args=[pairing.participant.cohort_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_directors_look_pairings_up_in_the_admin_but_pair_on_the_mentoring_page(client, director, pairing, meeting):
+    client.force_login(director)
+    assert client.get(reverse("admin:mentoring_mentorpairing_changelist")).status_code == 200
+    assert client.get(reverse("admin:mentoring_mentoringmeeting_changelist")).status_code == 200
+    assert client.get(reverse("admin:mentoring_mentorpairing_add")).status_code == 403

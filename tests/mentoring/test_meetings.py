@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import MentoringMeeting
-from tests.mentoring.factories import MentoringMeetingFactory, MentorPairingFactory
+from tests.mentoring.factories import MentorFactory, MentoringMeetingFactory, MentorPairingFactory
+from tests.programs.factories import CohortFactory
 
 
 def signed_in(client, user):
@@ -144,3 +145,17 @@ def test_a_pairings_page_queries_stay_flat(client, pairing, meetings, django_ass
     with django_assert_max_num_queries(8):
         response = client.get(reverse("mentoring:pairing", args=[pairing.pk]))
     assert response.content.decode().count('class="meeting"') == meetings
+
+
+@pytest.mark.parametrize("mentees", [10, 100])
+def test_my_mentoring_page_queries_stay_flat(db, client, mentees, django_assert_max_num_queries):
+    cohort = CohortFactory(capacity=mentees)
+    mentor = MentorFactory()
+    for number in range(mentees):
+        pairing = MentorPairingFactory(participant__cohort=cohort, mentor=mentor)
+        if number % 2:
+            MentoringMeetingFactory(pairing=pairing)
+    client = signed_in(client, mentor)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("mentoring:home"))
+    assert response.content.decode().count("last met") == mentees // 2
