@@ -40,12 +40,14 @@ class PairingForm(forms.Form):
 
 class NotMetFilterForm(forms.Form):
     weeks = forms.IntegerField(
-        label="Not met in how many weeks", min_value=1, max_value=52, initial=DEFAULT_NOT_MET_WEEKS
+        label="Not met in how many weeks", min_value=1, max_value=52, required=False, initial=DEFAULT_NOT_MET_WEEKS
     )
 
     @property
     def weeks_value(self) -> int:
-        return self.cleaned_data["weeks"] if self.is_valid() else DEFAULT_NOT_MET_WEEKS
+        if self.is_valid() and self.cleaned_data["weeks"]:
+            return self.cleaned_data["weeks"]
+        return DEFAULT_NOT_MET_WEEKS
 
 
 class MeetingForm(forms.ModelForm):

@@ -25,7 +25,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cohort_page(request: HttpRequest, cohort: Cohort, pairing_form: PairingForm, status: int = 200) -> HttpResponse:
-    filter_form = NotMetFilterForm(request.GET or {"weeks": selectors.DEFAULT_NOT_MET_WEEKS})
+    filter_form = NotMetFilterForm(
+        request.GET if "weeks" in request.GET else {"weeks": selectors.DEFAULT_NOT_MET_WEEKS}
+    )
     weeks = filter_form.weeks_value
     context = {
         "cohort": cohort,
@@ -79,6 +81,18 @@ def _is_side_of(pairing: MentorPairing, user) -> bool:
     return user.pk in (pairing.mentor_id, pairing.participant.user_id)
 
 
+def _saved(form: MeetingForm, save) -> bool:
+    """Validate the meeting form and hand its fields to a service; a refusal becomes a form error."""
+    if not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except MentoringError as error:
+        form.add_error(None, error.message)
+        return False
+    return True
+
+
 def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = _visible_pairing(request, pairing_id)
     is_director_view = not _is_side_of(pairing, request.user)
@@ -92,14 +106,11 @@ def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
         if not can_log:
             raise Http404("No such page.")
         form = MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                services.mentoring_meeting_log(pairing=pairing, logged_by=request.user, **form.cleaned_data)
-            except MentoringError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "Meeting logged.")
-                return redirect("mentoring:pairing", pairing_id=pairing.pk)
+        if _saved(
+            form, lambda **fields: services.mentoring_meeting_log(pairing=pairing, logged_by=request.user, **fields)
+        ):
+            messages.success(request, "Meeting logged.")
+            return redirect("mentoring:pairing", pairing_id=pairing.pk)
         status = 400
     context = {
         "pairing": pairing,
@@ -126,14 +137,11 @@ def meeting_edit(request: HttpRequest, pairing_id: int, meeting_id: int) -> Http
     status = 200
     if request.method == "POST":
         form = MeetingForm(request.POST, instance=meeting)
-        if form.is_valid():
-            try:
-                services.mentoring_meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
-            except MentoringError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "Meeting updated.")
-                return redirect("mentoring:pairing", pairing_id=pairing_id)
+        if _saved(
+            form, lambda **fields: services.mentoring_meeting_update(meeting=meeting, user=request.user, **fields)
+        ):
+            messages.success(request, "Meeting updated.")
+            return redirect("mentoring:pairing", pairing_id=pairing_id)
         status = 400
     context = {"pairing": meeting.pairing, "meeting": meeting, "form": form}
     return render(request, "mentoring/meeting_edit.html", context, status=status)
