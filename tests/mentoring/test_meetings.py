@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,3 +161,10 @@ def test_my_mentoring_page_queries_stay_flat(db, client, mentees, django_assert_
     with django_assert_max_num_queries(6):
         response = client.get(reverse("mentoring:home"))
     assert response.content.decode().count("last met") == mentees // 2
+
+
+def test_the_navigation_tag_knows_who_has_pairings(pairing):
+    tag = Template("{% load mentoring_nav %}{% has_mentoring_pairings user as show %}{{ show }}")
+    for user, expected in ((pairing.mentor, "True"), (pairing.participant.user, "True"), (AnonymousUser(), "False")):
+        assert tag.render(Context({"user": user})) == expected
+    assert tag.render(Context({"user": MentorFactory()})) == "False"
