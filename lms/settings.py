@@ -272,6 +272,11 @@ CELERY_TASK_ROUTES = {
     "certificates.sweep_*": {"queue": "maintenance"},
     "lti.sweep_*": {"queue": "maintenance"},
     "accounts.tasks.*": {"queue": "maintenance"},
+    # Cohort programs: decision, offer, pairing and feedback e-mails; offer expiry sweeps.
+    "programs.email_*": {"queue": "email"},
+    "mentoring.email_*": {"queue": "email"},
+    "projects.email_*": {"queue": "email"},
+    "programs.sweep_*": {"queue": "maintenance"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
