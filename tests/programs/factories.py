@@ -9,6 +9,7 @@ director = DirectorFactory()                  # staff in "Program directors", TO
 from datetime import timedelta
 
 import factory
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
@@ -37,7 +38,12 @@ class DirectorFactory(StaffFactory):
     email = factory.Sequence(lambda n: f"director{n}@example.org")
     first_name = "Dana"
     last_name = "Director"
-    groups = ["Program directors"]
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        if create:
+            names = extracted or ["Program directors"]
+            user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
