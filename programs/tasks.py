@@ -24,7 +24,6 @@ DECISION_SUBJECTS = {
 
 @shared_task(
     name="programs.email_application_decision",
-    queue="email",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OSError, DatabaseError),
@@ -64,7 +63,7 @@ def email_application_decision(application_id: int) -> bool:
     return True
 
 
-@shared_task(name="programs.expire_offers", queue="maintenance")
+@shared_task(name="programs.expire_offers")
 def expire_offers() -> int:
     """Beat runs this every few minutes: offers past their time pass the seat on."""
     return waitlist_services.offers_expire()
