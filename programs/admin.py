@@ -51,6 +51,11 @@ class LiveSessionInline(admin.StackedInline):
     raw_id_fields = ["credit_activity"]
     extra = 0
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "video_url":
+            kwargs["assume_scheme"] = "https"  # a meeting link typed without its scheme is https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class CurriculumItemInline(admin.TabularInline):
     model = CurriculumItem

@@ -6,9 +6,11 @@ transaction as the status change, so two directors accepting at once cannot both
 last seat. A seat is held by an ACCEPTED application and by an open OFFER; when one opens
 up, the earliest waitlisted applicant is offered it (programs/waitlist_services.py)."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from certificates.services import queue_task
@@ -209,3 +211,30 @@ def participant_withdraw(*, participant: Participant, director, now=None) -> Par
             )
         seat_release(cohort_id=participant.cohort_id, now=now)
     return participant
+
+
+# The e-mail worker gets this long to send a decision before the sweeper asks again; decisions
+# older than the window are not chased (the applicant has long seen them on their page).
+DECISION_EMAIL_STUCK_AFTER = timedelta(minutes=10)
+DECISION_EMAIL_SWEEP_WINDOW = timedelta(days=2)
+
+
+def decision_emails_sweep(*, now=None) -> int:
+    """Queue again the decision e-mails the worker or the broker lost. The task sends only
+    while the row says the e-mail is unsent, so asking twice sends once."""
+    from programs.tasks import DECISION_SUBJECTS, email_application_decision
+
+    now = now or timezone.now()
+    window = (now - DECISION_EMAIL_SWEEP_WINDOW, now - DECISION_EMAIL_STUCK_AFTER)
+    owed = Application.objects.filter(
+        Q(status=ApplicationStatus.OFFERED, offered_at__range=window)
+        | Q(
+            status__in=[status for status in DECISION_SUBJECTS if status != ApplicationStatus.OFFERED],
+            decided_at__range=window,
+        ),
+        decision_email_sent_at__isnull=True,
+    )
+    application_ids = list(owed.values_list("pk", flat=True))
+    for application_id in application_ids:
+        queue_task(email_application_decision, application_id, queue="email")
+    return len(application_ids)

@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from programs import waitlist_services
+from programs import services, waitlist_services
 from programs.models import Application, ApplicationStatus
 
 MAX_EMAIL_RETRIES = 5
@@ -67,3 +67,8 @@ def email_application_decision(application_id: int) -> bool:
 def expire_offers() -> int:
     """Beat runs this every few minutes: offers past their time pass the seat on."""
     return waitlist_services.offers_expire()
+
+
+@shared_task(name="programs.sweep_unsent_decision_emails")
+def sweep_unsent_decision_emails() -> int:
+    return services.decision_emails_sweep()

@@ -1,11 +1,14 @@
 """Applicants hear of each decision by e-mail, sent by the worker once the decision is committed."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from programs import services
 from programs.models import Application, Participant
-from programs.tasks import email_application_decision
+from programs.tasks import email_application_decision, sweep_unsent_decision_emails
 from tests.certificates.test_ready_email import emails_to, wait_for_the_worker_to_catch_up, wait_until
 from tests.programs.factories import ApplicationFactory, CohortFactory, DirectorFactory
 
@@ -66,3 +69,20 @@ def test_a_submitted_application_owes_no_e_mail(private_media):
     application = ApplicationFactory()
     assert email_application_decision.apply(args=[application.pk]).get() is False
     assert mail.outbox == []
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_decision_e_mail_is_sent_by_the_sweeper(private_media, celery_worker):
+    lost, old = ApplicationFactory.create_batch(2)
+    now = timezone.now()
+    # Decided, but the message asking for the e-mail never reached the worker.
+    Application.objects.filter(pk=lost.pk).update(status="declined", decided_at=now - timedelta(minutes=15))
+    Application.objects.filter(pk=old.pk).update(status="declined", decided_at=now - timedelta(days=5))
+
+    sweep_unsent_decision_emails.delay()  # what beat sends
+    wait_until(lambda: emails_to(lost.applicant), timeout=60, what="the swept e-mail")
+    wait_for_the_worker_to_catch_up()
+
+    assert len(emails_to(lost.applicant)) == 1 and emails_to(old.applicant) == []
+    assert services.decision_emails_sweep() == 0
