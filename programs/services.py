@@ -115,8 +115,11 @@ def application_submit(
     return application
 
 
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("cohort").get(pk=application.pk)
+def _locked(application: Application, *, decidable: tuple[str, ...] = DECIDABLE_STATUSES) -> Application:
+    application = Application.objects.select_for_update().select_related("cohort").get(pk=application.pk)
+    if application.status not in decidable:
+        raise ApplicationError(f"This application is {application.get_status_display().lower()} already.")
+    return application
 
 
 def _decide(application: Application, *, status: str, director, note: str, now) -> None:
@@ -131,8 +134,6 @@ def application_accept(*, application: Application, director, note: str = "", no
     now = now or timezone.now()
     with transaction.atomic():
         application = _locked(application)
-        if application.status not in DECIDABLE_STATUSES:
-            raise ApplicationError(f"This application is {application.get_status_display().lower()} already.")
         seat_take(cohort_id=application.cohort_id)
         _decide(application, status=ApplicationStatus.ACCEPTED, director=director, note=note, now=now)
         application.save()
@@ -154,9 +155,7 @@ def participant_create(*, application: Application, now) -> Participant:
 def application_waitlist(*, application: Application, director, note: str = "", now=None) -> Application:
     now = now or timezone.now()
     with transaction.atomic():
-        application = _locked(application)
-        if application.status != ApplicationStatus.SUBMITTED:
-            raise ApplicationError(f"This application is {application.get_status_display().lower()} already.")
+        application = _locked(application, decidable=(ApplicationStatus.SUBMITTED,))
         _decide(application, status=ApplicationStatus.WAITLISTED, director=director, note=note, now=now)
         application.waitlisted_at = now
         application.save()
@@ -168,8 +167,6 @@ def application_decline(*, application: Application, director, note: str = "", n
     now = now or timezone.now()
     with transaction.atomic():
         application = _locked(application)
-        if application.status not in DECIDABLE_STATUSES:
-            raise ApplicationError(f"This application is {application.get_status_display().lower()} already.")
         _decide(application, status=ApplicationStatus.DECLINED, director=director, note=note, now=now)
         application.save()
         decision_email_queue(application)
@@ -180,9 +177,7 @@ def application_withdraw(*, application: Application, applicant, now=None) -> Ap
     """The applicant takes back an application no one has given a seat to yet."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = _locked(application)
-        if application.applicant_id != applicant.pk:
-            raise Application.DoesNotExist
+        application = Application.objects.select_for_update().get(pk=application.pk, applicant=applicant)
         if application.status not in WITHDRAWABLE_STATUSES:
             raise ApplicationError(
                 f"This application is {application.get_status_display().lower()}; it cannot be withdrawn."

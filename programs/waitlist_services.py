@@ -50,7 +50,7 @@ def offer_accept(*, application: Application, applicant, now=None) -> Applicatio
     with transaction.atomic():
         application = _locked_offer(application, applicant)
         if application.offer_expires_at <= now:
-            _expire(application, now=now)
+            _offer_close(application, now=now)
             expired = True
         else:
             application.status = ApplicationStatus.ACCEPTED
@@ -68,14 +68,12 @@ def offer_decline(*, application: Application, applicant, now=None) -> Applicati
     now = now or timezone.now()
     with transaction.atomic():
         application = _locked_offer(application, applicant)
-        application.status = ApplicationStatus.DECLINED
-        application.decided_at = now
-        application.save(update_fields=["status", "decided_at"])
-        seat_release(cohort_id=application.cohort_id, now=now)
+        _offer_close(application, now=now)
     return application
 
 
-def _expire(application: Application, *, now) -> None:
+def _offer_close(application: Application, *, now) -> None:
+    """Declined or expired alike: the applicant does not take the place, and it moves on."""
     application.status = ApplicationStatus.DECLINED
     application.decided_at = now
     application.save(update_fields=["status", "decided_at"])
@@ -98,6 +96,6 @@ def offers_expire(*, now=None, cohort_id: int | None = None, applicant_id: int |
             application = due.select_for_update().filter(pk=application_id).first()
             if application is None:
                 continue
-            _expire(application, now=now)
+            _offer_close(application, now=now)
             expired += 1
     return expired
