@@ -63,8 +63,8 @@ def email_application_decision(application_id: int) -> bool:
     return True
 
 
-@shared_task(name="programs.expire_offers")
-def expire_offers() -> int:
+@shared_task(name="programs.sweep_expired_offers")
+def sweep_expired_offers() -> int:
     """Beat runs this every few minutes: offers past their time pass the seat on."""
     return waitlist_services.offers_expire()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from programs import services, waitlist_services
 from programs.models import Application, ApplicationStatus, Cohort, Participant, ParticipantStatus
-from programs.tasks import expire_offers
+from programs.tasks import sweep_expired_offers
 from tests.programs.factories import ApplicationFactory, CohortFactory, DirectorFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +81,11 @@ def test_an_expired_offer_moves_on_to_the_next_applicant_when_the_sweeper_runs(f
     cohort, director, (first, second, _third) = full_cohort
     services.participant_withdraw(participant=Participant.objects.filter(cohort=cohort).first(), director=director)
     Application.objects.filter(pk=first.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
-    assert expire_offers.apply().get() == 1
+    assert sweep_expired_offers.apply().get() == 1
     assert status_of(first) == ApplicationStatus.DECLINED
     assert status_of(second) == ApplicationStatus.OFFERED
     assert seats_taken(cohort) == 2
-    assert expire_offers.apply().get() == 0
+    assert sweep_expired_offers.apply().get() == 0
 
 
 def test_an_expired_offer_is_closed_as_soon_as_the_applicant_looks(client, full_cohort):
