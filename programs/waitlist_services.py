@@ -57,6 +57,7 @@ def offer_accept(*, application: Application, applicant, now=None) -> Applicatio
             application.decided_at = now
             application.save(update_fields=["status", "decided_at"])
             participant_create(application=application, now=now)
+            decision_email_queue(application)  # their confirmation, as for any acceptance
             expired = False
     if expired:
         # Raised after the commit: the expiry, and the next applicant's offer, stand.
