@@ -392,3 +392,10 @@ LTI_SCORE_RETRY_BASE_SECONDS = env.LTI_SCORE_RETRY_BASE_SECONDS
 LTI_UNKNOWN_DEPLOYMENTS_MAX = env.LTI_UNKNOWN_DEPLOYMENTS_MAX
 # A score whose message the queue lost is sent again by the sweeper.
 CELERY_BEAT_SCHEDULE["sweep-lti-scores"] = {"task": "lti.sweep_score_passbacks", "schedule": 60.0}
+# Cohort programs: a place offered to a waitlisted applicant and not taken up in time passes
+# to the next; a decision e-mail the queue lost is sent again.
+CELERY_BEAT_SCHEDULE["sweep-expired-program-offers"] = {"task": "programs.sweep_expired_offers", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["sweep-unsent-decision-emails"] = {
+    "task": "programs.sweep_unsent_decision_emails",
+    "schedule": 600.0,
+}

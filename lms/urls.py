@@ -29,11 +29,12 @@ urlpatterns = [
     path("", include("badges.urls")),
     # Cohort programs: public pages and applications, live sessions and the calendar, live
     # credit, program completion, program reports; then mentoring and projects.
-    path("programs/", include("programs.urls")),
+    # programs.urls ends with the catch-all /programs/<slug>/, so it comes after the others.
     path("programs/", include("programs.live_urls")),
     path("programs/", include("programs.credit_urls")),
     path("programs/", include("programs.completion_urls")),
     path("programs/reports/", include("programs.report_urls")),
+    path("programs/", include("programs.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("projects/", include("projects.urls")),
 ]
