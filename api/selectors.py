@@ -5,7 +5,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateKind
 from courses.models import Course, CourseStatus, Enrollment
 
 
@@ -36,7 +36,7 @@ def completions(*, course_id: int | None = None, since: datetime | None = None) 
 def certificates(
     *, course_id: int | None = None, status: str | None = None, since: datetime | None = None
 ) -> QuerySet[Certificate]:
-    rows = Certificate.objects.select_related("course", "user__profile")
+    rows = _credit_certificates()
     if course_id is not None:
         rows = rows.filter(course_id=course_id)
     if status:
@@ -46,8 +46,14 @@ def certificates(
     return rows
 
 
+def _credit_certificates() -> QuerySet[Certificate]:
+    # The API is about courses and their credit: a program certificate of completion has
+    # neither, so it is not served here (its public record is the /verify/ page).
+    return Certificate.objects.filter(kind=CertificateKind.CME_CREDIT).select_related("course", "user__profile")
+
+
 def certificate_by_code(*, code: str) -> Certificate:
-    return Certificate.objects.select_related("course", "user__profile").get(code=code)
+    return _credit_certificates().get(code=code)
 
 
 def learner(*, learner_id: int):

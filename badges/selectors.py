@@ -3,20 +3,24 @@
 from django.db.models import Q
 
 from badges.models import StatusListEntry
-from certificates.models import Certificate, CertificateLook, CertificateStatus, normalize_code
+from certificates.models import Certificate, CertificateKind, CertificateLook, CertificateStatus, normalize_code
 from courses.models import Course
 
 
+def _certificates_with_credentials():
+    # A credential's achievement is a course and the credit earned in it. A program
+    # certificate of completion has neither, so it has no Open Badges credential.
+    return Certificate.objects.filter(kind=CertificateKind.CME_CREDIT).select_related("course", "user")
+
+
 def ready_certificate_for_owner(*, user, code: str) -> Certificate:
-    """The learner's own ready certificate; anything else raises DoesNotExist (a 404)."""
-    return Certificate.objects.select_related("course", "user").get(
-        user=user, code=normalize_code(code), status=CertificateStatus.READY
-    )
+    """The learner's own ready credit certificate; anything else raises DoesNotExist (a 404)."""
+    return _certificates_with_credentials().get(user=user, code=normalize_code(code), status=CertificateStatus.READY)
 
 
 def issued_certificate(*, code: str) -> Certificate:
-    """A certificate that was ever issued (ready or since revoked)."""
-    return Certificate.objects.select_related("course", "user").get(
+    """A credit certificate that was ever issued (ready or since revoked)."""
+    return _certificates_with_credentials().get(
         code=normalize_code(code), status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]
     )
 

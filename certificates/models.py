@@ -73,6 +73,13 @@ class CreditClaim(models.Model):
         return credit_text(self.credits_claimed, self.credit_type)
 
 
+class CertificateKind(models.TextChoices):
+    CME_CREDIT = "cme_credit", "CME credit"
+    # A cohort program's certificate of completion: no course, no claim, no credit, so it
+    # is never counted in credit totals, the transcript or the PARS report.
+    PROGRAM_COMPLETION = "program_completion", "Program certificate of completion"
+
+
 class CertificateStatus(models.TextChoices):
     PENDING = "pending", "Queued"
     RENDERING = "rendering", "Being prepared"
@@ -88,22 +95,28 @@ class Certificate(models.Model):
         default=new_certificate_code,
         validators=[RegexValidator(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")],
     )
-    claim = models.OneToOneField(CreditClaim, on_delete=models.PROTECT, related_name="certificate")
-    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
+    kind = models.CharField(max_length=20, choices=CertificateKind.choices, default=CertificateKind.CME_CREDIT)
+    claim = models.OneToOneField(
+        CreditClaim, on_delete=models.PROTECT, null=True, blank=True, related_name="certificate"
+    )
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.PROTECT, null=True, blank=True, related_name="certificate"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates")
     status = models.CharField(max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.PENDING)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # The frozen snapshot: exactly what the PDF prints.
     learner_name = models.CharField(max_length=200)
     learner_credentials = models.CharField(max_length=20, blank=True)
+    # A program certificate of completion prints its program's title here.
     course_title = models.CharField(max_length=200)
     activity_format = models.CharField(max_length=60)
     provider_name = models.CharField(max_length=200)
-    accreditation_statement = models.TextField()
-    designation_statement = models.TextField()
-    credit_type = models.CharField(max_length=20, choices=CreditType.choices)
-    credits = models.DecimalField(max_digits=5, decimal_places=2)
+    accreditation_statement = models.TextField(blank=True)
+    designation_statement = models.TextField(blank=True)
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices, blank=True)
+    credits = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     completion_date = models.DateField()
     issued_at = models.DateTimeField(null=True, blank=True, help_text="Set once, when first ready.")
     # The stored PDF.
@@ -138,6 +151,21 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment"], name="one_certificate_per_enrollment"),
             models.CheckConstraint(name="certificate_status_valid", condition=Q(status__in=CertificateStatus.values)),
+            # A credit certificate is its course's claim; a completion certificate has none of
+            # those and carries no credit, so no credit sum can ever pick it up.
+            models.CheckConstraint(
+                name="certificate_kind_matches_its_credit",
+                condition=(
+                    Q(kind=CertificateKind.CME_CREDIT)
+                    & Q(claim__isnull=False, enrollment__isnull=False, course__isnull=False, credits__isnull=False)
+                    & Q(credit_type__in=CreditType.values)
+                )
+                | (
+                    Q(kind=CertificateKind.PROGRAM_COMPLETION)
+                    & Q(claim__isnull=True, enrollment__isnull=True, course__isnull=True, credits__isnull=True)
+                    & Q(credit_type="")
+                ),
+            ),
             # A ready certificate always has its file recorded.
             models.CheckConstraint(
                 name="ready_certificate_has_its_pdf",
@@ -174,12 +202,16 @@ class Certificate(models.Model):
         return self.status in (CertificateStatus.READY, CertificateStatus.FAILED, CertificateStatus.REVOKED)
 
     @property
+    def is_program_completion(self) -> bool:
+        return self.kind == CertificateKind.PROGRAM_COMPLETION
+
+    @property
     def is_physician_credit(self) -> bool:
         return self.credit_type == CreditType.AMA_PRA_CATEGORY_1
 
     @property
     def credit_text(self) -> str:
-        return credit_text(self.credits, self.credit_type)
+        return "" if self.credits is None else credit_text(self.credits, self.credit_type)
 
 
 class CertificateEventKind(models.TextChoices):

@@ -87,7 +87,8 @@ def qr_svg(url: str, colour: str = "#1d2433") -> str:
 
 
 def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:
-    look = look or CertificateLook.objects.filter(course_id=certificate.course_id).first()
+    if look is None and certificate.course_id is not None:
+        look = CertificateLook.objects.filter(course_id=certificate.course_id).first()
     return render_to_string(
         "certificates/pdf/certificate.html",
         {

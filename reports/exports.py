@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.models import Profession
-from certificates.models import Certificate, CertificateStatus, CreditType
+from certificates.models import Certificate, CertificateKind, CertificateStatus, CreditType
 from courses.models import Attempt, Course, Enrollment, EvaluationResponse, ModuleProgress, QuizKind
 from reports.models import ExportKind
 from reports.period import Period
@@ -172,7 +172,8 @@ CERTIFICATE_HEADER = [
 
 
 def certificates_rows(*, course: Course | None, period: Period) -> Iterator[tuple]:
-    certificates = Certificate.objects.filter(**period.day_filter("completion_date"))
+    # Credit certificates only: a program certificate of completion is for no course.
+    certificates = Certificate.objects.filter(kind=CertificateKind.CME_CREDIT, **period.day_filter("completion_date"))
     if course:
         certificates = certificates.filter(course=course)
     rows = (

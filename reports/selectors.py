@@ -14,7 +14,7 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, Valu
 from django.db.models.functions import Lower, RowNumber, Trim, TruncMonth
 
 from accounts.models import Profession
-from certificates.models import Certificate, CertificateStatus, CreditType
+from certificates.models import Certificate, CertificateKind, CertificateStatus, CreditType
 from courses.models import (
     Course,
     Enrollment,
@@ -187,7 +187,9 @@ class MonthCredits:
 def credits_by_month(*, period: Period) -> list[MonthCredits]:
     """Credits on certificates issued (and not revoked) per month, with empty months filled in."""
     rows = (
-        Certificate.objects.filter(status=CertificateStatus.READY, **period.moment_filter("issued_at"))
+        Certificate.objects.filter(
+            kind=CertificateKind.CME_CREDIT, status=CertificateStatus.READY, **period.moment_filter("issued_at")
+        )
         .annotate(month=TruncMonth("issued_at"))
         .values("month")
         .annotate(

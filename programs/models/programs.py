@@ -129,6 +129,14 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The program certificate of completion; one per participant, and never another's.
+    certificate = models.OneToOneField(
+        "certificates.Certificate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="program_participant",
+    )
     # The secret in the participant's calendar feed URL; resetting it cuts off old subscriptions.
     calendar_token = models.CharField(max_length=43, unique=True, default=new_calendar_token)
 

@@ -42,8 +42,10 @@ class DirectorFactory(StaffFactory):
 
     @factory.post_generation
     def groups(user, create, extracted, **kwargs):
+        # A post-generation hook, like StaffFactory's: a plain list here would be assigned to the
+        # many-to-many field directly, which Django refuses.
         if create:
-            names = extracted or [PROGRAM_DIRECTORS_GROUP]
+            names = extracted if extracted is not None else [PROGRAM_DIRECTORS_GROUP]
             user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
 
 
@@ -148,3 +150,68 @@ class CurriculumItemFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A proposed project; ProjectFactory(participant=p, completed=True) has its final report accepted."""
+
+    class Meta:
+        model = "projects.Project"
+        exclude = ("completed",)
+
+    participant = factory.SubFactory(ParticipantFactory)
+    title = factory.Sequence(lambda n: f"A mentoring circle for first-generation residents {n}")
+    aim = "Fewer first-generation residents leave in their first year."
+    institution = factory.LazyAttribute(lambda p: p.participant.institution)
+    completed = False
+    status = factory.LazyAttribute(lambda p: "completed" if p.completed else "proposed")
+    final_report = factory.LazyAttribute(lambda p: ContentFile(MINIMAL_PDF, name="report.pdf") if p.completed else "")
+    final_report_submitted_at = factory.LazyAttribute(lambda p: timezone.now() if p.completed else None)
+    completed_at = factory.LazyAttribute(lambda p: timezone.now() if p.completed else None)
+
+
+def cohort_with_curriculum(*, sessions: int = 5, courses: int = 1, **cohort_fields) -> Cohort:
+    """A cohort whose curriculum is `courses` courses then `sessions` past live sessions."""
+    from tests.courses.factories import CourseFactory
+
+    cohort = CohortFactory(**cohort_fields)
+    position = 0
+    for _ in range(courses):
+        position += 1
+        CurriculumItemFactory(cohort=cohort, position=position, course=CourseFactory(modules=1, bank=1))
+    for number in range(sessions):
+        position += 1
+        session = LiveSessionFactory(cohort=cohort, starts_in=timedelta(days=-30 + number))
+        CurriculumItemFactory(cohort=cohort, position=position, live_session=session)
+    return cohort
+
+
+def participant_progress(
+    participant: Participant,
+    *,
+    courses_done: bool = True,
+    sessions_attended: int | None = None,
+    project: str = "completed",
+) -> Participant:
+    """Record a participant's progress: completed course enrollments, attendance at the first
+    `sessions_attended` sessions (all by default), and a project ("completed", "proposed" or "none")."""
+    from programs.models import Attendance, AttendanceMethod
+    from tests.courses.factories import EnrollmentFactory
+
+    cohort = participant.cohort
+    if courses_done:
+        for item in cohort.curriculum.filter(course__isnull=False):
+            now = timezone.now()
+            EnrollmentFactory(
+                user=participant.user,
+                course=item.course,
+                post_test_passed_at=now,
+                evaluation_submitted_at=now,
+                completed_at=now,
+            )
+    sessions = list(cohort.live_sessions.order_by("starts_at"))
+    for session in sessions[: len(sessions) if sessions_attended is None else sessions_attended]:
+        Attendance.objects.create(session=session, participant=participant, method=AttendanceMethod.ROSTER)
+    if project != "none":
+        ProjectFactory(participant=participant, completed=project == "completed")
+    return participant
