@@ -5,8 +5,10 @@ Status flow: proposed → in_progress (a facilitator's first feedback on the pro
 report sent back) → report_submitted (the participant uploads the final report) → completed
 (a facilitator accepts it). A completed project is frozen except for its showcase opt-in."""
 
+import logging
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -17,6 +19,8 @@ from lms.files import private_file_delete
 from programs.models import Institution, Participant, ParticipantStatus
 from projects.models import FINAL_REPORT_MAX_BYTES, Milestone, Project, ProjectFeedback, ProjectStatus
 
+logger = logging.getLogger(__name__)
+
 PDF_MAGIC = b"%PDF-"
 EMAIL_QUEUE = "email"
 
@@ -25,9 +29,18 @@ class ProjectError(Exception):
     """A project action refused for a reason the person can act on."""
 
 
+def _publish(task, args: list) -> None:
+    try:
+        task.apply_async(
+            args=args, queue=EMAIL_QUEUE, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+        )
+    except Exception:  # noqa: BLE001 — a lost e-mail must not undo the review that queued it
+        logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
+
+
 def _queue_email(task, *args) -> None:
     # After the commit: no e-mail for a write that rolled back.
-    transaction.on_commit(lambda: task.apply_async(args=list(args), queue=EMAIL_QUEUE))
+    transaction.on_commit(lambda: _publish(task, list(args)))
 
 
 def _refuse_if_completed(project: Project) -> None:
@@ -101,13 +114,19 @@ def final_report_submit(*, project: Project, upload: UploadedFile) -> Project:
     _refuse_if_completed(project)
     final_report_validate(upload)
     previous = project.final_report.name
-    with transaction.atomic():
-        project.final_report.save("report.pdf", upload, save=False)
-        project.final_report_submitted_at = timezone.now()
-        project.status = ProjectStatus.REPORT_SUBMITTED
-        project.save(update_fields=["final_report", "final_report_submitted_at", "status", "updated_at"])
-        if previous and previous != project.final_report.name:
-            transaction.on_commit(lambda: private_file_delete(previous))
+    project.final_report.save("report.pdf", upload, save=False)
+    stored = project.final_report.name
+    try:
+        with transaction.atomic():
+            project.final_report_submitted_at = timezone.now()
+            project.status = ProjectStatus.REPORT_SUBMITTED
+            project.save(update_fields=["final_report", "final_report_submitted_at", "status", "updated_at"])
+            if previous and previous != stored:
+                transaction.on_commit(lambda: private_file_delete(previous))
+    except Exception:
+        # No row points to the new file: take it away again, then let the error through.
+        private_file_delete(stored)
+        raise
     return project
 
 
