@@ -63,7 +63,7 @@ class ReviewAction:
 
 
 class ReviewForm(forms.Form):
-    body = forms.CharField(label="Feedback", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(label="Your feedback", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     action = forms.ChoiceField(
         choices=[
             (ReviewAction.FEEDBACK, "Send feedback"),
