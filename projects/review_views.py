@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.mfa import mfa_enrolment_redirect
 from programs.models import Cohort
 from projects import selectors, services
+from projects.access import director_needs_second_factor, project_viewer
 from projects.forms import ReviewAction, ReviewForm
 from projects.models import Project, ProjectStatus
 from projects.services import ProjectError
-from projects.views import director_needs_second_factor
+from projects.views import render_project_page
 
 
 @login_required
@@ -39,15 +40,10 @@ def cohort_projects(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project, runs_cohort = selectors.project_for_viewer(user=request.user, project_id=project_id)
-    except Project.DoesNotExist as error:
-        raise Http404("No such project.") from error
+@project_viewer
+def project_review(request: HttpRequest, project: Project, runs_cohort: bool) -> HttpResponse:
     if not runs_cohort:
         raise Http404("No such project.")
-    if director_needs_second_factor(request.user):
-        return mfa_enrolment_redirect(request)
     form = ReviewForm(request.POST)
     if form.is_valid():
         action, body = form.cleaned_data["action"], form.cleaned_data["body"].strip()
@@ -65,15 +61,13 @@ def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(project)
-    context = {
-        "project": project,
-        "is_owner": False,
-        "runs_cohort": True,
-        "is_completed": project.status == ProjectStatus.COMPLETED,
-        "review_form": form,
-        **selectors.project_page(project=project),
-    }
-    return render(request, "projects/project_detail.html", context, status=400)
+    return render_project_page(request, project, runs_cohort=True, review_form=form, status=400)
+
+
+@login_required
+@require_GET
+def projects_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/home.html", selectors.projects_home(user=request.user))
 
 
 @require_GET

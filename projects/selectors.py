@@ -4,7 +4,7 @@ cohort's facilitators, program directors) gets DoesNotExist, which the views tur
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from programs.access import can_run_cohort
+from programs.access import can_run_cohort, is_program_director
 from programs.models import Cohort, Participant, ParticipantStatus
 from projects.models import Project, ProjectStatus
 
@@ -107,3 +107,19 @@ def showcase_projects() -> QuerySet:
         )
         .order_by("-participant__cohort__year", "title")
     )
+
+
+def projects_home(*, user) -> dict:
+    """The signed-in person's own projects (one per cohort they take part in, or the invitation
+    to propose it) and the cohorts whose projects they review."""
+    participations = list(
+        Participant.objects.filter(user=user)
+        .exclude(status=ParticipantStatus.WITHDRAWN)
+        .select_related("cohort__program", "project")
+        .order_by("-cohort__year")
+    )
+    reviewed = Cohort.objects.all() if is_program_director(user) else user.facilitated_cohorts.all()
+    return {
+        "participations": participations,
+        "reviewed_cohorts": list(reviewed.select_related("program").order_by("-year", "program__title")),
+    }

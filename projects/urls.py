@@ -6,6 +6,7 @@ from projects import review_views, views
 
 app_name = "projects"
 urlpatterns = [
+    path("", review_views.projects_home, name="home"),
     path("new/", views.project_new, name="new"),
     path("showcase/", review_views.showcase, name="showcase"),
     path("cohorts/<int:cohort_id>/", review_views.cohort_projects, name="cohort"),

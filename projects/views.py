@@ -9,25 +9,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.mfa import has_totp, mfa_enrolment_redirect
-from programs.access import is_program_director
 from programs.models import Participant
 from projects import selectors, services
+from projects.access import own_project, project_viewer
 from projects.forms import FinalReportForm, MilestoneDoneForm, MilestoneForm, ProjectForm, ReviewForm, ShowcaseForm
 from projects.models import Project, ProjectStatus
 from projects.services import ProjectError
-
-
-def _own_project(request: HttpRequest, project_id: int) -> Project:
-    try:
-        return selectors.project_for_participant(user=request.user, project_id=project_id)
-    except Project.DoesNotExist as error:
-        raise Http404("No such project.") from error
-
-
-def director_needs_second_factor(user) -> bool:
-    # Directors see every cohort's projects only after enrolling a second factor, like all staff.
-    return is_program_director(user) and not has_totp(user)
 
 
 @login_required
@@ -58,36 +45,46 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_form.html", context, status=status)
 
 
-@login_required
-@require_GET
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project, runs_cohort = selectors.project_for_viewer(user=request.user, project_id=project_id)
-    except Project.DoesNotExist as error:
-        raise Http404("No such project.") from error
-    if runs_cohort and director_needs_second_factor(request.user):
-        return mfa_enrolment_redirect(request)
+def render_project_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    runs_cohort: bool,
+    review_form: ReviewForm | None = None,
+    showcase_form: ShowcaseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     is_owner = not runs_cohort
+    is_completed = project.status == ProjectStatus.COMPLETED
+    if runs_cohort and review_form is None:
+        review_form = ReviewForm()
+    if is_owner and is_completed and showcase_form is None:
+        showcase_form = ShowcaseForm(
+            initial={"is_showcased": project.is_showcased, "showcase_summary": project.showcase_summary}
+        )
     context = {
         "project": project,
         "is_owner": is_owner,
         "runs_cohort": runs_cohort,
-        "is_completed": project.status == ProjectStatus.COMPLETED,
-        "review_form": ReviewForm() if runs_cohort else None,
-        "showcase_form": ShowcaseForm(
-            initial={"is_showcased": project.is_showcased, "showcase_summary": project.showcase_summary}
-        )
-        if is_owner and project.status == ProjectStatus.COMPLETED
-        else None,
+        "is_completed": is_completed,
+        "review_form": review_form,
+        "showcase_form": showcase_form,
         **selectors.project_page(project=project),
     }
-    return render(request, "projects/project_detail.html", context)
+    return render(request, "projects/project_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+@project_viewer
+def project_detail(request: HttpRequest, project: Project, runs_cohort: bool) -> HttpResponse:
+    return render_project_page(request, project, runs_cohort=runs_cohort)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _own_project(request, project_id)
+    project = own_project(request, project_id)
     if project.status == ProjectStatus.COMPLETED:
         raise Http404("A completed project is no longer edited.")
     form = ProjectForm(
@@ -111,7 +108,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_form(request: HttpRequest, project_id: int, milestone_id: int | None = None) -> HttpResponse:
-    project = _own_project(request, project_id)
+    project = own_project(request, project_id)
     if project.status == ProjectStatus.COMPLETED:
         raise Http404("A completed project is no longer edited.")
     milestone = get_object_or_404(project.milestones, pk=milestone_id) if milestone_id else None
@@ -132,7 +129,7 @@ def milestone_form(request: HttpRequest, project_id: int, milestone_id: int | No
 @login_required
 @require_POST
 def milestone_done(request: HttpRequest, project_id: int, milestone_id: int) -> HttpResponse:
-    project = _own_project(request, project_id)
+    project = own_project(request, project_id)
     milestone = get_object_or_404(project.milestones.select_related("project"), pk=milestone_id)
     form = MilestoneDoneForm(request.POST)
     if not form.is_valid():
@@ -151,7 +148,7 @@ def milestone_done(request: HttpRequest, project_id: int, milestone_id: int) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def final_report_upload(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _own_project(request, project_id)
+    project = own_project(request, project_id)
     if project.status == ProjectStatus.COMPLETED:
         raise Http404("The final report of a completed project is no longer replaced.")
     form = FinalReportForm(request.POST or None, request.FILES or None)
@@ -169,13 +166,8 @@ def final_report_upload(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def final_report_download(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project, runs_cohort = selectors.project_for_viewer(user=request.user, project_id=project_id)
-    except Project.DoesNotExist as error:
-        raise Http404("No such project.") from error
-    if runs_cohort and director_needs_second_factor(request.user):
-        return mfa_enrolment_redirect(request)
+@project_viewer
+def final_report_download(request: HttpRequest, project: Project, runs_cohort: bool) -> HttpResponse:
     if not project.final_report:
         raise Http404("No final report yet.")
     try:
@@ -191,7 +183,7 @@ def final_report_download(request: HttpRequest, project_id: int) -> HttpResponse
 @login_required
 @require_POST
 def showcase_settings(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _own_project(request, project_id)
+    project = own_project(request, project_id)
     if project.status != ProjectStatus.COMPLETED:
         raise Http404("Only a completed project joins the showcase.")
     form = ShowcaseForm(request.POST)
@@ -208,12 +200,4 @@ def showcase_settings(request: HttpRequest, project_id: int) -> HttpResponse:
             shown = form.cleaned_data["is_showcased"]
             messages.success(request, "Your project is on the showcase." if shown else "Your project is not shown.")
             return redirect(project)
-    context = {
-        "project": project,
-        "is_owner": True,
-        "runs_cohort": False,
-        "is_completed": True,
-        "showcase_form": form,
-        **selectors.project_page(project=project),
-    }
-    return render(request, "projects/project_detail.html", context, status=400)
+    return render_project_page(request, project, runs_cohort=False, showcase_form=form, status=400)

@@ -150,3 +150,26 @@ def test_unknown_ids_are_404(client, participant):
     assert client.get(reverse("projects:detail", args=[999999])).status_code == 404
     assert client.get(reverse("projects:new") + "?cohort=abc").status_code == 404
     assert client.get(reverse("projects:new")).status_code == 404
+
+
+def test_the_projects_page_leads_each_person_to_what_is_theirs(client, participant, facilitator, outsiders):
+    client.force_login(participant.user)
+    page = client.get(reverse("projects:home")).content.decode()
+    assert f"{reverse('projects:new')}?cohort={participant.cohort_id}" in page
+    assert "Cohorts you review" not in page
+
+    ProjectFactory(participant=participant, title="Peer mentoring circle")
+    assert "Peer mentoring circle" in client.get(reverse("projects:home")).content.decode()
+
+    client.force_login(facilitator)
+    page = client.get(reverse("projects:home")).content.decode()
+    assert reverse("projects:cohort", args=[participant.cohort_id]) in page
+    assert "Peer mentoring circle" not in page
+
+    client.force_login(outsiders["mentor"])
+    page = client.get(reverse("projects:home")).content.decode()
+    assert "You are not taking part in one." in page
+    assert reverse("projects:cohort", args=[participant.cohort_id]) not in page
+
+    client.logout()
+    assert client.get(reverse("projects:home"))["Location"].startswith(reverse("account_login"))

@@ -36,7 +36,8 @@ def phone(browser, live_server):
 def test_a_project_goes_from_proposal_to_the_showcase(phone, participant, facilitator, tmp_path):
     resident = phone()
     log_in(resident, participant.user.email)
-    resident.goto(f"/projects/new/?cohort={participant.cohort_id}")
+    resident.goto("/projects/")
+    resident.get_by_role("link", name=re.compile("Propose your project")).click()
     resident.get_by_label("Title").fill("Peer mentoring circle")
     resident.get_by_label("Aim").fill("Pair every first-generation intern with a senior resident.")
     resident.get_by_label("Team").fill("Sam Reyes, PGY-3")
@@ -60,7 +61,8 @@ def test_a_project_goes_from_proposal_to_the_showcase(phone, participant, facili
 
     reviewer = phone()
     log_in(reviewer, facilitator.email)
-    reviewer.goto(f"/projects/cohorts/{participant.cohort_id}/")
+    reviewer.goto("/projects/")
+    reviewer.get_by_role("link", name=str(participant.cohort)).click()
     reviewer.get_by_role("link", name="Peer mentoring circle").click()
     reviewer.get_by_label("Your feedback").fill("Well argued.")
     reviewer.get_by_role("button", name="Accept the final report").click()
