@@ -1,8 +1,6 @@
 """Forms for the project pages. Each checks its input; the services write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from programs.models import Institution
 from projects.models import FINAL_REPORT_MAX_BYTES, Project
@@ -36,12 +34,6 @@ class MilestoneDoneForm(forms.Form):
         help_text="Leave empty to mark the milestone not done.",
     )
 
-    def clean_completed_on(self):
-        completed_on = self.cleaned_data["completed_on"]
-        if completed_on is not None and completed_on > timezone.localdate():
-            raise ValidationError("A milestone cannot be done on a date still to come.")
-        return completed_on
-
 
 class FinalReportForm(forms.Form):
     report = forms.FileField(
@@ -73,15 +65,6 @@ class ReviewForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("action") in (ReviewAction.FEEDBACK, ReviewAction.SEND_BACK)
-            and not cleaned.get("body", "").strip()
-        ):
-            self.add_error("body", "Write your feedback first.")
-        return cleaned
-
 
 class ShowcaseForm(forms.Form):
     is_showcased = forms.BooleanField(label="Show this project on the public project showcase", required=False)
@@ -92,9 +75,3 @@ class ShowcaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown publicly with the title, your name, your institution and the cohort year.",
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_showcased") and not cleaned.get("showcase_summary", "").strip():
-            self.add_error("showcase_summary", "Write a short summary for the showcase.")
-        return cleaned

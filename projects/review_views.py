@@ -58,7 +58,7 @@ def project_review(request: HttpRequest, project: Project, runs_cohort: bool) ->
                 services.project_feedback_give(project=project, author=request.user, body=body)
                 messages.success(request, "Your feedback is sent.")
         except ProjectError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             return redirect(project)
     return render_project_page(request, project, runs_cohort=True, review_form=form, status=400)

@@ -26,7 +26,12 @@ EMAIL_QUEUE = "email"
 
 
 class ProjectError(Exception):
-    """A project action refused for a reason the person can act on."""
+    """A project action refused for a reason the person can act on; `field` names the form
+    field the reason belongs to, if one does."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _publish(task, args: list) -> None:
@@ -104,7 +109,7 @@ def milestone_mark_done(*, milestone: Milestone, completed_on: date | None) -> M
     """`completed_on` None marks the milestone not done again."""
     _refuse_if_completed(milestone.project)
     if completed_on is not None and completed_on > timezone.localdate():
-        raise ProjectError("A milestone cannot be done on a date still to come.")
+        raise ProjectError("A milestone cannot be done on a date still to come.", field="completed_on")
     milestone.completed_on = completed_on
     milestone.save(update_fields=["completed_on"])
     return milestone
@@ -134,6 +139,8 @@ def project_feedback_give(*, project: Project, author, body: str) -> ProjectFeed
     """Written feedback; the first on a proposal also marks the project under way."""
     from projects.tasks import email_project_feedback
 
+    if not body.strip():
+        raise ProjectError("Write your feedback first.", field="body")
     with transaction.atomic():
         feedback = ProjectFeedback.objects.create(project=project, author=author, body=body)
         if project.status == ProjectStatus.PROPOSED:
@@ -166,12 +173,12 @@ def project_send_back(*, project: Project, author, body: str) -> ProjectFeedback
     if project.status != ProjectStatus.REPORT_SUBMITTED:
         raise ProjectError("Only a submitted final report can be sent back.")
     if not body.strip():
-        raise ProjectError("Say what the report needs before sending it back.")
+        raise ProjectError("Say what the report needs before sending it back.", field="body")
     with transaction.atomic():
         feedback = ProjectFeedback.objects.create(project=project, author=author, body=body)
         project.status = ProjectStatus.IN_PROGRESS
         project.save(update_fields=["status", "updated_at"])
-        _queue_email(email_project_feedback, feedback.pk)
+        _queue_email(email_project_feedback, feedback.pk, True)
     return feedback
 
 
@@ -180,7 +187,7 @@ def project_showcase_set(*, project: Project, is_showcased: bool, summary: str) 
     if is_showcased and project.status != ProjectStatus.COMPLETED:
         raise ProjectError("A project joins the showcase once its final report is accepted.")
     if is_showcased and not summary.strip():
-        raise ProjectError("Write a short summary for the showcase.")
+        raise ProjectError("Write a short summary for the showcase.", field="showcase_summary")
     project.is_showcased, project.showcase_summary = is_showcased, summary
     project.save(update_fields=["is_showcased", "showcase_summary", "updated_at"])
     return project

@@ -34,7 +34,7 @@ def _send(*, project: Project, subject: str, template: str, context: dict) -> No
 
 
 @shared_task(name="projects.email_project_feedback", **EMAIL_TASK_OPTIONS)
-def email_project_feedback(feedback_id: int) -> None:
+def email_project_feedback(feedback_id: int, is_sent_back: bool = False) -> None:
     feedback = (
         ProjectFeedback.objects.select_related("project__participant__user", "author").filter(pk=feedback_id).first()
     )
@@ -44,7 +44,7 @@ def email_project_feedback(feedback_id: int) -> None:
         project=feedback.project,
         subject=f"[Docere] Feedback on your project “{feedback.project.title}”",
         template="projects/email/feedback.txt",
-        context={"feedback": feedback},
+        context={"feedback": feedback, "is_sent_back": is_sent_back},
     )
 
 

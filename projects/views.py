@@ -34,7 +34,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
         try:
             project = services.project_propose(participant=participant, **form.cleaned_data)
         except ProjectError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, "Your project is proposed. Add its milestones next.")
             return redirect(project)
@@ -195,7 +195,7 @@ def showcase_settings(request: HttpRequest, project_id: int) -> HttpResponse:
                 summary=form.cleaned_data["showcase_summary"],
             )
         except ProjectError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             shown = form.cleaned_data["is_showcased"]
             messages.success(request, "Your project is on the showcase." if shown else "Your project is not shown.")

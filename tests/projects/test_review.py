@@ -46,6 +46,7 @@ def test_feedback_on_a_proposal_reaches_the_participant_and_starts_the_project(
     (message,) = mail.outbox
     assert message.to == [project.participant.user.email]
     assert "Who will you ask **first**?" in message.body
+    assert "asks for changes" not in message.body
     assert project.get_absolute_url() in message.body
 
     client.force_login(project.participant.user)
