@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from programs import review_views, views
+from programs import home_views, review_views, views
 
 app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
+    path("mine/", home_views.my_programs, name="mine"),
+    path("cohorts/<int:cohort_id>/", home_views.cohort_page, name="cohort"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/<int:application_id>/respond/", views.application_respond, name="application_respond"),
     path("review/", review_views.review_cohorts, name="review"),
