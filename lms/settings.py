@@ -395,7 +395,4 @@ CELERY_BEAT_SCHEDULE["sweep-lti-scores"] = {"task": "lti.sweep_score_passbacks",
 # Cohort programs: a place offered to a waitlisted applicant and not taken up in time passes
 # to the next; a decision e-mail the queue lost is sent again.
 CELERY_BEAT_SCHEDULE["sweep-expired-program-offers"] = {"task": "programs.sweep_expired_offers", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["sweep-unsent-decision-emails"] = {
-    "task": "programs.sweep_unsent_decision_emails",
-    "schedule": 600.0,
-}
+CELERY_BEAT_SCHEDULE["sweep-program-emails"] = {"task": "programs.sweep_unsent_decision_emails", "schedule": 600}

@@ -206,7 +206,7 @@ def test_a_report_over_the_size_limit_is_refused_and_changes_nothing(client, sub
     client.force_login(submitted_project.participant.user)
     response = _upload(client, submitted_project, MINIMAL_PDF + b"%" * FINAL_REPORT_MAX_BYTES)
     assert response.status_code == 400
-    assert "This file is larger than 20 MB" in response.content.decode()
+    assert "This file is larger than 15 MB" in response.content.decode()
     submitted_project.refresh_from_db()
     assert submitted_project.final_report.name == old_name
     assert private_file_read(old_name) == MINIMAL_PDF
