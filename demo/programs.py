@@ -196,8 +196,10 @@ def _cohort_fill(cohort: Cohort, *, learner, institutions: dict, director) -> di
 def _curriculum_create(cohort: Cohort, *, now: datetime) -> dict[str, LiveSession]:
     """Two Docere courses and three sessions: three weeks ago, running now, and next month."""
     local_now = now.astimezone(DEMO_ZONE)
-    # Started an hour ago (on a quarter hour) and running for hours: check-in is open now.
-    today_starts = local_now.replace(minute=local_now.minute // 15 * 15, second=0, microsecond=0) - timedelta(hours=1)
+    # Started an hour ago (on a quarter hour, and today in Chicago even just after midnight)
+    # and running for hours: check-in is open whenever `make run` first seeds.
+    quarter_hour = local_now.replace(minute=local_now.minute // 15 * 15, second=0, microsecond=0)
+    today_starts = max(quarter_hour - timedelta(hours=1), _local(local_now.date(), 0))
     past_day, next_day = local_now.date() - timedelta(days=21), local_now.date() + timedelta(days=30)
     sessions = {
         "past": _session(
