@@ -38,6 +38,9 @@ run: setup $(VENV)/.dev-installed migrate demo
 	@echo "  links in certificates, e-mails and credentials: $(SITE_URL)"
 	@echo "  demo admin:   admin@docere.local   / docere-admin-demo   (asked to enrol MFA before the admin)"
 	@echo "  demo learner: learner@docere.local / docere-learner-demo"
+	@echo "  demo program director: director@docere.local    / docere-director-demo  (asked to enrol MFA)"
+	@echo "  demo facilitator:      facilitator@docere.local / docere-facilitator-demo"
+	@echo "  demo mentor:           mentor@docere.local      / docere-mentor-demo"
 	@echo
 	PORT=$(PORT) SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile
 

@@ -25,7 +25,7 @@ DEMO_LEARNER_EMAIL = "learner@docere.local"
 DEMO_LEARNER_PASSWORD = "docere-learner-demo"  # noqa: S105 — demo only
 
 
-def _user_with_verified_email(*, email: str, password: str, **fields):
+def user_with_verified_email(*, email: str, password: str | None, **fields):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=email, defaults={"email": email, **fields})
     if created:
@@ -38,7 +38,7 @@ def _user_with_verified_email(*, email: str, password: str, **fields):
 @transaction.atomic
 def demo_accounts_ensure() -> dict:
     """The demo admin (MFA not yet enrolled) and a learner with a complete profile. Idempotent."""
-    admin = _user_with_verified_email(
+    admin = user_with_verified_email(
         email=DEMO_ADMIN_EMAIL,
         password=DEMO_ADMIN_PASSWORD,
         is_staff=True,
@@ -46,7 +46,7 @@ def demo_accounts_ensure() -> dict:
         first_name="Demo",
         last_name="Administrator",
     )
-    learner = _user_with_verified_email(
+    learner = user_with_verified_email(
         email=DEMO_LEARNER_EMAIL,
         password=DEMO_LEARNER_PASSWORD,
         first_name="Maya",

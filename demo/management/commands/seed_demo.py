@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from courses import services as course_services
 from courses.importers.course_yaml import CourseImportError, course_import_yaml
 from courses.models import Course
+from demo import programs as demo_programs
 from demo import services as demo_services
 from library.services import demo_resource_ensure
 
@@ -37,9 +38,21 @@ class Command(BaseCommand):
         completed = Course.objects.get(slug=DEMO_LEARNER_COMPLETED_COURSE)
         if completed.is_open():
             demo_services.demo_completion_ensure(learner=accounts["learner"], course=completed)
+        self._load_demo_program(accounts["learner"])
         resource = demo_resource_ensure()
         self.stdout.write(f"Demo resource: {resource.title}")
         call_command("lti_demo_platform", stdout=self.stdout)
+
+    def _load_demo_program(self, learner) -> None:
+        people = demo_programs.program_accounts_ensure()
+        self.stdout.write(
+            f"Demo program director: {demo_programs.DEMO_DIRECTOR_EMAIL} / {demo_programs.DEMO_DIRECTOR_PASSWORD}\n"
+            f"Demo facilitator:      {demo_programs.DEMO_FACILITATOR_EMAIL} / {demo_programs.DEMO_FACILITATOR_PASSWORD}\n"
+            f"Demo mentor:           {demo_programs.DEMO_MENTOR_EMAIL} / {demo_programs.DEMO_MENTOR_PASSWORD}"
+        )
+        program = demo_programs.demo_program_ensure(learner=learner, **people)
+        if program is not None:
+            self.stdout.write(f"Loaded demo program: {program.title}")
 
     def _load_demo_courses(self) -> None:
         for path in sorted(DEMO_COURSES_DIR.glob("*.yaml")):
