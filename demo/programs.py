@@ -57,6 +57,7 @@ DEMO_MENTOR_PASSWORD = "docere-mentor-demo"  # noqa: S105 — demo only
 
 DEMO_PROGRAM_SLUG = "resident-leadership"
 DEMO_ZONE = ZoneInfo("America/Chicago")
+TODAY_SESSION_TITLE = "Moving a project through your institution"
 DEMO_CURRICULUM_COURSES = ("inclusive-clinical-teaching", "leading-equity-projects")
 
 
@@ -91,9 +92,10 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
 
 def demo_program_ensure(*, learner, director, facilitator, mentor, now: datetime | None = None) -> Program | None:
     """Build the demo program, or return None when it is already there (left as it is)."""
-    if Program.objects.filter(slug=DEMO_PROGRAM_SLUG).exists():
-        return None
     now = now or timezone.now()
+    if Program.objects.filter(slug=DEMO_PROGRAM_SLUG).exists():
+        demo_session_keep_today(now=now)
+        return None
     # One transaction: a program half built would be "already there" on the next run.
     with transaction.atomic():
         program = _program_create()
@@ -193,13 +195,34 @@ def _cohort_fill(cohort: Cohort, *, learner, institutions: dict, director) -> di
     return participants
 
 
+def _today_starts(now: datetime) -> datetime:
+    """An hour ago, on a quarter hour, and today in Chicago even just after midnight."""
+    local_now = now.astimezone(DEMO_ZONE)
+    quarter_hour = local_now.replace(minute=local_now.minute // 15 * 15, second=0, microsecond=0)
+    return max(quarter_hour - timedelta(hours=1), _local(local_now.date(), 0))
+
+
+def demo_session_keep_today(*, now: datetime) -> None:
+    """The demo's session "today" is moved to today on a later `make run`, so check-in can
+    always be tried; through the service, so calendars see the move (SEQUENCE goes up)."""
+    session = LiveSession.objects.filter(cohort__program__slug=DEMO_PROGRAM_SLUG, title=TODAY_SESSION_TITLE).first()
+    if session is None or session.check_in_is_open(now):
+        return
+    starts_at = _today_starts(now)
+    live_services.live_session_reschedule(
+        session=session,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        location=session.location,
+        video_url=session.video_url,
+    )
+
+
 def _curriculum_create(cohort: Cohort, *, now: datetime) -> dict[str, LiveSession]:
     """Two Docere courses and three sessions: three weeks ago, running now, and next month."""
     local_now = now.astimezone(DEMO_ZONE)
-    # Started an hour ago (on a quarter hour, and today in Chicago even just after midnight)
-    # and running for hours: check-in is open whenever `make run` first seeds.
-    quarter_hour = local_now.replace(minute=local_now.minute // 15 * 15, second=0, microsecond=0)
-    today_starts = max(quarter_hour - timedelta(hours=1), _local(local_now.date(), 0))
+    # Started an hour ago and running for hours: check-in is open whenever `make run` seeds.
+    today_starts = _today_starts(now)
     past_day, next_day = local_now.date() - timedelta(days=21), local_now.date() + timedelta(days=30)
     sessions = {
         "past": _session(
@@ -213,7 +236,7 @@ def _curriculum_create(cohort: Cohort, *, now: datetime) -> dict[str, LiveSessio
         ),
         "today": _session(
             cohort,
-            title="Moving a project through your institution",
+            title=TODAY_SESSION_TITLE,
             starts_at=today_starts,
             ends_at=today_starts + timedelta(hours=4),
             location="Riverside University, Clinical Education Center, room 3B",

@@ -152,6 +152,20 @@ def test_a_first_seed_just_after_midnight_in_chicago_still_has_a_session_today_o
     assert today.check_in_is_open(just_after_midnight)
 
 
+def test_a_later_make_run_moves_the_session_of_today_to_the_new_day_and_tells_calendars(private_media):
+    first_day = timezone.now() - timedelta(days=3)
+    accounts = {"learner": demo_accounts_ensure()["learner"], **program_accounts_ensure()}
+    demo_program_ensure(now=first_day, **accounts)
+    _, today, _ = LiveSession.objects.order_by("starts_at")
+    assert not today.check_in_is_open()
+
+    demo_program_ensure(**accounts)
+
+    today.refresh_from_db()
+    assert today.check_in_is_open() and today.calendar_sequence == 1
+    assert LiveSession.objects.count() == 3
+
+
 def test_the_demo_learner_checks_in_today_and_claims_credit_for_the_past_session(seeded, client):
     learner = _signed_in(client, "learner")
     current, _ = _cohorts()
