@@ -5,6 +5,7 @@ shows them."""
 from django.contrib import admin
 
 from lms.admin import ReadOnlyAdmin
+from programs.live_services import live_session_save
 from programs.models import (
     Application,
     Attendance,
@@ -48,7 +49,8 @@ class ProgramAdmin(admin.ModelAdmin):
 class LiveSessionInline(admin.StackedInline):
     model = LiveSession
     fields = ["title", "starts_at", "ends_at", "time_zone", "location", "video_url", "agenda", "credit_activity"]
-    raw_id_fields = ["credit_activity"]
+    # Designating for credit builds a CME activity of its own: the session page's director form does it.
+    readonly_fields = ["credit_activity"]
     extra = 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -80,6 +82,19 @@ class CohortAdmin(admin.ModelAdmin):
         ("Waitlist", {"fields": ["offer_days"]}),
         ("People", {"fields": ["facilitators"]}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LiveSession:
+            return super().save_formset(request, form, formset, change)
+        # Through the service, so a session moved here raises its calendar SEQUENCE as well.
+        formset.save(commit=False)
+        for session in formset.deleted_objects:
+            session.delete()
+        for session, changed_fields in formset.changed_objects:
+            live_session_save(session=session, changed_fields=changed_fields, by=request.user)
+        for session in formset.new_objects:
+            live_session_save(session=session, changed_fields=[], by=request.user)
+        return None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "facilitators":

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from courses.errors import GradedContentLocked
@@ -147,6 +148,14 @@ def change_form_data(page) -> dict:
 
     def add(form):
         for bound_field in form:
+            if isinstance(bound_field.field, forms.SplitDateTimeField):
+                # The admin's date and time boxes post as <name>_0 and <name>_1.
+                moment = bound_field.value()
+                if moment:
+                    local = timezone.localtime(moment)
+                    data[f"{bound_field.html_name}_0"] = local.date().isoformat()
+                    data[f"{bound_field.html_name}_1"] = local.time().isoformat(timespec="seconds")
+                continue
             value = _posted(bound_field)
             if value is not None:
                 data[bound_field.html_name] = value

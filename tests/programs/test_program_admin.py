@@ -3,7 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.programs.factories import ApplicationFactory, CohortFactory, DirectorFactory, ParticipantFactory
+from tests.courses.test_admin_authoring import change_form_data, form_errors
+from tests.programs.factories import (
+    ApplicationFactory,
+    CohortFactory,
+    DirectorFactory,
+    LiveSessionFactory,
+    ParticipantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +44,21 @@ def test_applications_and_participants_are_shown_but_not_changed(client, directo
     assert client.get(reverse("admin:programs_application_add")).status_code == 403
     assert client.get(reverse("admin:programs_participant_change", args=[participant.pk])).status_code == 200
     assert client.get(reverse("admin:programs_attendance_changelist")).status_code == 200
+
+
+def test_a_session_moved_in_the_admin_tells_subscribed_calendars(client, director, private_media):
+    session = LiveSessionFactory()
+    url = reverse("admin:programs_cohort_change", args=[session.cohort_id])
+    data = change_form_data(client.get(url))
+    prefix = next(key for key in data if key.endswith("-0-id") and data[key] == str(session.pk)).removesuffix("-id")
+    data[f"{prefix}-location"] = "Clinical Education Center, room 3B"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    session.refresh_from_db()
+    assert session.location == "Clinical Education Center, room 3B" and session.calendar_sequence == 1
+    # Saving again with nothing changed leaves the calendars' copy as it is.
+    client.post(url, change_form_data(client.get(url)))
+    session.refresh_from_db()
+    assert session.calendar_sequence == 1
