@@ -12,11 +12,11 @@ from django.core import mail
 from django.utils import timezone
 
 from programs.models import PROGRAM_DIRECTORS_GROUP
+from tests.certificates.test_ready_email import wait_until
 from tests.e2e.conftest import log_in
 from tests.e2e.conftest import page as page  # noqa: F401 — the audited browser page fixture
 from tests.factories import PASSWORD, UserFactory
 from tests.mentoring.factories import MentorFactory
-from tests.mentoring.test_paired_email import wait_until
 from tests.programs.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def test_a_director_pairs_and_the_pair_log_and_read_a_meeting_on_a_phone(page, b
     page.get_by_text("dean.okafor@lakeside.edu now mentors Rosa Resident").wait_for()
     roster = page.locator("#roster")
     assert "Ifeoma Okafor" in roster.inner_text()
-    wait_until(lambda: [m for m in mail.outbox if m.to == [mentor.email]], what="the mentor's e-mail")
+    wait_until(lambda: [m for m in mail.outbox if m.to == [mentor.email]], timeout=60, what="the mentor's e-mail")
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     mentor_page = context.new_page()

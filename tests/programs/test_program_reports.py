@@ -12,11 +12,17 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from programs.models import Attendance, CurriculumItem, ParticipantStatus, SelfIdentification
-from projects.models import Milestone, Project
 from reports.models import ExportKind, ExportLog
 from tests.courses.factories import CourseFactory
 from tests.factories import StaffFactory, UserFactory
-from tests.programs.factories import CohortFactory, InstitutionFactory, LiveSessionFactory, ParticipantFactory
+from tests.programs.factories import (
+    CohortFactory,
+    DirectorFactory,
+    InstitutionFactory,
+    LiveSessionFactory,
+    ParticipantFactory,
+)
+from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +31,6 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = 11
 EXPORT_QUERIES = 12
 TABLES = ["retention", "sessions", "participants", "courses", "milestones"]
-
-
-def director(**fields):
-    return StaffFactory(groups=["Program directors"], **fields)
 
 
 def _urls(cohort):
@@ -71,7 +73,7 @@ def people(cohort):
 
 @pytest.fixture
 def director_browser(client):
-    client.force_login(director())
+    client.force_login(DirectorFactory())
     return client
 
 
@@ -84,7 +86,7 @@ def test_everyone_but_program_directors_finds_nothing(client, cohort, people):
         "facilitator": facilitator,
         "CME administrator": StaffFactory(groups=["CME administrators"]),
         "staff in no group": StaffFactory(),
-        "directors' group without staff status": StaffFactory(groups=["Program directors"], is_staff=False),
+        "directors' group without staff status": DirectorFactory(is_staff=False),
     }
     for url in _urls(cohort):
         for who, user in visitors.items():
@@ -96,7 +98,7 @@ def test_everyone_but_program_directors_finds_nothing(client, cohort, people):
 
 
 def test_a_director_without_a_second_factor_is_sent_to_enrol_one(client, cohort):
-    user = director()
+    user = DirectorFactory()
     Authenticator.objects.filter(user=user).delete()
     client.force_login(user)
     for url in _urls(cohort):
@@ -106,7 +108,7 @@ def test_a_director_without_a_second_factor_is_sent_to_enrol_one(client, cohort)
 
 
 def test_directors_and_superusers_see_every_page(client, cohort, people):
-    for user in (director(), StaffFactory(is_superuser=True)):
+    for user in (DirectorFactory(), StaffFactory(is_superuser=True)):
         client.force_login(user)
         for url in _urls(cohort):
             assert client.get(url).status_code == 200, url
@@ -184,25 +186,23 @@ def test_milestones_on_time_and_overdue_by_institution(director_browser, cohort,
     today = timezone.localdate()
     for name in ("ana", "cy"):
         participant = people[name]
-        project = Project.objects.create(
-            participant=participant, title=f"{name} project", aim="Better handoffs", institution=participant.institution
-        )
-        Milestone.objects.create(
+        project = ProjectFactory(participant=participant, title=f"{name} project", aim="Better handoffs")
+        MilestoneFactory(
             project=project,
             order=1,
             title="Plan",
             due_date=today - timedelta(days=20),
             completed_on=today - timedelta(days=21),
         )
-        Milestone.objects.create(
+        MilestoneFactory(
             project=project,
             order=2,
             title="Pilot",
             due_date=today - timedelta(days=10),
             completed_on=today - timedelta(days=5),
         )
-        Milestone.objects.create(project=project, order=3, title="Survey", due_date=today - timedelta(days=1))
-        Milestone.objects.create(project=project, order=4, title="Report", due_date=today + timedelta(days=30))
+        MilestoneFactory(project=project, order=3, title="Survey", due_date=today - timedelta(days=1))
+        MilestoneFactory(project=project, order=4, title="Report", due_date=today + timedelta(days=30))
 
     rows = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "milestones"])))
     assert rows[1:] == [
@@ -292,10 +292,8 @@ def _populate(cohort, size):
         Attendance.objects.create(session=sessions[index % 3], participant=participant, method="roster")
         SelfIdentification.objects.create(user=participant.user, race_ethnicity="Latina")
         Enrollment.objects.create(user=participant.user, course=course)
-        project = Project.objects.create(
-            participant=participant, title="Project", aim="Aim", institution=participant.institution
-        )
-        Milestone.objects.create(project=project, order=1, title="Plan", due_date=today)
+        project = ProjectFactory(participant=participant)
+        MilestoneFactory(project=project, order=1, title="Plan", due_date=today)
 
 
 @pytest.mark.parametrize("size", [10, 100])
