@@ -17,8 +17,3 @@ def cohort(db):
 @pytest.fixture
 def pairing(cohort):
     return MentorPairingFactory(participant__cohort=cohort)
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client

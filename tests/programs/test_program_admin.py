@@ -3,16 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.programs.factories import ApplicationFactory, CohortFactory, DirectorFactory, ParticipantFactory
+from tests.programs.factories import ApplicationFactory, CohortFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def director(client):
-    person = DirectorFactory()
-    client.force_login(person)
-    return person
 
 
 def test_a_director_authors_institutions_programs_and_cohorts(client, director):
