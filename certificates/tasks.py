@@ -19,11 +19,11 @@ from certificates import (
     transcript_services,
 )
 from certificates.models import CertificateBatchKind
+from lms.task_options import EMAIL_TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
 
 MAX_RENDER_RETRIES = 4  # five tries in all
-MAX_EMAIL_RETRIES = 5  # after 1, 2, 4, 8 and 16 s; then the sweeper asks again
 
 
 def _backoff_seconds(retries: int) -> int:
@@ -119,17 +119,8 @@ def sweep_stuck_transcripts() -> int:
     return transcript_services.transcript_pdfs_sweep()
 
 
-# A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the
-# database is retried with backoff; the sweeper covers a worker that died mid-send.
-@shared_task(
-    name="certificates.email_certificate_ready",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, DatabaseError),
-    max_retries=MAX_EMAIL_RETRIES,
-    retry_backoff=True,
-    retry_jitter=False,
-)
+# The sweeper covers a worker that died mid-send (lms/task_options.py).
+@shared_task(name="certificates.email_certificate_ready", **EMAIL_TASK_OPTIONS)
 def email_certificate_ready(certificate_id: int) -> None:
     certificate = ready_email_services.certificate_email_due(certificate_id=certificate_id)
     if certificate is None:

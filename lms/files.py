@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import FileResponse, Http404
 
 # The names `publishing` gives its temporary files: ".<prefix>.<random>.tmp".
 TEMPORARY_PATTERN = ".*.tmp"
@@ -111,3 +112,15 @@ def private_file_open(name: str):
 def private_file_read(name: str) -> bytes:
     with private_file_open(name) as handle:
         return handle.read()
+
+
+def private_pdf_response(name: str, *, filename: str, missing: str) -> FileResponse:
+    """A private PDF as a download that no shared cache keeps; a 404 saying `missing` when the
+    file is gone. The caller has already checked who may have it."""
+    try:
+        handle = private_file_open(name)
+    except FileNotFoundError as error:
+        raise Http404(missing) from error
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response

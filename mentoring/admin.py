@@ -4,18 +4,8 @@ pair, so the admin never writes them."""
 
 from django.contrib import admin
 
+from lms.admin import ReadOnlyAdmin
 from mentoring.models import MentoringMeeting, MentorPairing
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(MentorPairing)

@@ -2,18 +2,15 @@
 meetings either side of a pairing logs. One transaction per action; the mentor's e-mail
 leaves only after the pairing is committed."""
 
-import logging
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from certificates.services import queue_task
 from mentoring.errors import MentoringError
 from mentoring.models import MentoringMeeting, MentorPairing
 from programs.models import Participant, ParticipantStatus
-
-logger = logging.getLogger(__name__)
 
 # Queued by name, as CELERY_TASK_ROUTES sends the certificate e-mail: never behind bulk work.
 EMAIL_QUEUE = "email"
@@ -28,12 +25,7 @@ def meeting_date_check(met_on: date) -> None:
 def _queue_paired_email(pairing_id: int) -> None:
     from mentoring.tasks import email_mentor_paired
 
-    try:
-        email_mentor_paired.apply_async(
-            args=[pairing_id], queue=EMAIL_QUEUE, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
-        )
-    except Exception:  # noqa: BLE001 — a lost message must not undo the pairing that queued it
-        logger.warning("Could not queue the pairing e-mail for pairing %s", pairing_id, exc_info=True)
+    queue_task(email_mentor_paired, pairing_id, queue=EMAIL_QUEUE)
 
 
 def mentor_pairing_create(*, participant: Participant, mentor, paired_by) -> MentorPairing:

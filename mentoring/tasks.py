@@ -3,24 +3,14 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from lms.task_options import EMAIL_TASK_OPTIONS
 from mentoring.models import MentorPairing
 
-MAX_EMAIL_RETRIES = 5
 
-
-@shared_task(
-    name="mentoring.email_mentor_paired",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, DatabaseError),
-    max_retries=MAX_EMAIL_RETRIES,
-    retry_backoff=True,
-    retry_jitter=False,
-)
+@shared_task(name="mentoring.email_mentor_paired", **EMAIL_TASK_OPTIONS)
 def email_mentor_paired(pairing_id: int) -> None:
     pairing = (
         MentorPairing.objects.select_related("mentor", "participant__user", "participant__cohort__program")

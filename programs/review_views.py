@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.mfa import has_totp, mfa_enrolment_redirect
-from lms.files import private_file_open
+from lms.files import private_pdf_response
 from programs import selectors, services, waitlist_services
 from programs.access import can_run_cohort, director_required, is_program_director
 from programs.forms import DecisionForm
@@ -69,14 +69,10 @@ def support_letter(request: HttpRequest, application_id: int) -> FileResponse:
     application = selectors.application_for_review(application_id=application_id)
     if application is None:
         raise Http404("No such application.")
-    try:
-        handle = private_file_open(application.support_letter.name)
-    except FileNotFoundError as error:
-        raise Http404("The letter of support is missing.") from error
     filename = f"support-letter-{application.cohort.program.slug}-{application.cohort.year}-{application.pk}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_pdf_response(
+        application.support_letter.name, filename=filename, missing="The letter of support is missing."
+    )
 
 
 def _cohort_for_its_team(request: HttpRequest, cohort_id: int) -> Cohort:

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from certificates.services import queue_task
+from lms.uploads import pdf_upload_problem
 from programs.models import (
     SUPPORT_LETTER_MAX_BYTES,
     Application,
@@ -24,7 +25,6 @@ from programs.models import (
     ParticipantStatus,
 )
 
-PDF_SIGNATURE = b"%PDF-"
 DECIDABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
 WITHDRAWABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
 
@@ -43,15 +43,14 @@ class CohortFullError(ApplicationError):
 
 def support_letter_check(upload: UploadedFile) -> None:
     """A letter of support is a PDF of at most SUPPORT_LETTER_MAX_BYTES, judged by its bytes."""
-    if upload.size > SUPPORT_LETTER_MAX_BYTES:
-        limit_mb = SUPPORT_LETTER_MAX_BYTES // (1024 * 1024)
-        raise ApplicationError(f"The letter of support is larger than {limit_mb} MB; please send a smaller PDF.")
-    upload.seek(0)
-    # The name and the browser's content type are the sender's say-so; the first bytes are not.
-    starts_with = upload.read(len(PDF_SIGNATURE))
-    upload.seek(0)
-    if starts_with != PDF_SIGNATURE:
-        raise ApplicationError("The letter of support must be a PDF file.")
+    problem = pdf_upload_problem(
+        upload,
+        max_bytes=SUPPORT_LETTER_MAX_BYTES,
+        too_large="The letter of support is larger than {limit_mb} MB; please send a smaller PDF.",
+        not_pdf="The letter of support must be a PDF file.",
+    )
+    if problem:
+        raise ApplicationError(problem)
 
 
 def seat_take(*, cohort_id: int) -> None:

@@ -4,14 +4,13 @@ expired offers (queue "maintenance"). Each loads its row and records what it did
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.task_options import EMAIL_TASK_OPTIONS
 from programs import services, waitlist_services
 from programs.models import Application, ApplicationStatus
-
-MAX_EMAIL_RETRIES = 5
 
 # The statuses the applicant is told about, and the subject of each e-mail.
 DECISION_SUBJECTS = {
@@ -22,15 +21,7 @@ DECISION_SUBJECTS = {
 }
 
 
-@shared_task(
-    name="programs.email_application_decision",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, DatabaseError),
-    max_retries=MAX_EMAIL_RETRIES,
-    retry_backoff=True,
-    retry_jitter=False,
-)
+@shared_task(name="programs.email_application_decision", **EMAIL_TASK_OPTIONS)
 def email_application_decision(application_id: int) -> bool:
     """Tell the applicant the current decision on their application, once. True when sent."""
     with transaction.atomic():

@@ -4,6 +4,7 @@ named, not linked: it is downloaded from the project page."""
 
 from django.contrib import admin
 
+from lms.admin import ReadOnlyAdmin
 from projects.models import Milestone, Project, ProjectFeedback
 
 
@@ -29,7 +30,7 @@ class ProjectFeedbackInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["title", "participant", "institution", "status", "is_showcased", "updated_at"]
     list_filter = ["status", "is_showcased", "participant__cohort"]
     search_fields = ["title", "participant__user__last_name", "participant__user__email", "institution__name"]
@@ -51,15 +52,6 @@ class ProjectAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [MilestoneInline, ProjectFeedbackInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Final report")
     def report_name(self, project) -> str:

@@ -5,23 +5,20 @@ Status flow: proposed → in_progress (a facilitator's first feedback on the pro
 report sent back) → report_submitted (the participant uploads the final report) → completed
 (a facilitator accepts it). A completed project is frozen except for its showcase opt-in."""
 
-import logging
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from certificates.services import queue_task
 from lms.files import private_file_delete
+from lms.uploads import pdf_upload_problem
 from programs.models import Institution, Participant, ParticipantStatus
 from projects.models import FINAL_REPORT_MAX_BYTES, Milestone, Project, ProjectFeedback, ProjectStatus
 
-logger = logging.getLogger(__name__)
-
-PDF_MAGIC = b"%PDF-"
 EMAIL_QUEUE = "email"
 
 
@@ -34,18 +31,10 @@ class ProjectError(Exception):
         self.field = field
 
 
-def _publish(task, args: list) -> None:
-    try:
-        task.apply_async(
-            args=args, queue=EMAIL_QUEUE, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
-        )
-    except Exception:  # noqa: BLE001 — a lost e-mail must not undo the review that queued it
-        logger.warning("Could not queue %s for %s", task.name, args, exc_info=True)
-
-
 def _queue_email(task, *args) -> None:
-    # After the commit: no e-mail for a write that rolled back.
-    transaction.on_commit(lambda: _publish(task, list(args)))
+    # After the commit: no e-mail for a write that rolled back; a broker outage is logged, never
+    # raised, so a lost e-mail does not undo the review that queued it.
+    transaction.on_commit(lambda: queue_task(task, *args, queue=EMAIL_QUEUE))
 
 
 def _refuse_if_completed(project: Project) -> None:
@@ -55,16 +44,14 @@ def _refuse_if_completed(project: Project) -> None:
 
 def final_report_validate(upload: UploadedFile) -> None:
     """A PDF within the size limit, judged by its size and its first bytes, not its name."""
-    if upload.size > FINAL_REPORT_MAX_BYTES:
-        raise ValidationError(
-            f"This file is larger than {FINAL_REPORT_MAX_BYTES // (1024 * 1024)} MB. "
-            "Export the report again with smaller images."
-        )
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError("This file is not a PDF. Save or export the report as PDF and upload that file.")
+    problem = pdf_upload_problem(
+        upload,
+        max_bytes=FINAL_REPORT_MAX_BYTES,
+        too_large="This file is larger than {limit_mb} MB. Export the report again with smaller images.",
+        not_pdf="This file is not a PDF. Save or export the report as PDF and upload that file.",
+    )
+    if problem:
+        raise ValidationError(problem)
 
 
 def project_propose(*, participant: Participant, title: str, aim: str, institution: Institution, team: str) -> Project:

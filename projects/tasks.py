@@ -4,23 +4,10 @@ says what the e-mail says, so a late or repeated message tells nothing untrue.""
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 
+from lms.task_options import EMAIL_TASK_OPTIONS
 from projects.models import Project, ProjectFeedback, ProjectStatus
-
-MAX_EMAIL_RETRIES = 5
-
-# A lost connection to the mail server (SMTPException and socket errors are OSErrors) or to the
-# database is retried with backoff.
-EMAIL_TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OSError, DatabaseError),
-    "max_retries": MAX_EMAIL_RETRIES,
-    "retry_backoff": True,
-    "retry_jitter": False,
-}
 
 
 def _send(*, project: Project, subject: str, template: str, context: dict) -> None:

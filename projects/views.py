@@ -5,10 +5,11 @@ gets a 404: the project does not exist for them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms.files import private_pdf_response
 from programs.models import Participant
 from projects import selectors, services
 from projects.access import own_project, project_viewer
@@ -170,14 +171,11 @@ def final_report_upload(request: HttpRequest, project_id: int) -> HttpResponse:
 def final_report_download(request: HttpRequest, project: Project, runs_cohort: bool) -> HttpResponse:
     if not project.final_report:
         raise Http404("No final report yet.")
-    try:
-        handle = project.final_report.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The final report file is missing.") from error
-    filename = f"final-report-{project.pk}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_pdf_response(
+        project.final_report.name,
+        filename=f"final-report-{project.pk}.pdf",
+        missing="The final report file is missing.",
+    )
 
 
 @login_required

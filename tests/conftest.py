@@ -51,14 +51,26 @@ def learner(db):
     return ProfileFactory().user
 
 
+def _worker_in_a_thread(**options):
+    ensure_broker_folders()
+    # Messages left by earlier runs or by tests without a worker would be replayed here.
+    celery_app.control.purge()
+    return start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, **options)
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker consuming from the run's real broker (filesystem under
     `make test`, Redis under CI), in a thread of this process so it sees the test database."""
-    ensure_broker_folders()
-    # Messages left by earlier runs or by tests without a worker would be replayed here.
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15) as worker:
+    with _worker_in_a_thread() as worker:
+        yield worker
+
+
+@pytest.fixture
+def email_worker(transactional_db):
+    """A real Celery worker, like `celery_worker`, that takes messages from the `email` queue
+    only: an e-mail queued anywhere else never arrives. Sent e-mails land in `mail.outbox`."""
+    with _worker_in_a_thread(queues=["email"]) as worker:
         yield worker
 
 

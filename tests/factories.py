@@ -43,6 +43,7 @@ class StaffFactory(UserFactory):
     """A staff member with a second factor enrolled, as the admin and the reports require.
 
     StaffFactory(groups=["Course authors"])      # its TOTP secret: user.totp_secret
+    StaffFactory(totp=False)                     # no second factor enrolled yet
     """
 
     email = factory.Sequence(lambda n: f"staff{n}@example.org")
@@ -56,6 +57,8 @@ class StaffFactory(UserFactory):
 
     @factory.post_generation
     def totp(user, create, extracted, **kwargs):
+        if extracted is False:
+            return
         user.totp_secret = extracted or pyotp.random_base32()
         if create and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, user.totp_secret)

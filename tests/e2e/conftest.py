@@ -4,6 +4,7 @@ real Celery worker that share the test database and the run's broker."""
 import re
 from pathlib import Path
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
@@ -37,6 +38,17 @@ def log_in(page, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/$"))
+
+
+def log_in_with_code(page, email: str, *, secret: str, next_path: str) -> None:
+    """Sign in as staff with a second factor (StaffFactory(totp=secret)), landing on `next_path`."""
+    page.goto(f"/accounts/login/?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(".*" + re.escape(next_path) + "$"))
 
 
 def page_overflow(page) -> str:
@@ -129,3 +141,24 @@ def page(browser, live_server, celery_worker, request):
         except Exception as error:  # noqa: BLE001 — the journey's own failure is the one to report
             (ARTIFACTS / f"{name}.error.txt").write_text(repr(error))
     context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """Opens a fresh phone-sized browser context per person (`phone()` gives its page); every
+    page load in any of them is audited by `phone.audit`."""
+    contexts = []
+    audit = AccessibilityAudit()
+
+    def open_context():
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["phone"])
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("load", lambda loaded: audit.check(loaded))
+        return page
+
+    open_context.audit = audit
+    yield open_context
+    for context in contexts:
+        context.close()

@@ -3,14 +3,12 @@ and program directors; everyone else — the cohort's facilitators, its other pa
 other mentors, strangers — gets a 404 and changes nothing."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from mentoring.models import MentoringMeeting, MentorPairing
-from programs.models import PROGRAM_DIRECTORS_GROUP
 from tests.factories import UserFactory
 from tests.mentoring.factories import MentoringMeetingFactory, MentorPairingFactory
-from tests.programs.factories import ParticipantFactory
+from tests.programs.factories import DirectorFactory, ParticipantFactory
 
 OUTSIDERS = ["anonymous", "other learner", "other pairing's mentor", "other participant", "facilitator"]
 
@@ -115,9 +113,7 @@ def test_the_mentoring_page_shows_only_your_own_pairings(client, people, pairing
 
 
 def test_a_director_without_a_second_factor_is_sent_to_enrol_before_reading_notes(client, pairing, meeting):
-    director = UserFactory(email="new.director@example.org", is_staff=True)
-    director.groups.add(Group.objects.get_or_create(name=PROGRAM_DIRECTORS_GROUP)[0])
-    client.force_login(director)
+    client.force_login(DirectorFactory(totp=False))
     for url in (
         reverse("mentoring:pairing", args=[pairing.pk]),
         reverse("mentoring:cohort", args=[pairing.participant.cohort_id]),

@@ -2,38 +2,18 @@
 their first meeting, and the participant reads it. Every page is audited with axe-core and
 must fit 390 px without sideways scrolling."""
 
-import re
-
 import pyotp
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from programs.models import PROGRAM_DIRECTORS_GROUP
-from tests.e2e.conftest import log_in
+from tests.certificates.test_ready_email import wait_until
+from tests.e2e.conftest import log_in, log_in_with_code
 from tests.e2e.conftest import page as page  # noqa: F401 — the audited browser page fixture
-from tests.factories import PASSWORD, UserFactory
 from tests.mentoring.factories import MentorFactory
-from tests.mentoring.test_paired_email import wait_until
-from tests.programs.factories import ParticipantFactory
+from tests.programs.factories import DirectorFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def director_logs_in(page, next_path: str) -> None:
-    director = UserFactory(email="programs.office@example.org", is_staff=True)
-    director.groups.add(Group.objects.get_or_create(name=PROGRAM_DIRECTORS_GROUP)[0])
-    secret = pyotp.random_base32()
-    TOTP.activate(director, secret)
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Email").fill(director.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
@@ -43,14 +23,16 @@ def test_a_director_pairs_and_the_pair_log_and_read_a_meeting_on_a_phone(page, b
     )
     mentor = MentorFactory(email="dean.okafor@lakeside.edu", first_name="Ifeoma", last_name="Okafor")
 
-    director_logs_in(page, f"/mentoring/cohorts/{participant.cohort_id}/")
+    secret = pyotp.random_base32()
+    director = DirectorFactory(email="programs.office@example.org", totp=secret)
+    log_in_with_code(page, director.email, secret=secret, next_path=f"/mentoring/cohorts/{participant.cohort_id}/")
     page.get_by_label("Participant (required)").select_option(value=str(participant.pk))
     page.get_by_label("Mentor's e-mail address").fill("dean.okafor@lakeside.edu")
     page.get_by_role("button", name="Pair").click()
     page.get_by_text("dean.okafor@lakeside.edu now mentors Rosa Resident").wait_for()
     roster = page.locator("#roster")
     assert "Ifeoma Okafor" in roster.inner_text()
-    wait_until(lambda: [m for m in mail.outbox if m.to == [mentor.email]], what="the mentor's e-mail")
+    wait_until(lambda: [m for m in mail.outbox if m.to == [mentor.email]], timeout=60, what="the mentor's e-mail")
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     mentor_page = context.new_page()

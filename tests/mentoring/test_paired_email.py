@@ -1,44 +1,29 @@
 """The mentor is e-mailed when paired, from the `email` queue, once the pairing is committed."""
 
-import time
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.celery import app as celery_app
-from lms.celery import ensure_broker_folders
 from mentoring import services
 from mentoring.tasks import email_mentor_paired
+from tests.certificates.test_ready_email import wait_until
 from tests.mentoring.factories import MentorFactory, MentorPairingFactory
 from tests.programs.factories import ParticipantFactory
 
 
-def wait_until(condition, *, timeout=60, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_the_mentor_is_emailed_from_the_email_queue_when_paired(client, director):
+def test_the_mentor_is_emailed_from_the_email_queue_when_paired(client, director, email_worker):
     participant = ParticipantFactory(user__first_name="Rosa", user__last_name="Resident")
     mentor = MentorFactory(email="dean.okafor@lakeside.edu")
-    ensure_broker_folders()
-    celery_app.control.purge()
     client.force_login(director)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, queues=["email"]):
-        client.post(
-            reverse("mentoring:cohort", args=[participant.cohort_id]),
-            {"participant": participant.pk, "mentor_email": mentor.email},
-        )
-        wait_until(lambda: mail.outbox, what="the pairing e-mail")
+    client.post(
+        reverse("mentoring:cohort", args=[participant.cohort_id]),
+        {"participant": participant.pk, "mentor_email": mentor.email},
+    )
+    wait_until(lambda: mail.outbox, timeout=60, what="the pairing e-mail")
 
     [message] = mail.outbox
     assert message.to == [mentor.email]

@@ -4,6 +4,9 @@ cohort = CohortFactory(capacity=2)            # applications open now, a program
 ParticipantFactory(cohort=cohort)             # an accepted resident
 LiveSessionFactory(cohort=cohort, starts_in=timedelta(hours=-1))   # running now
 director = DirectorFactory()                  # staff in "Program directors", TOTP enrolled
+DirectorFactory(totp=False)                   # a director who has not enrolled a second factor
+cohort_with_curriculum(sessions=5, courses=1)  # a course, then five past sessions
+Projects, and a participant's progress towards completion: tests/projects/factories.py.
 """
 
 from datetime import timedelta
@@ -24,6 +27,7 @@ from programs.models import (
     Participant,
     Program,
 )
+from tests.courses.factories import CourseFactory
 from tests.factories import StaffFactory, UserFactory
 
 # The smallest PDF a reader opens: one empty page.
@@ -152,28 +156,8 @@ class CurriculumItemFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
-    """A proposed project; ProjectFactory(participant=p, completed=True) has its final report accepted."""
-
-    class Meta:
-        model = "projects.Project"
-        exclude = ("completed",)
-
-    participant = factory.SubFactory(ParticipantFactory)
-    title = factory.Sequence(lambda n: f"A mentoring circle for first-generation residents {n}")
-    aim = "Fewer first-generation residents leave in their first year."
-    institution = factory.LazyAttribute(lambda p: p.participant.institution)
-    completed = False
-    status = factory.LazyAttribute(lambda p: "completed" if p.completed else "proposed")
-    final_report = factory.LazyAttribute(lambda p: ContentFile(MINIMAL_PDF, name="report.pdf") if p.completed else "")
-    final_report_submitted_at = factory.LazyAttribute(lambda p: timezone.now() if p.completed else None)
-    completed_at = factory.LazyAttribute(lambda p: timezone.now() if p.completed else None)
-
-
 def cohort_with_curriculum(*, sessions: int = 5, courses: int = 1, **cohort_fields) -> Cohort:
     """A cohort whose curriculum is `courses` courses then `sessions` past live sessions."""
-    from tests.courses.factories import CourseFactory
-
     cohort = CohortFactory(**cohort_fields)
     position = 0
     for _ in range(courses):
@@ -184,34 +168,3 @@ def cohort_with_curriculum(*, sessions: int = 5, courses: int = 1, **cohort_fiel
         session = LiveSessionFactory(cohort=cohort, starts_in=timedelta(days=-30 + number))
         CurriculumItemFactory(cohort=cohort, position=position, live_session=session)
     return cohort
-
-
-def participant_progress(
-    participant: Participant,
-    *,
-    courses_done: bool = True,
-    sessions_attended: int | None = None,
-    project: str = "completed",
-) -> Participant:
-    """Record a participant's progress: completed course enrollments, attendance at the first
-    `sessions_attended` sessions (all by default), and a project ("completed", "proposed" or "none")."""
-    from programs.models import Attendance, AttendanceMethod
-    from tests.courses.factories import EnrollmentFactory
-
-    cohort = participant.cohort
-    if courses_done:
-        for item in cohort.curriculum.filter(course__isnull=False):
-            now = timezone.now()
-            EnrollmentFactory(
-                user=participant.user,
-                course=item.course,
-                post_test_passed_at=now,
-                evaluation_submitted_at=now,
-                completed_at=now,
-            )
-    sessions = list(cohort.live_sessions.order_by("starts_at"))
-    for session in sessions[: len(sessions) if sessions_attended is None else sessions_attended]:
-        Attendance.objects.create(session=session, participant=participant, method=AttendanceMethod.ROSTER)
-    if project != "none":
-        ProjectFactory(participant=participant, completed=project == "completed")
-    return participant

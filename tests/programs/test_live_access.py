@@ -4,11 +4,11 @@ facilitators and the program directors. Everyone else gets a 404."""
 import pytest
 from django.urls import reverse
 
-from programs.models import PROGRAM_DIRECTORS_GROUP
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import UserFactory
 from tests.programs.factories import (
     CohortFactory,
     CurriculumItemFactory,
+    DirectorFactory,
     LiveSessionFactory,
     ParticipantFactory,
 )
@@ -29,7 +29,7 @@ def world():
         "session": session,
         "participant": ParticipantFactory(cohort=cohort).user,
         "facilitator": facilitator,
-        "director": StaffFactory(groups=[PROGRAM_DIRECTORS_GROUP]),
+        "director": DirectorFactory(),
         "other learner": UserFactory(),
         "participant of another cohort": ParticipantFactory(cohort=other_cohort).user,
         "facilitator of another cohort": other_facilitator,

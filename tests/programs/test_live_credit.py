@@ -16,15 +16,10 @@ from courses.models import ActivityFormat, Course, CourseStatus, Enrollment
 from programs import credit_services
 from programs.credit_services import LiveFaculty
 from programs.models import Attendance, AttendanceMethod, LiveSession
-from tests.factories import ProfileFactory, StaffFactory, UserFactory
-from tests.programs.factories import CohortFactory, LiveSessionFactory, ParticipantFactory
+from tests.factories import ProfileFactory, UserFactory
+from tests.programs.factories import CohortFactory, DirectorFactory, LiveSessionFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def DirectorFactory():  # noqa: N802 — reads as the factory it stands in for
-    """A program director with TOTP enrolled."""
-    return StaffFactory(groups=["Program directors"])
 
 
 FACULTY = [LiveFaculty(name="Dr. Ines Okafor", degrees="MD, MHPE")]

@@ -8,8 +8,8 @@ import pytest
 
 from certificates.models import Certificate
 from tests.e2e.conftest import log_in, page  # noqa: F401 — the audited browser page fixture
-from tests.factories import PASSWORD, StaffFactory
-from tests.programs.factories import LiveSessionFactory
+from tests.factories import PASSWORD
+from tests.programs.factories import DirectorFactory, LiveSessionFactory
 from tests.programs.test_live_credit import attendee, designated_session, url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_an_attendee_claims_a_sessions_credit_on_a_phone(page):  # noqa: F811
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
 def test_a_director_designates_a_session_on_a_phone(page):  # noqa: F811
     session = LiveSessionFactory(title="Negotiating for your program")
-    director = StaffFactory(groups=["Program directors"])
+    director = DirectorFactory()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(director.email)

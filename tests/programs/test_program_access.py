@@ -1,10 +1,8 @@
 """Who reaches which program page: everything outside a role is a 404, not a 403."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from programs.models import PROGRAM_DIRECTORS_GROUP
 from tests.factories import UserFactory
 from tests.programs.factories import (
     ApplicationFactory,
@@ -106,8 +104,7 @@ def test_only_directors_reach_the_review_pages(client, world):
 
 
 def test_a_director_without_a_second_factor_is_sent_to_enrol_one(client, world):
-    director = UserFactory(is_staff=True)
-    director.groups.add(Group.objects.get_or_create(name=PROGRAM_DIRECTORS_GROUP)[0])
+    director = DirectorFactory(totp=False)
     pages = [*director_pages(world), reverse("programs:roster", args=[world["cohort"].pk])]
     for url in pages:
         response = get_as(client, director, url)

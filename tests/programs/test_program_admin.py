@@ -4,22 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tests.courses.test_admin_authoring import change_form_data, form_errors
-from tests.programs.factories import (
-    ApplicationFactory,
-    CohortFactory,
-    DirectorFactory,
-    LiveSessionFactory,
-    ParticipantFactory,
-)
+from tests.programs.factories import ApplicationFactory, CohortFactory, LiveSessionFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def director(client):
-    person = DirectorFactory()
-    client.force_login(person)
-    return person
 
 
 def test_a_director_authors_institutions_programs_and_cohorts(client, director):

@@ -25,8 +25,8 @@ from tests.programs.factories import (
     DirectorFactory,
     ParticipantFactory,
     cohort_with_curriculum,
-    participant_progress,
 )
+from tests.projects.factories import participant_progress
 from tests.reports.conftest import staff_member
 
 pytestmark = pytest.mark.django_db

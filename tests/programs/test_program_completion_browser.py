@@ -8,7 +8,8 @@ import pytest
 
 from tests.e2e.conftest import log_in, page  # noqa: F401 — the audited browser page fixture
 from tests.factories import ProfileFactory
-from tests.programs.factories import ParticipantFactory, cohort_with_curriculum, participant_progress
+from tests.programs.factories import ParticipantFactory, cohort_with_curriculum
+from tests.projects.factories import participant_progress
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateStatus
 from tests.factories import ProfileFactory
-from tests.programs.factories import ParticipantFactory, cohort_with_curriculum, participant_progress
+from tests.programs.factories import ParticipantFactory, cohort_with_curriculum
+from tests.projects.factories import participant_progress
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -6,41 +6,12 @@ import re
 import pyotp
 import pytest
 
-from tests.e2e.conftest import VIEWPORTS, AccessibilityAudit, log_in
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.conftest import log_in, log_in_with_code
+from tests.e2e.conftest import phone as phone  # noqa: F401 — the phone contexts fixture
+from tests.factories import UserFactory
 from tests.programs.factories import MINIMAL_PDF, CohortFactory, DirectorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    """A fresh phone-sized browser context per person; every page load audited."""
-    contexts = []
-    audit = AccessibilityAudit()
-
-    def open_context():
-        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["phone"])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("load", lambda loaded: audit.check(loaded))
-        return page
-
-    open_context.audit = audit
-    yield open_context
-    for context in contexts:
-        context.close()
-
-
-def director_logs_in(page, director, secret: str) -> None:
-    page.goto("/accounts/login/?next=/programs/review/")
-    page.get_by_label("Email").fill(director.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r".*/programs/review/$"))
 
 
 def test_a_resident_applies_and_a_director_accepts_them(phone, private_media, tmp_path):
@@ -67,7 +38,7 @@ def test_a_resident_applies_and_a_director_accepts_them(phone, private_media, tm
     assert "Status: Submitted" in applicant_page.inner_text("main")
 
     director_page = phone()
-    director_logs_in(director_page, director, secret)
+    log_in_with_code(director_page, director.email, secret=secret, next_path="/programs/review/")
     director_page.get_by_role("link", name=str(cohort), exact=True).click()
     director_page.get_by_role("link", name="Rosa Diaz").click()
     director_page.get_by_label("Private note (directors only)").fill("Strong letter from Dr Okafor.")

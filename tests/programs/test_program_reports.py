@@ -12,11 +12,17 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from programs.models import Attendance, CurriculumItem, ParticipantStatus, SelfIdentification
-from projects.models import Milestone, Project
 from reports.models import ExportKind, ExportLog
 from tests.courses.factories import CourseFactory
 from tests.factories import StaffFactory, UserFactory
-from tests.programs.factories import CohortFactory, InstitutionFactory, LiveSessionFactory, ParticipantFactory
+from tests.programs.factories import (
+    CohortFactory,
+    DirectorFactory,
+    InstitutionFactory,
+    LiveSessionFactory,
+    ParticipantFactory,
+)
+from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +31,6 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = 11
 EXPORT_QUERIES = 12
 TABLES = ["retention", "sessions", "participants", "courses", "milestones"]
-
-
-def director(**fields):
-    return StaffFactory(groups=["Program directors"], **fields)
 
 
 def _urls(cohort):
@@ -69,12 +71,6 @@ def people(cohort):
     }
 
 
-@pytest.fixture
-def director_browser(client):
-    client.force_login(director())
-    return client
-
-
 def test_everyone_but_program_directors_finds_nothing(client, cohort, people):
     facilitator = UserFactory(email="facilitator@example.org")
     cohort.facilitators.add(facilitator)
@@ -84,7 +80,7 @@ def test_everyone_but_program_directors_finds_nothing(client, cohort, people):
         "facilitator": facilitator,
         "CME administrator": StaffFactory(groups=["CME administrators"]),
         "staff in no group": StaffFactory(),
-        "directors' group without staff status": StaffFactory(groups=["Program directors"], is_staff=False),
+        "directors' group without staff status": DirectorFactory(is_staff=False),
     }
     for url in _urls(cohort):
         for who, user in visitors.items():
@@ -96,7 +92,7 @@ def test_everyone_but_program_directors_finds_nothing(client, cohort, people):
 
 
 def test_a_director_without_a_second_factor_is_sent_to_enrol_one(client, cohort):
-    user = director()
+    user = DirectorFactory()
     Authenticator.objects.filter(user=user).delete()
     client.force_login(user)
     for url in _urls(cohort):
@@ -106,30 +102,30 @@ def test_a_director_without_a_second_factor_is_sent_to_enrol_one(client, cohort)
 
 
 def test_directors_and_superusers_see_every_page(client, cohort, people):
-    for user in (director(), StaffFactory(is_superuser=True)):
+    for user in (DirectorFactory(), StaffFactory(is_superuser=True)):
         client.force_login(user)
         for url in _urls(cohort):
             assert client.get(url).status_code == 200, url
 
 
-def test_the_cohort_list_leads_to_each_cohort(director_browser, cohort, people):
-    page = director_browser.get(reverse("program_reports:index")).content.decode()
+def test_the_cohort_list_leads_to_each_cohort(client, director, cohort, people):
+    page = client.get(reverse("program_reports:index")).content.decode()
     assert str(cohort) in page and reverse("program_reports:cohort", args=[cohort.pk]) in page
 
 
-def test_retention_counts_each_institution(director_browser, cohort, people):
-    rows = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "retention"])))
+def test_retention_counts_each_institution(client, director, cohort, people):
+    rows = _csv(client.get(reverse("program_reports:export", args=[cohort.pk, "retention"])))
     assert rows[0] == ["Institution", "Accepted", "Active", "Withdrawn", "Completed"]
     assert rows[1:] == [
         ["Hillcrest", "2", "0", "1", "1"],
         ["Lakeside", "2", "2", "0", "0"],
         ["All institutions", "4", "2", "1", "1"],
     ]
-    page = director_browser.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
+    page = client.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
     assert 'id="retention-chart"' in page and "<caption>Participants by institution and status</caption>" in page
 
 
-def test_attendance_per_session_and_participant_flags_those_below_the_requirement(director_browser, cohort, people):
+def test_attendance_per_session_and_participant_flags_those_below_the_requirement(client, director, cohort, people):
     held = [
         LiveSessionFactory(cohort=cohort, starts_in=timedelta(days=-days), title=f"Past {days}")
         for days in (30, 20, 10, 5)
@@ -140,22 +136,22 @@ def test_attendance_per_session_and_participant_flags_those_below_the_requiremen
     Attendance.objects.create(session=held[0], participant=people["ben"], method="check_in")
     Attendance.objects.create(session=held[0], participant=people["dee"], method="check_in")
 
-    sessions = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "sessions"])))
+    sessions = _csv(client.get(reverse("program_reports:export", args=[cohort.pk, "sessions"])))
     assert [row[0] for row in sessions[1:]] == ["Past 30", "Past 20", "Past 10", "Past 5"]
     # Ana, Ben and Cy are still in the cohort; Dee withdrew and counts nowhere.
     assert sessions[1][2:] == ["2", "3", "67"]
     assert sessions[2][2:] == ["1", "3", "33"]
 
-    participants = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "participants"])))
+    participants = _csv(client.get(reverse("program_reports:export", args=[cohort.pk, "participants"])))
     by_name = {row[0]: row for row in participants[1:]}
     assert by_name["Ana Resident"][4:] == ["4", "4", "100", "no"]
     assert by_name["Ben Resident"][4:] == ["1", "4", "25", "yes"]
 
-    page = director_browser.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
+    page = client.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
     assert "Below 75 %" in page and 'id="sessions-chart"' in page
 
 
-def test_course_completion_counts_participants_enrollments_per_institution(director_browser, cohort, people):
+def test_course_completion_counts_participants_enrollments_per_institution(client, director, cohort, people):
     course = CourseFactory(title="Leading teams", bank=0)
     CurriculumItem.objects.create(cohort=cohort, position=1, course=course)
     now = timezone.now()
@@ -172,7 +168,7 @@ def test_course_completion_counts_participants_enrollments_per_institution(direc
         user=UserFactory(), course=course, post_test_passed_at=now, evaluation_submitted_at=now, completed_at=now
     )
 
-    rows = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "courses"])))
+    rows = _csv(client.get(reverse("program_reports:export", args=[cohort.pk, "courses"])))
     assert sorted(rows[1:]) == [
         ["Leading teams", "All institutions", "2", "3", "67"],
         ["Leading teams", "Hillcrest", "1", "1", "100"],
@@ -180,31 +176,29 @@ def test_course_completion_counts_participants_enrollments_per_institution(direc
     ]
 
 
-def test_milestones_on_time_and_overdue_by_institution(director_browser, cohort, people):
+def test_milestones_on_time_and_overdue_by_institution(client, director, cohort, people):
     today = timezone.localdate()
     for name in ("ana", "cy"):
         participant = people[name]
-        project = Project.objects.create(
-            participant=participant, title=f"{name} project", aim="Better handoffs", institution=participant.institution
-        )
-        Milestone.objects.create(
+        project = ProjectFactory(participant=participant, title=f"{name} project", aim="Better handoffs")
+        MilestoneFactory(
             project=project,
             order=1,
             title="Plan",
             due_date=today - timedelta(days=20),
             completed_on=today - timedelta(days=21),
         )
-        Milestone.objects.create(
+        MilestoneFactory(
             project=project,
             order=2,
             title="Pilot",
             due_date=today - timedelta(days=10),
             completed_on=today - timedelta(days=5),
         )
-        Milestone.objects.create(project=project, order=3, title="Survey", due_date=today - timedelta(days=1))
-        Milestone.objects.create(project=project, order=4, title="Report", due_date=today + timedelta(days=30))
+        MilestoneFactory(project=project, order=3, title="Survey", due_date=today - timedelta(days=1))
+        MilestoneFactory(project=project, order=4, title="Report", due_date=today + timedelta(days=30))
 
-    rows = _csv(director_browser.get(reverse("program_reports:export", args=[cohort.pk, "milestones"])))
+    rows = _csv(client.get(reverse("program_reports:export", args=[cohort.pk, "milestones"])))
     assert rows[1:] == [
         ["Hillcrest", "2", "1", "50", "1"],
         ["Lakeside", "2", "1", "50", "1"],
@@ -212,9 +206,9 @@ def test_milestones_on_time_and_overdue_by_institution(director_browser, cohort,
     ]
 
 
-def test_the_participant_export_leaves_self_identification_out_by_default(director_browser, cohort, people):
+def test_the_participant_export_leaves_self_identification_out_by_default(client, director, cohort, people):
     SelfIdentification.objects.create(user=people["ana"].user, race_ethnicity="Filipina", gender_identity="Woman")
-    response = director_browser.get(reverse("program_reports:export", args=[cohort.pk, "participants"]))
+    response = client.get(reverse("program_reports:export", args=[cohort.pk, "participants"]))
     rows = _csv(response)
     assert "Race and ethnicity" not in rows[0] and "Gender identity" not in rows[0]
     assert not any("Filipina" in cell or "Woman" in cell for row in rows for cell in row)
@@ -223,7 +217,7 @@ def test_the_participant_export_leaves_self_identification_out_by_default(direct
     assert log.options == {"cohort_id": cohort.pk, "table": "participants", "include_self_identification": False}
 
 
-def test_a_director_may_include_self_identification_and_the_log_says_so(director_browser, cohort, people):
+def test_a_director_may_include_self_identification_and_the_log_says_so(client, director, cohort, people):
     SelfIdentification.objects.create(
         user=people["ana"].user,
         underrepresented_in_medicine="yes",
@@ -231,7 +225,7 @@ def test_a_director_may_include_self_identification_and_the_log_says_so(director
         first_generation_physician=True,
     )
     url = reverse("program_reports:export", args=[cohort.pk, "participants"])
-    rows = _csv(director_browser.get(url, {"include_self_identification": "on"}))
+    rows = _csv(client.get(url, {"include_self_identification": "on"}))
     assert rows[0][-4:] == [
         "Underrepresented in medicine",
         "Race and ethnicity",
@@ -246,38 +240,38 @@ def test_a_director_may_include_self_identification_and_the_log_says_so(director
     assert log.options["include_self_identification"] is True and log.user_email and log.finished_at
 
 
-def test_the_checkbox_is_off_by_default_and_says_it_is_sensitive(director_browser, cohort, people):
-    page = director_browser.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
+def test_the_checkbox_is_off_by_default_and_says_it_is_sensitive(client, director, cohort, people):
+    page = client.get(reverse("program_reports:cohort", args=[cohort.pk])).content.decode()
     assert "include self-identification (sensitive)" in page
     assert 'name="include_self_identification"' in page and "checked" not in page
 
 
-def test_other_tables_never_carry_self_identification(director_browser, cohort, people):
+def test_other_tables_never_carry_self_identification(client, director, cohort, people):
     SelfIdentification.objects.create(user=people["ana"].user, race_ethnicity="Filipina")
     for slug in ("retention", "sessions", "courses", "milestones"):
-        response = director_browser.get(
+        response = client.get(
             reverse("program_reports:export", args=[cohort.pk, slug]), {"include_self_identification": "on"}
         )
         assert "Filipina" not in b"".join(response.streaming_content).decode()
     assert not ExportLog.objects.filter(options__include_self_identification=True).exists()
 
 
-def test_cells_a_spreadsheet_would_run_are_disarmed(director_browser, cohort):
+def test_cells_a_spreadsheet_would_run_are_disarmed(client, director, cohort):
     institution = cohort.program.institutions.get(name="Lakeside")
     user = UserFactory(first_name='=HYPERLINK("http://evil.example")', last_name="")
     participant = ParticipantFactory(cohort=cohort, institution=institution, user=user)
     SelfIdentification.objects.create(user=participant.user, race_ethnicity="@SUM(A1)")
     rows = _csv(
-        director_browser.get(
+        client.get(
             reverse("program_reports:export", args=[cohort.pk, "participants"]), {"include_self_identification": "on"}
         )
     )
     assert rows[1][0].startswith("'=HYPERLINK") and rows[1][-3] == "'@SUM(A1)"
 
 
-def test_an_unknown_export_or_cohort_is_not_found(director_browser, cohort):
-    assert director_browser.get(reverse("program_reports:export", args=[cohort.pk, "everything"])).status_code == 404
-    assert director_browser.get(reverse("program_reports:cohort", args=[cohort.pk + 999])).status_code == 404
+def test_an_unknown_export_or_cohort_is_not_found(client, director, cohort):
+    assert client.get(reverse("program_reports:export", args=[cohort.pk, "everything"])).status_code == 404
+    assert client.get(reverse("program_reports:cohort", args=[cohort.pk + 999])).status_code == 404
     assert not ExportLog.objects.exists()
 
 
@@ -292,25 +286,23 @@ def _populate(cohort, size):
         Attendance.objects.create(session=sessions[index % 3], participant=participant, method="roster")
         SelfIdentification.objects.create(user=participant.user, race_ethnicity="Latina")
         Enrollment.objects.create(user=participant.user, course=course)
-        project = Project.objects.create(
-            participant=participant, title="Project", aim="Aim", institution=participant.institution
-        )
-        Milestone.objects.create(project=project, order=1, title="Plan", due_date=today)
+        project = ProjectFactory(participant=participant)
+        MilestoneFactory(project=project, order=1, title="Plan", due_date=today)
 
 
 @pytest.mark.parametrize("size", [10, 100])
 def test_report_pages_and_exports_run_the_same_queries_at_any_size(
-    director_browser, cohort, django_assert_max_num_queries, size
+    client, director, cohort, django_assert_max_num_queries, size
 ):
     cohort.capacity = 200
     cohort.save()
     _populate(cohort, size)
     with django_assert_max_num_queries(PAGE_QUERIES):
-        assert director_browser.get(reverse("program_reports:cohort", args=[cohort.pk])).status_code == 200
+        assert client.get(reverse("program_reports:cohort", args=[cohort.pk])).status_code == 200
     with django_assert_max_num_queries(PAGE_QUERIES):
-        assert director_browser.get(reverse("program_reports:participants", args=[cohort.pk])).status_code == 200
+        assert client.get(reverse("program_reports:participants", args=[cohort.pk])).status_code == 200
     with django_assert_max_num_queries(EXPORT_QUERIES):
-        response = director_browser.get(
+        response = client.get(
             reverse("program_reports:export", args=[cohort.pk, "participants"]), {"include_self_identification": "on"}
         )
         assert len(_csv(response)) == size + 1

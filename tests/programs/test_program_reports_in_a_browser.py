@@ -10,10 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from programs.models import Attendance, SelfIdentification
-from projects.models import Milestone, Project
 from tests.e2e.conftest import VIEWPORTS, WCAG_22_AA, page_overflow
-from tests.factories import StaffFactory
-from tests.programs.factories import CohortFactory, LiveSessionFactory, ParticipantFactory
+from tests.programs.factories import CohortFactory, DirectorFactory, LiveSessionFactory, ParticipantFactory
+from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 
 def _page_for(browser, live_server, settings, user, viewport):
@@ -35,17 +34,15 @@ def cohort(transactional_db):
         if index % 2:
             Attendance.objects.create(session=session, participant=participant, method="roster")
         SelfIdentification.objects.create(user=participant.user, race_ethnicity="Mexican-American")
-        project = Project.objects.create(
-            participant=participant, title="Handoffs", aim="Safer handoffs", institution=participant.institution
-        )
-        Milestone.objects.create(project=project, order=1, title="Plan", due_date=timezone.localdate())
+        project = ProjectFactory(participant=participant, title="Handoffs", aim="Safer handoffs")
+        MilestoneFactory(project=project, order=1, title="Plan", due_date=timezone.localdate())
     return cohort
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_program_report_pages_pass_axe_and_fit_a_phone(browser, live_server, settings, cohort, viewport):
     pages = {
-        StaffFactory(groups=["Program directors"]): [
+        DirectorFactory(): [
             "/programs/reports/",
             f"/programs/reports/cohorts/{cohort.pk}/",
             f"/programs/reports/cohorts/{cohort.pk}/participants/",

@@ -14,13 +14,6 @@ from tests.programs.factories import ApplicationFactory, CohortFactory, Director
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def director(client):
-    person = DirectorFactory()
-    client.force_login(person)
-    return person
-
-
 def decide(client, application, decision: str, note: str = ""):
     url = reverse("programs:review_application", args=[application.pk])
     return client.post(url, {"decision": decision, "note": note}, follow=True)

@@ -1,16 +1,14 @@
 import pytest
 
 from mentoring.models import MentorPairing
-from tests.factories import StaffFactory, UserFactory
-from tests.programs.factories import CohortFactory, ParticipantFactory
+from tests.factories import UserFactory
+from tests.programs.factories import CohortFactory, DirectorFactory, ParticipantFactory
 from tests.projects.factories import ProjectFactory
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
+def _final_reports_in_private_media(private_media):
     """Final reports go to a folder of the test's own."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 @pytest.fixture
@@ -40,9 +38,7 @@ def submitted_project(participant):
 
 @pytest.fixture
 def director(db):
-    # StaffFactory with the group: DirectorFactory's class-level `groups` list shadows the
-    # post-generation hook that would add it.
-    return StaffFactory(groups=["Program directors"], first_name="Dana", last_name="Director")
+    return DirectorFactory()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ ProjectFactory()                               # proposed, by an active particip
 ProjectFactory(submitted=True)                 # its final report uploaded (needs private_media)
 ProjectFactory(completed=True)                 # its final report accepted
 MilestoneFactory(project=project, due_in=timedelta(days=-3))
+participant_progress(participant, sessions_attended=4, project="proposed")   # towards completion
 """
 
 from datetime import timedelta
@@ -12,7 +13,9 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from programs.models import Attendance, AttendanceMethod, Participant
 from projects.models import Milestone, Project, ProjectFeedback, ProjectStatus
+from tests.courses.factories import EnrollmentFactory
 from tests.programs.factories import MINIMAL_PDF, ParticipantFactory
 
 
@@ -61,3 +64,31 @@ class ProjectFeedbackFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     author = factory.LazyAttribute(lambda f: f.project.participant.cohort.facilitators.first())
     body = "A clear aim. Who will you ask first?"
+
+
+def participant_progress(
+    participant: Participant,
+    *,
+    courses_done: bool = True,
+    sessions_attended: int | None = None,
+    project: str = "completed",
+) -> Participant:
+    """Record a participant's progress: completed course enrollments, attendance at the first
+    `sessions_attended` sessions (all by default), and a project ("completed", "proposed" or "none")."""
+    cohort = participant.cohort
+    if courses_done:
+        for item in cohort.curriculum.filter(course__isnull=False):
+            now = timezone.now()
+            EnrollmentFactory(
+                user=participant.user,
+                course=item.course,
+                post_test_passed_at=now,
+                evaluation_submitted_at=now,
+                completed_at=now,
+            )
+    sessions = list(cohort.live_sessions.order_by("starts_at"))
+    for session in sessions[: len(sessions) if sessions_attended is None else sessions_attended]:
+        Attendance.objects.create(session=session, participant=participant, method=AttendanceMethod.ROSTER)
+    if project != "none":
+        ProjectFactory(participant=participant, completed=project == "completed")
+    return participant

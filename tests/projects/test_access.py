@@ -2,12 +2,10 @@
 directors every project of the cohort, everyone else a 404 (or the sign-in page)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from projects.models import ProjectFeedback, ProjectStatus
-from tests.factories import UserFactory
-from tests.programs.factories import ParticipantFactory
+from tests.programs.factories import DirectorFactory, ParticipantFactory
 from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +135,7 @@ def test_the_showcase_is_public(client):
 
 
 def test_a_director_without_a_second_factor_is_asked_to_enrol_one(client, submitted_project):
-    director = UserFactory(is_staff=True)
-    director.groups.add(Group.objects.get_or_create(name="Program directors")[0])
-    client.force_login(director)
+    client.force_login(DirectorFactory(totp=False))
     response = client.get(reverse("projects:cohort", args=[submitted_project.participant.cohort_id]))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")

@@ -7,30 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import VIEWPORTS, AccessibilityAudit, log_in
+from tests.e2e.conftest import log_in
+from tests.e2e.conftest import phone as phone  # noqa: F401 — the phone contexts fixture
 from tests.programs.factories import MINIMAL_PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    """Open a fresh phone-sized browser context whose every page load is audited."""
-    contexts = []
-    audit = AccessibilityAudit()
-
-    def open_context():
-        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["phone"])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("load", lambda loaded: audit.check(loaded))
-        return page
-
-    open_context.audit = audit
-    yield open_context
-    for context in contexts:
-        context.close()
 
 
 def test_a_project_goes_from_proposal_to_the_showcase(phone, participant, facilitator, tmp_path):

@@ -1,5 +1,7 @@
 """Facilitators give feedback, accept the final report or send it back; the participant hears
-of each by e-mail, sent by a worker on the e-mail queue after the commit."""
+of each by e-mail, sent by a worker on the e-mail queue after the commit. A real worker on
+that queue sends the acceptance and the sent-back report; the other tests run the e-mail task
+for its row, as the worker would."""
 
 import pytest
 from django.core import mail
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from projects.models import ProjectFeedback, ProjectStatus
 from projects.tasks import email_project_completed, email_project_feedback
+from tests.certificates.test_ready_email import emails_to, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -15,24 +18,8 @@ def _review(client, project, action, body=""):
     return client.post(reverse("projects:review", args=[project.pk]), {"action": action, "body": body})
 
 
-def _run_queued_emails(callbacks, monkeypatch):
-    """Play the messages queued after the commit, as the e-mail worker would."""
-    sent = []
-    monkeypatch.setattr(
-        "celery.app.task.Task.apply_async",
-        lambda task, args, queue=None, **options: sent.append((task.name, args, queue)),
-    )
-    for callback in callbacks:
-        callback()
-    tasks = {email_project_feedback.name: email_project_feedback, email_project_completed.name: email_project_completed}
-    for name, args, queue in sent:
-        assert queue == "email"
-        tasks[name].apply(args=args)
-    return sent
-
-
 def test_feedback_on_a_proposal_reaches_the_participant_and_starts_the_project(
-    client, facilitator, project, django_capture_on_commit_callbacks, monkeypatch
+    client, facilitator, project, django_capture_on_commit_callbacks
 ):
     client.force_login(facilitator)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -40,9 +27,10 @@ def test_feedback_on_a_proposal_reaches_the_participant_and_starts_the_project(
     assert response["Location"] == project.get_absolute_url()
     project.refresh_from_db()
     assert project.status == ProjectStatus.IN_PROGRESS
-    assert not mail.outbox, "nothing is sent before the commit"
+    assert len(callbacks) == 1 and not mail.outbox, "the e-mail is queued for after the commit"
 
-    _run_queued_emails(callbacks, monkeypatch)
+    # What the e-mail worker does with the message for this feedback.
+    email_project_feedback.apply(args=[ProjectFeedback.objects.get(project=project).pk], throw=True)
     (message,) = mail.outbox
     assert message.to == [project.participant.user.email]
     assert "Who will you ask **first**?" in message.body
@@ -67,42 +55,47 @@ def test_empty_feedback_is_refused_and_sends_nothing(client, facilitator, projec
     assert project.status == ProjectStatus.PROPOSED
 
 
-def test_facilitator_accepts_the_final_report_and_the_project_is_completed(
-    client, facilitator, submitted_project, django_capture_on_commit_callbacks, monkeypatch
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_facilitator_accepts_the_final_report_and_the_worker_tells_the_participant(
+    client, facilitator, submitted_project, email_worker
 ):
     client.force_login(facilitator)
     cohort_page = client.get(reverse("projects:cohort", args=[submitted_project.participant.cohort_id]))
     assert "1 final report to review" in cohort_page.content.decode()
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        _review(client, submitted_project, "accept", "Well argued, and the numbers are convincing.")
+    _review(client, submitted_project, "accept", "Well argued, and the numbers are convincing.")
     submitted_project.refresh_from_db()
     assert submitted_project.status == ProjectStatus.COMPLETED
     assert submitted_project.completed_at is not None
     assert ProjectFeedback.objects.get().body == "Well argued, and the numbers are convincing."
 
-    sent = _run_queued_emails(callbacks, monkeypatch)
-    assert [name for name, _, _ in sent] == ["projects.email_project_completed"]
-    (message,) = mail.outbox
+    participant = submitted_project.participant.user
+    wait_until(lambda: emails_to(participant), timeout=60, what="the completion e-mail")
+    [message] = emails_to(participant)
+    assert message.subject == f"[Docere] Your project “{submitted_project.title}” is complete"
     assert "has been accepted: the project is complete" in message.body
 
-    client.force_login(submitted_project.participant.user)
+    client.force_login(participant)
     page = client.get(submitted_project.get_absolute_url()).content.decode()
     assert "Public showcase" in page
     assert "Replace the final report" not in page
 
 
-def test_facilitator_sends_the_report_back_with_feedback(
-    client, facilitator, submitted_project, django_capture_on_commit_callbacks, monkeypatch
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_facilitator_sends_the_report_back_and_the_worker_says_changes_are_asked_for(
+    client, facilitator, submitted_project, email_worker
 ):
     client.force_login(facilitator)
-    with django_capture_on_commit_callbacks() as callbacks:
-        _review(client, submitted_project, "send_back", "Add the survey results to section 3.")
+    _review(client, submitted_project, "send_back", "Add the survey results to section 3.")
     submitted_project.refresh_from_db()
     assert submitted_project.status == ProjectStatus.IN_PROGRESS
     assert submitted_project.completed_at is None
-    _run_queued_emails(callbacks, monkeypatch)
-    (message,) = mail.outbox
+
+    participant = submitted_project.participant.user
+    wait_until(lambda: emails_to(participant), timeout=60, what="the sent-back e-mail")
+    [message] = emails_to(participant)
     assert "asks for changes before accepting the final report" in message.body
     assert "Add the survey results to section 3." in message.body
 
@@ -126,5 +119,5 @@ def test_a_project_without_a_submitted_report_cannot_be_accepted(client, facilit
 
 
 def test_the_completion_email_is_not_sent_for_a_project_no_longer_completed(submitted_project):
-    email_project_completed.apply(args=[submitted_project.pk])
+    email_project_completed.apply(args=[submitted_project.pk], throw=True)
     assert not mail.outbox
