@@ -15,6 +15,8 @@ class ProgramsOf:
     participations: list[Participant] = field(default_factory=list)
     facilitated: list[Cohort] = field(default_factory=list)
     is_director: bool = False
+    # Directors run every cohort: each one's home is where their pages start.
+    directed: list[Cohort] = field(default_factory=list)
     is_mentor: bool = False
 
     @property
@@ -23,9 +25,10 @@ class ProgramsOf:
 
 
 def programs_of(*, user) -> ProgramsOf:
-    """Three queries whatever the number of cohorts (participations, facilitated, mentor)."""
+    """A fixed number of queries whatever the number of cohorts."""
     if not user.is_authenticated:
         return ProgramsOf()
+    is_director = is_program_director(user)
     return ProgramsOf(
         participations=list(
             Participant.objects.filter(user=user)
@@ -34,7 +37,10 @@ def programs_of(*, user) -> ProgramsOf:
             .order_by("-cohort__year")
         ),
         facilitated=list(user.facilitated_cohorts.select_related("program").order_by("-year")),
-        is_director=is_program_director(user),
+        is_director=is_director,
+        directed=list(Cohort.objects.select_related("program").order_by("program__title", "-year"))
+        if is_director
+        else [],
         # Mentors may have no other role: the mentoring app's pairings name them (related name).
         is_mentor=user.mentees.filter(ended_at__isnull=True).exists(),
     )

@@ -45,6 +45,14 @@ def test_a_facilitator_sees_the_roster_and_attendance_but_not_the_directors_page
     assert "/programs/review/" not in text and "/programs/reports/" not in text
 
 
+def test_a_director_reaches_every_cohorts_home_from_my_programs(client):
+    cohorts = [CohortFactory(), CohortFactory()]
+    client.force_login(DirectorFactory())
+    text = client.get("/programs/mine/").content.decode()
+    for cohort in cohorts:
+        assert f'href="/programs/cohorts/{cohort.pk}/"' in text
+
+
 def test_a_director_sees_every_page_of_the_cohort(client):
     director = DirectorFactory()
     cohort = CohortFactory()
