@@ -3,11 +3,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import sync_playwright
 
-from lms.celery import app as celery_app
-from lms.celery import ensure_broker_folders
 from tests.factories import ProfileFactory, UserFactory
 
 # Worker processes and a private Redis, for every folder's tests that need them.
@@ -16,6 +13,7 @@ from tests.workers import (  # noqa: F401 — fixtures, found by pytest here
     empty_broker,
     private_redis,
     start_worker_process,
+    worker_in_a_thread,
 )
 
 
@@ -51,18 +49,11 @@ def learner(db):
     return ProfileFactory().user
 
 
-def _worker_in_a_thread(**options):
-    ensure_broker_folders()
-    # Messages left by earlier runs or by tests without a worker would be replayed here.
-    celery_app.control.purge()
-    return start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, **options)
-
-
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker consuming from the run's real broker (filesystem under
     `make test`, Redis under CI), in a thread of this process so it sees the test database."""
-    with _worker_in_a_thread() as worker:
+    with worker_in_a_thread() as worker:
         yield worker
 
 
@@ -70,7 +61,7 @@ def celery_worker(transactional_db):
 def email_worker(transactional_db):
     """A real Celery worker, like `celery_worker`, that takes messages from the `email` queue
     only: an e-mail queued anywhere else never arrives. Sent e-mails land in `mail.outbox`."""
-    with _worker_in_a_thread(queues=["email"]) as worker:
+    with worker_in_a_thread(queues=["email"]) as worker:
         yield worker
 
 

@@ -10,12 +10,14 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 import redis
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -222,3 +224,20 @@ def app_broker_is_private_redis(private_redis):
         assert celery_app.connection_for_write().port == private_redis.port
         yield private_redis
     celery_app._after_fork()
+
+
+@contextmanager
+def worker_in_a_thread(**options):
+    """A real Celery worker in a thread of this process (it sees the test database); `options`
+    go to Celery's start_worker, e.g. queues=["email"]."""
+    ensure_broker_folders()
+    # Messages left by earlier runs or by tests without a worker would be replayed here.
+    celery_app.control.purge()
+    # A worker started with `queues` narrows the app's own queue selection, which outlives it:
+    # every later worker in this process would then consume those queues only.
+    consumed_before = list(celery_app.amqp.queues.consume_from)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, **options) as worker:
+            yield worker
+    finally:
+        celery_app.amqp.queues.select(consumed_before)
