@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
+import segno
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from courses.models import Course, Disclosure, Enrollment, Faculty
 from programs.access import can_run_cohort, current_participation
@@ -214,3 +217,13 @@ def calendar_participations(*, user) -> list[Participant]:
         .select_related("cohort__program")
         .order_by("-cohort__year", "pk")
     )
+
+
+def check_in_url(session: LiveSession) -> str:
+    """The check-in page with the session's code filled in: what the slide's QR code opens."""
+    return f"{settings.SITE_URL}{reverse('live:check_in', args=[session.pk])}?code={session.check_in_code}"
+
+
+def check_in_qr_svg(session: LiveSession) -> SafeString:
+    # segno writes the SVG itself from the URL, escaped: nothing authored reaches this markup.
+    return mark_safe(segno.make(check_in_url(session), error="m").svg_inline(scale=5, border=2))  # noqa: S308

@@ -129,6 +129,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         "present_count": sum(group.present_count for group in groups),
         "participant_count": sum(len(group.rows) for group in groups),
         "check_in_is_open": session.check_in_is_open(),
+        "check_in_qr": live_selectors.check_in_qr_svg(session),
     }
     return render(request, "programs/live/attendance.html", context)
 
@@ -147,7 +148,8 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     session = viewer.session
     if viewer.participant is None and request.method == "POST":
         raise Http404("Check-in is for the cohort's participants.")
-    form = CheckInForm(request.POST or None)
+    # The slide's QR code opens this page with the code filled in (?code=…); it is still checked.
+    form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")[:20]})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ code, and never by guessing."""
 from datetime import timedelta
 
 import pytest
+import segno
 from django.urls import reverse
 
 from programs.live_services import CHECK_IN_WRONG_CODES_ALLOWED, CheckInRefused, check_in_record
@@ -164,3 +165,22 @@ def test_the_check_in_page_says_when_a_participant_already_checked_in(client, ru
     at = attendance.recorded_at.astimezone(session.zone).strftime("%H:%M")
     assert f"You checked in at {at}." in page
     assert 'name="code"' not in page
+
+
+def test_the_attendance_page_shows_a_qr_code_that_opens_check_in_with_the_code_filled_in(client, settings):
+    settings.SITE_URL = "https://cme.example.org"
+    facilitator = UserFactory()
+    session = LiveSessionFactory(cohort=CohortFactory(facilitators=[facilitator]), starts_in=timedelta(minutes=-5))
+    client.force_login(facilitator)
+    expected = f"https://cme.example.org/programs/sessions/{session.pk}/check-in/?code={session.check_in_code}"
+
+    page = client.get(f"/programs/sessions/{session.pk}/attendance/").content.decode()
+
+    assert segno.make(expected, error="m").svg_inline(scale=5, border=2) in page
+
+    participant = ParticipantFactory(cohort=session.cohort)
+    client.force_login(participant.user)
+    check_in = client.get(f"/programs/sessions/{session.pk}/check-in/?code={session.check_in_code}").content.decode()
+    assert f'value="{session.check_in_code}"' in check_in
+    # The filled-in code is only a suggestion: nothing is recorded until the participant submits.
+    assert not Attendance.objects.exists()
