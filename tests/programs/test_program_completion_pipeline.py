@@ -10,21 +10,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateStatus
+from tests.certificates.test_pipeline import wait_for_status
 from tests.factories import ProfileFactory
 from tests.programs.factories import ParticipantFactory, cohort_with_curriculum
 from tests.projects.factories import participant_progress
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until_ready(certificate, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        certificate.refresh_from_db()
-        if certificate.status == CertificateStatus.READY:
-            return certificate
-        time.sleep(0.1)
-    raise AssertionError(f"certificate stayed {certificate.status}: {certificate.last_error}")
 
 
 def test_a_requested_certificate_of_completion_is_rendered_by_the_worker_and_verifies(
@@ -36,7 +27,7 @@ def test_a_requested_certificate_of_completion_is_rendered_by_the_worker_and_ver
     client.force_login(user)
 
     client.post(reverse("program_completion:request_certificate", args=[cohort.pk]))
-    certificate = wait_until_ready(Certificate.objects.get())
+    certificate = wait_for_status(Certificate.objects.get(), {CertificateStatus.READY})
 
     response = client.get(reverse("certificates:download", args=[certificate.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
