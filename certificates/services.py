@@ -126,7 +126,7 @@ def credit_claim_create(
                 designation_statement=course.designation_statement_text,
                 credit_type=credit_type,
                 credits=credits,
-                completion_date=enrollment.completed_at.date(),
+                completion_date=course.completion_date(enrollment.completed_at),
             )
             certificate_event_record(
                 certificate, CertificateEventKind.CREATED, actor=user, detail=f"{claim.credit_text} claimed"

@@ -13,7 +13,7 @@ TRANSCRIPT_HEADER = ["Completed", "Activity", "Provider", "Credit type", "Credit
 def transcript_csv(transcript: Transcript) -> Iterator[str]:
     rows = (
         (
-            claim.enrollment.completed_at.date(),
+            claim.enrollment.course.completion_date(claim.enrollment.completed_at),
             claim.enrollment.course.title,
             claim.enrollment.course.provider_name,
             claim.get_credit_type_display(),

@@ -25,7 +25,9 @@ VERIFY_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(Course, slug=slug)
+    # A live session's activity (unlisted) is claimed on its session's credit page, which
+    # checks the attendance first.
+    course = get_object_or_404(Course, slug=slug, is_listed=True)
     enrollment = get_object_or_404(Enrollment, course=course, user=request.user)
     existing = Certificate.objects.filter(enrollment=enrollment).first()
     if existing:

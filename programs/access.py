@@ -52,3 +52,16 @@ def director_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def second_factor_for_directors(view):
+    """Pages any role may open: a program director among them enrols a second factor first,
+    as on every director page, before seeing or changing what a cohort holds."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if is_program_director(request.user) and not has_totp(request.user):
+            return mfa_enrolment_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

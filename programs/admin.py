@@ -2,9 +2,14 @@
 attendance are written by the program services (seats, waitlist, e-mails), so the admin only
 shows them."""
 
+from copy import copy
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from lms.admin import ReadOnlyAdmin
+from programs.credit_services import moved_session_problem
 from programs.live_services import live_session_save
 from programs.models import (
     Application,
@@ -46,8 +51,20 @@ class ProgramAdmin(admin.ModelAdmin):
     inlines = [CohortInline]
 
 
+class LiveSessionInlineForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.credit_activity_id and cleaned.get("starts_at") and cleaned.get("ends_at"):
+            moved = copy(self.instance)
+            moved.starts_at, moved.ends_at = cleaned["starts_at"], cleaned["ends_at"]
+            if problem := moved_session_problem(moved):
+                raise ValidationError(problem)
+        return cleaned
+
+
 class LiveSessionInline(admin.StackedInline):
     model = LiveSession
+    form = LiveSessionInlineForm
     fields = ["title", "starts_at", "ends_at", "time_zone", "location", "video_url", "agenda", "credit_activity"]
     # Designating for credit builds a CME activity of its own: the session page's director form does it.
     readonly_fields = ["credit_activity"]

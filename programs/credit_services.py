@@ -140,6 +140,39 @@ def live_session_designate_for_credit(
     return course
 
 
+def moved_session_problem(session: LiveSession) -> str | None:
+    """Why a designated session cannot take these times: made shorter than the credit it is
+    designated for, attendees could claim more than it lasted."""
+    if session.credit_activity_id is None:
+        return None
+    credits_max = session.credit_activity.credits_max
+    if credits_max <= live_session_credits_ceiling(session):
+        return None
+    minutes = int(session.duration.total_seconds() // 60)
+    return (
+        f"This session is designated for {credit_amount(credits_max)}, so it cannot be shorter than "
+        f"{int(credits_max * 60)} minutes (this change makes it {minutes})."
+    )
+
+
+def credit_activity_follow_session(*, session: LiveSession) -> None:
+    """A designated session that moves takes its CME activity with it: the day it is held (the
+    activity's release date, and so the completion date and the claim window), its length and
+    its format. Called with the moved session before it is saved, in the same transaction."""
+    if session.credit_activity_id is None:
+        return
+    if problem := moved_session_problem(session):
+        raise InvalidSubmission(problem)
+    held_on = timezone.localtime(session.starts_at, session.zone).date()
+    Course.objects.filter(pk=session.credit_activity_id).update(
+        release_date=held_on,
+        expiry_date=held_on + CLAIM_WINDOW,
+        estimated_minutes=int(session.duration.total_seconds() // 60),
+        activity_format=live_activity_format(session),
+        updated_at=timezone.now(),
+    )
+
+
 def _attendance(*, session: LiveSession, user) -> Attendance:
     attendance = (
         Attendance.objects.filter(session=session, participant__user=user, participant__cohort_id=session.cohort_id)
@@ -188,7 +221,9 @@ def _acknowledged_enrollment(session: LiveSession, user) -> Enrollment:
     if enrollment is None or enrollment.disclosures_acknowledged_at is None:
         # ACCME Standard 3: the disclosures are seen before anything else of the activity.
         raise NotAllowedYet("Read and acknowledge the faculty disclosures first.")
-    return enrollment
+    # Disclosures acknowledged on the session page before it began made the enrollment before
+    # there was any attendance to record on it: recorded now.
+    return live_credit_enrollment_ensure(session=session, user=user)
 
 
 def live_credit_evaluation_submit(*, session: LiveSession, user, responses: Mapping[int, str]) -> Enrollment:

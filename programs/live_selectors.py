@@ -191,7 +191,9 @@ class RosterGroup:
 def roster_for(*, session: LiveSession) -> list[RosterGroup]:
     """The cohort's active participants by institution, each with their attendance, if any."""
     participants = (
-        Participant.objects.filter(cohort_id=session.cohort_id, status=ParticipantStatus.ACTIVE)
+        # Completed participants still come to sessions (completion needs only a share of them).
+        Participant.objects.filter(cohort_id=session.cohort_id)
+        .exclude(status=ParticipantStatus.WITHDRAWN)
         .select_related("user", "institution")
         .order_by("institution__name", "user__last_name", "user__first_name", "pk")
     )

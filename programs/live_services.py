@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from courses.services import disclosures_acknowledge
+from programs.credit_services import credit_activity_follow_session
 from programs.models.programs import Participant, new_calendar_token
 from programs.models.sessions import (
     CHECK_IN_ALPHABET,
@@ -166,6 +167,7 @@ def live_session_save(*, session: LiveSession, changed_fields: Iterable[str], by
         if session.pk is not None and CALENDAR_FIELDS & set(changed_fields):
             current = LiveSession.objects.select_for_update().values_list("calendar_sequence", flat=True)
             session.calendar_sequence = current.get(pk=session.pk) + 1
+            credit_activity_follow_session(session=session)
         session.save()
     return session
 
@@ -191,6 +193,7 @@ def live_session_reschedule(
             setattr(locked, field, changes[field])
         locked.calendar_sequence += 1
         locked.full_clean(exclude=["credit_activity", "cohort"])
+        credit_activity_follow_session(session=locked)
         locked.save(update_fields=[*changed, "calendar_sequence", "updated_at"])
     return locked
 

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courses.errors import InvalidSubmission
 from programs import live_selectors, live_services
-from programs.access import can_run_cohort, current_participation, is_program_director
+from programs.access import can_run_cohort, current_participation, is_program_director, second_factor_for_directors
 from programs.calendar import sessions_calendar
 from programs.live_forms import AttendanceMarkForm, CheckInForm, SessionRescheduleForm
 from programs.live_selectors import SessionViewer
@@ -35,6 +36,7 @@ def _runner(request: HttpRequest, session_id: int) -> SessionViewer:
 
 
 @require_GET
+@second_factor_for_directors
 def curriculum(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     participant = current_participation(request.user, cohort)
@@ -55,6 +57,7 @@ def _ics_response(content: bytes, *, filename: str) -> HttpResponse:
 
 
 @require_GET
+@second_factor_for_directors
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = _viewer(request, session_id)
     session = viewer.session
@@ -71,6 +74,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
+@second_factor_for_directors
 def session_disclosures(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = _viewer(request, session_id)
     if viewer.participant is None or viewer.session.credit_activity_id is None:
@@ -81,25 +85,32 @@ def session_disclosures(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@second_factor_for_directors
 def session_reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = _runner(request, session_id)
     session = viewer.session
     form = SessionRescheduleForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        live_services.live_session_reschedule(session=session, by=request.user, **form.cleaned_data)
-        messages.success(request, "Session saved. Subscribed calendars will show the change at their next update.")
-        return redirect("live:session", session_id=session.pk)
+        try:
+            live_services.live_session_reschedule(session=session, by=request.user, **form.cleaned_data)
+        except InvalidSubmission as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Session saved. Subscribed calendars will show the change at their next update.")
+            return redirect("live:session", session_id=session.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "programs/live/reschedule.html", {"session": session, "form": form}, status=status)
 
 
 @require_GET
+@second_factor_for_directors
 def session_ics(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _viewer(request, session_id).session
     return _ics_response(sessions_calendar([session], name=session.title), filename=f"session-{session.pk}.ics")
 
 
 @require_http_methods(["GET", "POST"])
+@second_factor_for_directors
 def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = _runner(request, session_id)
     session = viewer.session
@@ -108,14 +119,13 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         if not form.is_valid():
             return HttpResponse("That mark was not understood. Reload the roster and try again.", status=400)
         participant = (
-            Participant.objects.filter(
-                pk=form.cleaned_data["participant"], cohort_id=session.cohort_id, status=ParticipantStatus.ACTIVE
-            )
+            Participant.objects.filter(pk=form.cleaned_data["participant"], cohort_id=session.cohort_id)
+            .exclude(status=ParticipantStatus.WITHDRAWN)
             .select_related("user")
             .first()
         )
         if participant is None:
-            return HttpResponse("That person is not an active participant of this cohort.", status=400)
+            return HttpResponse("That person is not a participant of this cohort.", status=400)
         present = form.cleaned_data["present"]
         live_services.attendance_mark(session=session, participant=participant, present=present, by=request.user)
         state = "present" if present else "absent"
@@ -135,6 +145,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
+@second_factor_for_directors
 def check_in_code_regenerate(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _runner(request, session_id).session
     live_services.check_in_code_regenerate(session=session, by=request.user)
@@ -143,6 +154,7 @@ def check_in_code_regenerate(request: HttpRequest, session_id: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
+@second_factor_for_directors
 def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = _viewer(request, session_id)
     session = viewer.session
@@ -194,6 +206,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@second_factor_for_directors
 def calendar_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404("No such page.")
@@ -215,6 +228,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@second_factor_for_directors
 def calendar_reset(request: HttpRequest, participant_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404("No such page.")

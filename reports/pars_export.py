@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -138,7 +137,7 @@ def pars_preview(*, course: Course, period: Period, include_exported: bool) -> P
             certifying_board=board,
             board_id=board_id,
             credits=credits,
-            completed_on=timezone.localdate(completed_at),
+            completed_on=course.completion_date(completed_at),
             already_exported=already,
             moc=registrations.get(board),
         )

@@ -38,6 +38,9 @@ class ActivityFormat(models.TextChoices):
     PERFORMANCE_IMPROVEMENT = "performance_improvement", "Performance improvement CME"
 
 
+LIVE_FORMATS = (ActivityFormat.LIVE_COURSE, ActivityFormat.INTERNET_LIVE_COURSE)
+
+
 class CourseStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -148,6 +151,14 @@ class Course(models.Model):
     @property
     def is_enduring_material(self) -> bool:
         return self.activity_format == ActivityFormat.ENDURING_MATERIAL
+
+    def completion_date(self, completed_at) -> date:
+        """The date certificates, transcripts and PARS give a completion. A program's live
+        session (an unlisted live activity) is completed on the day it was held, which is its
+        release date in the session's own time zone, whenever the attendee evaluates it."""
+        if not self.is_listed and self.activity_format in LIVE_FORMATS and self.release_date:
+            return self.release_date
+        return timezone.localdate(completed_at)
 
     def is_expired(self, today=None) -> bool:
         return self.expiry_date is not None and (today or timezone.localdate()) > self.expiry_date

@@ -118,7 +118,8 @@ class AttendanceMethod(models.TextChoices):
 class Attendance(models.Model):
     """A participant was at a live session. No row: not (yet) recorded as attending."""
 
-    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="attendance")
+    # A session someone attended is not deleted: its attendance backs certificates and completion.
+    session = models.ForeignKey(LiveSession, on_delete=models.PROTECT, related_name="attendance")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendance")
     method = models.CharField(max_length=10, choices=AttendanceMethod.choices)
     recorded_at = models.DateTimeField(default=timezone.now)

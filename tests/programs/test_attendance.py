@@ -11,6 +11,7 @@ from programs.models import Attendance, AttendanceMethod
 from tests.factories import UserFactory
 from tests.programs.factories import (
     CohortFactory,
+    DirectorFactory,
     InstitutionFactory,
     LiveSessionFactory,
     ParticipantFactory,
@@ -18,6 +19,10 @@ from tests.programs.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def attendance_url(session) -> str:
+    return reverse("live:attendance", args=[session.pk])
 
 
 @pytest.fixture
@@ -115,3 +120,34 @@ def test_the_roster_runs_the_same_queries_for_10_or_100_participants(client, dja
     with django_assert_max_num_queries(10):
         response = client.get(reverse("live:attendance", args=[session.pk]))
     assert response.context["participant_count"] == size
+
+
+def test_a_participant_who_already_completed_the_program_is_still_on_the_roster(client):
+    facilitator = UserFactory()
+    session = LiveSessionFactory(cohort=CohortFactory(facilitators=[facilitator]), starts_in=timedelta(minutes=-5))
+    finished = ParticipantFactory(cohort=session.cohort, status="completed", completed_at=timezone.now())
+    client.force_login(facilitator)
+
+    assert f"Mark present: {finished.display_name}" in client.get(attendance_url(session)).content.decode()
+    response = client.post(attendance_url(session), {"participant": finished.pk, "present": "1"})
+
+    assert response.status_code == 302
+    assert Attendance.objects.get().participant == finished
+
+
+def test_a_director_without_a_second_factor_enrols_one_before_the_session_pages(client):
+    session = LiveSessionFactory(starts_in=timedelta(minutes=-5))
+    participant = ParticipantFactory(cohort=session.cohort)
+    client.force_login(DirectorFactory(totp=False))
+    pages = [
+        attendance_url(session),
+        reverse("live:session", args=[session.pk]),
+        reverse("live:curriculum", args=[session.cohort_id]),
+        reverse("programs:cohort", args=[session.cohort_id]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), page
+    marked = client.post(attendance_url(session), {"participant": participant.pk, "present": "1"})
+    assert marked["Location"] == reverse("mfa_activate_totp")
+    assert not Attendance.objects.exists()

@@ -3,7 +3,7 @@
 designated_session() and attendee() are the shared way to build a credit-designated session
 that has ended and a participant recorded as attending it."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from django.utils import timezone
 from certificates.models import Certificate, CertificateStatus
 from courses.errors import Conflict, CoursePublishError, InvalidSubmission
 from courses.models import ActivityFormat, Course, CourseStatus, Enrollment
-from programs import credit_services
+from programs import credit_services, live_services
 from programs.credit_services import LiveFaculty
 from programs.models import Attendance, AttendanceMethod, LiveSession
 from tests.factories import ProfileFactory, UserFactory
@@ -236,7 +236,7 @@ def test_an_attendee_reads_the_disclosures_evaluates_and_claims(client):
     assert certificate.activity_format == "Live course"
     assert certificate.course_title == session.title
     assert certificate.credits == Decimal("1.25")
-    assert certificate.completion_date == session.ends_at.date()
+    assert certificate.completion_date == timezone.localtime(session.starts_at, session.zone).date()
     page = client.get(url("session_credit", session)).content.decode()
     assert "Your certificate" in page and certificate.display_code in page
 
@@ -394,3 +394,83 @@ def test_the_credit_page_takes_the_same_queries_for_10_or_100_faculty_and_attend
     client.post(url("claim", session), {"credits": "1.5", "attest": "on"})
     with django_assert_max_num_queries(14):
         assert "Your certificate" in client.get(url("session_credit", session)).content.decode()
+
+
+# --- Found in review ----------------------------------------------------------------------
+
+
+def test_disclosures_acknowledged_on_the_session_page_before_it_began_still_lead_to_credit(client):
+    session = designated_session(starts_in=timedelta(days=1))
+    user = attendee(session, attended=False)
+    client.force_login(user)
+    # Before the session, on its page (ACCME Std 3), with no attendance to record yet.
+    assert client.post(reverse("live:session_disclosures", args=[session.pk])).status_code == 302
+    assert Enrollment.objects.get(user=user).attended_at is None
+    # The session takes place and the resident checks in; afterwards they evaluate and claim.
+    session.starts_at, session.ends_at = timezone.now() - timedelta(hours=2), timezone.now() - timedelta(minutes=30)
+    session.save(update_fields=["starts_at", "ends_at"])
+    Attendance.objects.create(session=session, participant=user.participations.get(), method=AttendanceMethod.CHECK_IN)
+
+    assert client.post(url("evaluation", session), evaluation_answers(session)).status_code == 302
+    assert client.post(url("claim", session), {"credits": "1.5", "attest": "on"}).status_code == 302
+    assert Certificate.objects.get(user=user).credits == Decimal("1.50")
+
+
+def test_an_evening_session_is_completed_on_its_own_day_in_its_time_zone(client):
+    session = designated_session(starts_in=timedelta(days=-2))
+    chicago_evening = timezone.localtime(session.starts_at, session.zone).replace(hour=18, minute=30)
+    session.starts_at, session.ends_at = chicago_evening, chicago_evening + timedelta(minutes=90)
+    # Moved through the service, as a facilitator would: the activity's day moves with it.
+    live_services.live_session_reschedule(
+        session=session, starts_at=session.starts_at, ends_at=session.ends_at, location=session.location, video_url=""
+    )
+    user = attendee(session)
+    client.force_login(user)
+    walk_to_claim(client, session)
+    client.post(url("claim", session), {"credits": "1.5", "attest": "on"})
+
+    # 18:30-20:00 in Chicago is after midnight UTC; the certificate keeps the Chicago day.
+    assert session.ends_at.astimezone(UTC).date() != chicago_evening.date()
+    assert Certificate.objects.get(user=user).completion_date == chicago_evening.date()
+
+
+def test_a_designated_session_cannot_be_made_shorter_than_its_credit_and_its_day_moves_with_it(client):
+    session = designated_session(credits="1.50", starts_in=timedelta(days=3))
+    facilitator = UserFactory()
+    session.cohort.facilitators.add(facilitator)
+    client.force_login(facilitator)
+    starts = timezone.localtime(session.starts_at, session.zone)
+    day = starts.date().isoformat()
+    form = {"location": session.location, "video_url": ""}
+
+    refused = client.post(
+        reverse("live:session_reschedule", args=[session.pk]),
+        {**form, "starts_at": f"{day}T12:00", "ends_at": f"{day}T12:30"},
+    )
+
+    assert refused.status_code == 400
+    assert "cannot be shorter than 90 minutes" in refused.content.decode()
+    session.refresh_from_db()
+    assert session.duration == timedelta(minutes=90) and session.calendar_sequence == 0
+
+    later = starts.date() + timedelta(days=7)
+    moved = client.post(
+        reverse("live:session_reschedule", args=[session.pk]),
+        {**form, "starts_at": f"{later.isoformat()}T12:00", "ends_at": f"{later.isoformat()}T13:30"},
+    )
+    assert moved.status_code == 302
+    session.credit_activity.refresh_from_db()
+    assert session.credit_activity.release_date == later
+
+
+def test_a_live_sessions_activity_cannot_be_claimed_through_the_course_claim_page(client):
+    session = designated_session()
+    user = attendee(session)
+    client.force_login(user)
+    walk_to_claim(client, session)
+    Attendance.objects.filter(participant__user=user).delete()  # the facilitator marks them absent
+
+    course_claim = reverse("certificates:claim", args=[session.credit_activity.slug])
+    assert client.post(course_claim, {"credits": "1.5", "attest": "on"}).status_code == 404
+    assert client.post(url("claim", session), {"credits": "1.5", "attest": "on"}).status_code in (403, 404)
+    assert not Certificate.objects.exists()

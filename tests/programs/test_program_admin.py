@@ -1,8 +1,11 @@
 """Directors author programs and cohorts in the admin; decisions are not made there."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
+from programs.models import Attendance, LiveSession
 from tests.courses.test_admin_authoring import change_form_data, form_errors
 from tests.programs.factories import ApplicationFactory, CohortFactory, LiveSessionFactory, ParticipantFactory
 
@@ -49,3 +52,18 @@ def test_a_session_moved_in_the_admin_tells_subscribed_calendars(client, directo
     client.post(url, change_form_data(client.get(url)))
     session.refresh_from_db()
     assert session.calendar_sequence == 1
+
+
+def test_a_session_with_attendance_cannot_be_deleted_from_the_cohort(client, director, private_media):
+    session = LiveSessionFactory(starts_in=timedelta(days=-1))
+    Attendance.objects.create(session=session, participant=ParticipantFactory(cohort=session.cohort), method="roster")
+    url = reverse("admin:programs_cohort_change", args=[session.cohort_id])
+    data = change_form_data(client.get(url))
+    prefix = next(key for key in data if key.endswith("-0-id") and data[key] == str(session.pk)).removesuffix("-id")
+    data[f"{prefix}-DELETE"] = "on"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "protected related objects" in response.content.decode()
+    assert LiveSession.objects.filter(pk=session.pk).exists() and Attendance.objects.exists()
