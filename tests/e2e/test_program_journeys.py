@@ -37,8 +37,14 @@ from tests.programs.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
+def audited(page) -> None:
+    page.audit.check_now(page)
+
+
 def open_programs_menu(page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs", exact=True).click()
+    page.get_by_role("heading", name="My programs", level=1).wait_for()
+    audited(page)
 
 
 def sign_out(page) -> None:
@@ -84,12 +90,18 @@ def test_an_applicant_applies_and_a_director_accepts_them(page, private_media):
 
     # A visitor finds the program and applies; signing in is part of the way.
     page.goto("/programs/")
+    audited(page)
     page.get_by_role("link", name="Resident Leadership Program").click()
+    page.get_by_role("link", name=f"Apply to the {cohort.year} cohort").wait_for()
+    audited(page)
     page.get_by_role("link", name=f"Apply to the {cohort.year} cohort").click()
+    page.get_by_label("Email").wait_for()
+    audited(page)
     page.get_by_label("Email").fill(resident.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("heading", name=f"Apply to {cohort}").wait_for()
+    audited(page)
     page.get_by_label("Your institution").select_option(label=institution.name)
     page.get_by_label("Residency program").fill("Pediatrics")
     page.get_by_label("Year of training (PGY)").fill("3")
@@ -99,6 +111,7 @@ def test_an_applicant_applies_and_a_director_accepts_them(page, private_media):
     )
     page.get_by_role("button", name="Submit application").click()
     page.get_by_role("heading", name="My applications").wait_for()
+    audited(page)
     assert "Status: Submitted" in main_text(page)
     sign_out(page)
 
@@ -108,10 +121,13 @@ def test_an_applicant_applies_and_a_director_accepts_them(page, private_media):
     page.get_by_role("link", name="Review applications").click()
     page.get_by_role("link", name=str(cohort), exact=True).click()
     page.get_by_role("link", name="Rosa Diaz").click()
+    page.get_by_role("button", name="Accept").wait_for()
+    audited(page)
     letter = downloaded_bytes(page, page.get_by_role("link", name="Download the letter (PDF)").click)
     assert letter == MINIMAL_PDF
     page.get_by_role("button", name="Accept").click()
     page.get_by_text("Rosa Diaz: accepted.").wait_for()
+    audited(page)
     assert "1 of 3 places taken" in main_text(page)
     application = Application.objects.get(applicant=resident)
     wait_for(
@@ -126,10 +142,13 @@ def test_an_applicant_applies_and_a_director_accepts_them(page, private_media):
     log_in(page, resident.email)
     open_programs_menu(page)
     page.get_by_role("link", name="Your applications").click()
+    page.get_by_role("heading", name="My applications").wait_for()
+    audited(page)
     assert "Status: Accepted" in main_text(page)
     open_programs_menu(page)
     page.get_by_role("link", name=str(cohort), exact=True).click()
     page.get_by_role("heading", name=str(cohort), level=1).wait_for()
+    audited(page)
     assert f"you take part from {institution.name}" in main_text(page)
 
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
@@ -156,11 +175,16 @@ def test_a_participant_checks_in_claims_live_credit_and_downloads_the_certificat
     log_in(page, resident.email)
     open_programs_menu(page)
     page.get_by_role("link", name=str(session.cohort), exact=True).click()
+    page.get_by_role("link", name="Check in now").wait_for()
+    audited(page)
     page.get_by_role("link", name="Check in now").click()
+    page.get_by_label("Check-in code").wait_for()
+    audited(page)
     page.get_by_label("Check-in code").fill(session.check_in_code.lower())
     page.get_by_role("button", name="Check in").click()
     page.get_by_text(re.compile("You are checked in to")).wait_for()
     page.get_by_role("heading", name=session.title, level=1).wait_for()
+    audited(page)
     assert Attendance.objects.get(session=session).method == AttendanceMethod.CHECK_IN
 
     # Credit opens when the session ends: the session is over by the time the resident goes on.
@@ -169,18 +193,23 @@ def test_a_participant_checks_in_claims_live_credit_and_downloads_the_certificat
     session.save(update_fields=["starts_at", "ends_at"])
     page.get_by_role("link", name="Evaluate and claim credit").click()
     page.get_by_text("Dr. Ines Okafor").first.wait_for()
+    audited(page)
     page.get_by_role("button", name="I have read the disclosures").click()
     page.get_by_role("heading", name=re.compile("evaluate the session")).wait_for()
+    audited(page)
     for fieldset in page.locator("form fieldset").all():
         fieldset.get_by_label(re.compile("Agree$")).check()
     for textarea in page.locator("form textarea").all():
         textarea.fill("Ask before I tell.")
     page.get_by_role("button", name="Submit the evaluation").click()
+    page.get_by_label("Credits to claim").wait_for()
+    audited(page)
     page.get_by_label("Credits to claim").fill("1.25")
     page.get_by_label(re.compile("I attest")).check()
     page.get_by_role("button", name="Claim credit").click()
     download = page.get_by_role("link", name=re.compile("Download PDF"))
     download.wait_for(timeout=60_000)
+    audited(page)
     pdf = downloaded_bytes(page, download.click)
 
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
@@ -203,18 +232,24 @@ def test_a_facilitator_takes_attendance_on_a_phone(page):
     log_in(page, facilitator.email)
     open_programs_menu(page)
     page.get_by_role("link", name=str(cohort), exact=True).click()
+    page.get_by_role("link", name=f"Attendance: {session.title}").wait_for()
+    audited(page)
     page.get_by_role("link", name=f"Attendance: {session.title}").click()
     page.get_by_text(session.check_in_code, exact=True).wait_for()
+    audited(page)
     mark_ana = page.get_by_role("button", name="Mark present: Ana Lake")
     box = mark_ana.bounding_box()
     assert box["height"] >= 44 and box["x"] + box["width"] <= 390, box
     mark_ana.click()
     page.get_by_text("Ana Lake: marked present.").wait_for()
+    audited(page)
     page.get_by_role("button", name="Mark present: Ben River").click()
     page.get_by_text("Ben River: marked present.").wait_for()
+    audited(page)
     assert "2 of 3 present" in main_text(page)
     page.get_by_role("button", name="Mark absent: Ben River").click()
     page.get_by_text("Ben River: marked absent.").wait_for()
+    audited(page)
     page.get_by_role("button", name="Mark present: Ben River").wait_for()
     assert "1 of 3 present" in main_text(page)
 
@@ -252,15 +287,22 @@ def test_a_director_works_the_queue_and_reads_the_cohort_report(page):
     page.get_by_role("link", name="Review applications").click()
     page.get_by_role("link", name=str(cohort), exact=True).click()
     page.get_by_role("heading", name="Submitted (3)").wait_for()
+    audited(page)
     page.get_by_role("link", name="Wren Applicant").click()
+    page.get_by_role("button", name="Waitlist").wait_for()
+    audited(page)
     page.get_by_role("button", name="Waitlist").click()
     page.get_by_text("Wren Applicant: waitlisted.").wait_for()
+    audited(page)
     page.get_by_role("heading", name="Waitlisted (1)").wait_for()
     page.get_by_role("heading", name="Submitted (2)").wait_for()
     page.get_by_role("link", name="Dov Applicant").click()
+    page.get_by_role("button", name="Decline").wait_for()
+    audited(page)
     page.get_by_role("button", name="Decline").click()
     page.get_by_text("Dov Applicant: declined.").wait_for()
     page.get_by_role("heading", name="Submitted (1)").wait_for()
+    audited(page)
     assert dict(Application.objects.values_list("applicant__first_name", "status")) == {
         "Wren": ApplicationStatus.WAITLISTED,
         "Dov": ApplicationStatus.DECLINED,
@@ -269,8 +311,12 @@ def test_a_director_works_the_queue_and_reads_the_cohort_report(page):
 
     open_programs_menu(page)
     page.get_by_role("link", name="Program reports").click()
+    page.get_by_role("link", name=str(cohort), exact=True).wait_for()
+    audited(page)
     page.get_by_role("link", name=str(cohort), exact=True).click()
     retention = page.get_by_role("table", name="Participants by institution and status")
+    retention.wait_for()
+    audited(page)
     assert retention.get_by_role("row").all_inner_texts()[1:] == [
         "Northlake School of Medicine\t2\t2\t0\t0\t100 %",
         "Southbay School of Medicine\t1\t1\t0\t0\t100 %",
