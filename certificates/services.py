@@ -185,6 +185,21 @@ def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: s
     )
 
 
+READY_FIELDS = [
+    "status",
+    "status_changed_at",
+    "issued_at",
+    "pdf_path",
+    "pdf_size",
+    "pdf_sha256",
+    "rendering_started_at",
+    "rendering_task_id",
+    "last_error",
+    "ready_email_sent_at",
+    "ready_email_queued_at",
+]
+
+
 def certificate_mark_ready(
     *,
     certificate_id: int,
@@ -215,7 +230,8 @@ def certificate_mark_ready(
         certificate.last_error = ""
         # Each rendering that becomes ready owes the learner one "ready" email.
         certificate.ready_email_sent_at = certificate.ready_email_queued_at = None
-        certificate.save()
+        # Only what this step changes: the snapshot printed on the certificate is not rewritten.
+        certificate.save(update_fields=READY_FIELDS)
         certificate_event_record(
             certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…"
         )

@@ -123,6 +123,10 @@ class AttemptChoice:
     option: Option
     is_selected: bool
 
+    @property
+    def text(self) -> str:
+        return self.option.text
+
 
 @dataclass(frozen=True)
 class AttemptQuestion:
@@ -132,6 +136,11 @@ class AttemptQuestion:
     selected_ids: list[int]
     points: Decimal | None
     choices: list[AttemptChoice]
+
+    @property
+    def input_type(self) -> str:
+        """The form control each choice is shown with: several may be chosen, or one."""
+        return "checkbox" if self.question.type == QuestionType.MULTIPLE else "radio"
 
 
 def attempt_questions(*, attempt: Attempt) -> list[AttemptQuestion]:

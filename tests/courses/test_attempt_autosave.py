@@ -12,6 +12,7 @@ from courses import services
 from courses.models import Answer, Attempt, Option, QuizKind
 from tests.courses.conftest import (
     add_multiple_question,
+    add_single_question,
     as_posted,
     attempt_page_choices,
     build_course,
@@ -125,6 +126,28 @@ def test_unticking_every_box_of_a_multiple_answer_question_saves_it_blank(client
     assert Answer.objects.get(attempt=attempt, question=question).selected_option_ids == []
     page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
     assert " checked" not in page
+
+
+def test_a_multiple_answer_question_offers_checkboxes_and_a_single_answer_one_radio_buttons(client, learner):
+    course = build_course(bank=0)
+    quiz = course.quizzes.get(kind=QuizKind.POST_TEST)
+    several = add_multiple_question(quiz, order=1)
+    one = add_single_question(quiz, order=2, stem="Pick one?")
+    enrollment = services.enrollment_create(user=learner, course=course)
+    complete_modules(enrollment)
+    attempt = services.attempt_start(enrollment=enrollment, quiz=quiz)
+    client.force_login(learner)
+
+    page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
+
+    def controls(question):
+        return set(re.findall(rf'<input type="(\w+)" name="q{question.id}"', page))
+
+    assert controls(several) == {"checkbox"}
+    assert controls(one) == {"radio"}
+    stems = {int(q): text for q, text in re.findall(r'<div id="stem-(\d+)" class="stem">(.*?)</div>', page, re.S)}
+    assert "choose all that apply" in stems[several.id]
+    assert "choose all that apply" not in stems[one.id]
 
 
 def test_a_save_for_a_question_outside_the_attempt_is_refused(client, learner):
