@@ -3,4 +3,5 @@ shared content is rendered for every response."""
 
 from bench.load_settings import *  # noqa: F403 — everything as in production, then one change
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Neither the shared cache nor each process's own copies.
+CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in ("default", "local")}

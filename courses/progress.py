@@ -2,10 +2,11 @@
 post-test attempts and grade, what to do next. Each read has a fixed number of queries,
 whatever the number of modules or attempts (see tests/courses/test_query_counts.py)."""
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from courses import grading
@@ -19,6 +20,8 @@ class ModuleStep:
     module: Module | OutlineModule
     is_complete: bool
     is_unlocked: bool
+    # The module page's address (the module page reads it from the cached outline).
+    path: str
 
 
 @dataclass
@@ -100,12 +103,14 @@ def all_modules_complete(*, enrollment: Enrollment) -> bool:
     )
 
 
-def _module_steps(enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool]]) -> list[ModuleStep]:
+def _module_steps(
+    enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool, str]]
+) -> list[ModuleStep]:
     steps = []
     previous_complete = enrollment.disclosures_acknowledged_at is not None
-    for module, is_complete in modules_done:
+    for module, is_complete, path in modules_done:
         # ACCME Std 3: disclosure before content; then modules open in order.
-        steps.append(ModuleStep(module=module, is_complete=is_complete, is_unlocked=previous_complete))
+        steps.append(ModuleStep(module=module, is_complete=is_complete, is_unlocked=previous_complete, path=path))
         previous_complete = previous_complete and is_complete
     return steps
 
@@ -118,7 +123,11 @@ def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
         .only("id", "course_id", "order", "title", "estimated_minutes")
         .annotate(is_done=Exists(ModuleProgress.objects.filter(enrollment=enrollment, module=OuterRef("pk"))))
     )
-    return _module_steps(enrollment, [(module, module.is_done) for module in modules])
+    slug = enrollment.course.slug
+    return _module_steps(
+        enrollment,
+        [(module, module.is_done, reverse("courses:module", args=[slug, module.order])) for module in modules],
+    )
 
 
 # The learner's own part of the module page: the enrollment and the few course fields the
@@ -141,17 +150,27 @@ def _in_field_order(model, attnames) -> list[str]:
     return [field.attname for field in model._meta.get_fields() if field.concrete and field.attname in attnames]
 
 
+@functools.cache
+def _module_page_rows() -> tuple[list[str], list[str], QuerySet]:
+    """The module page's query without the learner and the course: its joins, filters and
+    columns are the same on every view, so they are built once per process and each view
+    adds its two filters to a copy (building them was a quarter of the page's own work)."""
+    enrollment_fields = _in_field_order(Enrollment, _PAGE_ENROLLMENT_FIELDS)
+    course_fields = _in_field_order(Course, _PAGE_COURSE_FIELDS)
+    rows = Enrollment.objects.filter(course__status=CourseStatus.PUBLISHED, course__is_listed=True).values_list(
+        *enrollment_fields, *(f"course__{name}" for name in course_fields), "module_progress__module_id"
+    )
+    return enrollment_fields, course_fields, rows
+
+
 def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, ModuleContent | None] | None:
     """The learner's own enrollment in a published course with every module's completion,
     and the shared content of the module at `order` (None if there is none); None if there
     is no such enrollment. One query, and one round trip to the cache: the course's outline
     and the content are shared by every learner (courses/module_content.py); only the
     enrollment and which modules it completed are the learner's own."""
-    enrollment_fields = _in_field_order(Enrollment, _PAGE_ENROLLMENT_FIELDS)
-    course_fields = _in_field_order(Course, _PAGE_COURSE_FIELDS)
-    queryset = Enrollment.objects.filter(
-        user=user, course__slug=slug, course__status=CourseStatus.PUBLISHED, course__is_listed=True
-    ).values_list(*enrollment_fields, *(f"course__{name}" for name in course_fields), "module_progress__module_id")
+    enrollment_fields, course_fields, page_rows = _module_page_rows()
+    queryset = page_rows.filter(user=user, course__slug=slug)
     rows = list(queryset)
     if not rows:
         return None
@@ -162,7 +181,7 @@ def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, Mo
     enrollment.course = Course.from_db(queryset.db, course_fields, first[len(enrollment_fields) : -1])
     done = {row[-1] for row in rows if row[-1] is not None}
     outline, content = module_page_content(course=enrollment.course, order=order)
-    steps = _module_steps(enrollment, [(module, module.id in done) for module in outline])
+    steps = _module_steps(enrollment, [(module, module.id in done, module.path) for module in outline])
     return CourseProgress(enrollment=enrollment, modules=steps, post_test=None), content
 
 

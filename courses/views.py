@@ -162,15 +162,15 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         raise Http404("You are not enrolled in this course.")
     progress, content = read
     enrollment, course = progress.enrollment, progress.enrollment.course
-    step = next((s for s in progress.modules if s.module.order == order), None)
-    if step is None:
+    steps = progress.modules
+    index = next((i for i, s in enumerate(steps) if s.module.order == order), None)
+    if index is None:
         raise Http404("No such module.")
+    step = steps[index]
     if enrollment.disclosures_acknowledged_at is None:
         return redirect("courses:disclosures", slug=course.slug)
     if not step.is_unlocked:
         raise NotAllowedYet("This module opens when you complete the one before it.")
-    orders = [s.module.order for s in progress.modules]
-    index = orders.index(order)
     return render(
         request,
         "courses/module.html",
@@ -181,8 +181,8 @@ def module_player(request: HttpRequest, slug: str, order: int) -> HttpResponse:
             "module": step.module,
             "step": step,
             "content": content,
-            "previous_order": orders[index - 1] if index > 0 else None,
-            "next_order": orders[index + 1] if index + 1 < len(orders) else None,
+            "previous_step": steps[index - 1] if index > 0 else None,
+            "next_step": steps[index + 1] if index + 1 < len(steps) else None,
         },
     )
 

@@ -150,6 +150,40 @@ def database_config() -> dict:
     }
 
 
+def cache_config() -> dict:
+    """Two caches. "default" is one cache for every process: allauth's rate limits live
+    there, so a per-process memory cache would let each gunicorn worker count failures on its
+    own. It is the Redis that REDIS_URL names, degrading to each process's memory while Redis
+    is away instead of failing the page (lms/cache.py); else files under VAR_DIR.
+    "local" is each process's own copy of shared entries that never change under their key
+    (module content, keyed by the course's revision: courses/module_content.py)."""
+    if REDIS_URL:
+        default = {
+            "BACKEND": "lms.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "docere",
+            # A Redis that stopped answering costs a page at most this, then is skipped for a while.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    else:
+        default = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": "docere",
+            # Django's default of 300 entries makes the cache delete a third of them at random
+            # when full: an LTI launch's state or a sign-in rate count could vanish mid-flow.
+            # Each write lists the folder, so the ceiling stays in the thousands.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    # A few kilobytes an entry.
+    local = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "docere-local",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+    return {"default": default, "local": local}
+
+
 def private_storage_config() -> dict:
     """The STORAGES entry for private files, as STORAGE_BACKEND asks."""
     if STORAGE_BACKEND == "filesystem":

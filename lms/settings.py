@@ -89,31 +89,7 @@ DATABASES = {"default": env.database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# One cache for every process: allauth's rate limits live here, so a per-process
-# memory cache would let each gunicorn worker count failures on its own. While Redis is
-# away the cache degrades to each process's memory instead of failing the page (lms/cache.py).
-if env.REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "lms.cache.DegradingRedisCache",
-            "LOCATION": env.REDIS_URL,
-            "KEY_PREFIX": "docere",
-            # A Redis that stopped answering costs a page at most this, then is skipped for a while.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-            "KEY_PREFIX": "docere",
-            # Django's default of 300 entries makes the cache delete a third of them at random
-            # when full: an LTI launch's state or a sign-in rate count could vanish mid-flow.
-            # Each write lists the folder, so the ceiling stays in the thousands.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    }
+CACHES = env.cache_config()
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

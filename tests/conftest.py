@@ -21,9 +21,12 @@ from tests.workers import (  # noqa: F401 — fixtures, found by pytest here
 def _isolated_cache(settings):
     """Each test gets its own cache namespace on the run's real cache (file or Redis),
     so rate-limit counters never leak between tests and nothing shared is flushed."""
-    cache = dict(settings.CACHES["default"])
-    cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": cache}
+    namespace = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": namespace},
+        # Each process's own copies: a store of its own too, or a test could read another's entries.
+        "local": {**settings.CACHES["local"], "LOCATION": namespace},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,10 @@ theirs over the whole time; then the learners do what their place says, all at o
 
 It builds a scratch database `<configured name>_bench_load` beside the configured one
 (never the configured database itself) and starts a redis-server of its own, whose key
-reads give the cache hit rate; it removes both at the end. Prints req/s, p50/p95/p99 and
-errors per request type, the cache hit rate, and checks that every answer the server
-accepted is in the database. It exits non-zero on any HTTP or socket error, a lost
-answer, or a request type that served no request; with --smoke it checks only that, not
-the figures' size.
+reads it counts beside the module pages served (each process keeps its own copy of the
+content it read, so Redis is read about once per entry and process); it removes both at
+the end. Prints req/s, p50/p95/p99 and errors per request type, those cache reads, and
+checks that every answer the server accepted is in the database. It exits non-zero on any
+HTTP or socket error, a lost answer, or a request type that served no request; with
+--smoke it checks only that, not the figures' size.
 """

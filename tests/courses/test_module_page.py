@@ -7,12 +7,13 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from courses import services
 from courses.models import Course, QuizKind
-from courses.module_content import module_content_key
+from courses.module_content import course_outline_key, module_content_key
 from tests.courses.conftest import complete_modules, correct_answers, wrong_answers
+from tests.courses.test_query_counts import MODULE_PAGE_QUERIES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,50 @@ def test_staff_see_their_own_navigation_on_a_page_learners_share(course):
 
 
 def test_the_page_works_the_same_with_the_cache_turned_off(course, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    no_cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    settings.CACHES = {"default": no_cache, "local": no_cache}
     page = page_of(learner_reading(course, "nocache@example.org"), course)
     assert "Body of module 1." in page and "Check for module 1?" in page
+
+
+def test_a_process_keeps_its_own_copy_and_renders_nothing_again_when_the_shared_cache_lost_it(
+    course, django_assert_max_num_queries
+):
+    client = learner_reading(course, "steady@example.org")
+    first = page_of(client, course)
+    course = Course.objects.get(pk=course.pk)
+    # Redis evicted the entries (or was flushed): this process still has what it showed.
+    cache.delete_many([course_outline_key(course=course), module_content_key(course=course, order=1)])
+    with django_assert_max_num_queries(MODULE_PAGE_QUERIES):
+        assert without_tokens(page_of(client, course)) == without_tokens(first)
+
+
+def test_a_course_given_a_new_address_links_every_module_and_check_there(course):
+    """The cached outline and checks hold their addresses: a slug changed without an edit to
+    the content (a data fix in the shell) must not leave them pointing at the old one."""
+    client = learner_reading(course, "mover@example.org", complete_first=True)
+    old = course.slug
+    assert f'href="/courses/{old}/modules/2/"' in page_of(client, course)
+    Course.objects.filter(pk=course.pk).update(slug="moved-course")
+    course.slug = "moved-course"
+    page = page_of(client, course, order=2)
+    assert f"/courses/{old}/" not in page
+    assert 'href="/courses/moved-course/modules/1/"' in page and 'href="/courses/moved-course/modules/2/"' in page
+    assert re.search(r'<form class="question" method="post" action="/courses/moved-course/modules/2/check/\d+/"', page)
+
+
+def test_links_carry_the_script_prefix_the_site_is_served_under(course):
+    """Behind a proxy that mounts the site under a path, every cached address carries it, and a
+    process asked under another prefix (a second mount) never hands out the first one's."""
+    client = learner_reading(course, "mounted@example.org", complete_first=True)
+    url = reverse("courses:module", args=[course.slug, 2])
+    # What Django's WSGI handler does with a request's SCRIPT_NAME (the test client skips it).
+    set_script_prefix("/cme/")
+    try:
+        mounted = client.get(url).content.decode()
+    finally:
+        clear_script_prefix()
+    assert f'href="/cme/courses/{course.slug}/modules/1/"' in mounted
+    assert re.search(rf'action="/cme/courses/{course.slug}/modules/2/check/\d+/"', mounted)
+    plain = page_of(client, course, order=2)
+    assert "/cme/" not in plain and f'href="/courses/{course.slug}/modules/1/"' in plain

@@ -27,12 +27,13 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def cache_is_private_redis(settings, private_redis):
     """The shared cache on the test's own Redis, as the production settings configure it."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             **settings.CACHES["default"],
             "BACKEND": "lms.cache.DegradingRedisCache",
             "LOCATION": private_redis.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     return private_redis
 

@@ -18,7 +18,10 @@ def _own_cache_folder(_isolated_cache, settings, tmp_path):
     random third of its entries once its folder holds 300, whoever wrote them, which would
     lose a launch halfway; so each test here gets a folder of its own."""
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")}}
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")},
+        }
 
 
 @pytest.fixture
