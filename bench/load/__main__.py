@@ -81,7 +81,7 @@ def main() -> None:
             redis.client.flushdb()
             processes = start_stack({**env, "DJANGO_SETTINGS_MODULE": settings_module}, port, options.gunicorn_workers)
             try:
-                results[label] = measure(label, wrk, options)
+                results[label] = measure(label, wrk, options, cached=settings_module != CACHE_SETTINGS["cache off"])
             finally:
                 stop(processes)
                 processes = []

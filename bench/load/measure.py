@@ -39,7 +39,7 @@ class Measured:
         return self.module.rate("module page") / self.bare.rate("bare view")
 
 
-def measure(label: str, wrk, options) -> Measured:
+def measure(label: str, wrk, options, *, cached: bool) -> Measured:
     """One cache setting: the baseline and the module page taking turns, then the mixed run."""
     wrk("module", 1 if options.smoke else 3)  # warm every gunicorn worker: connections, templates, the cache
     bare, module, round_ratios = Run(seconds=0), Run(seconds=0), []
@@ -56,11 +56,11 @@ def measure(label: str, wrk, options) -> Measured:
     print_table({**summary(bare), **summary(module)})
     print(
         f"module page / bare view: {measured.ratio:.2f}× (rounds: {', '.join(f'{r:.2f}' for r in round_ratios)}); "
-        f"cache: {module.hit_rate()}"
+        f"cache: {module.hit_rate(cached=cached)}"
     )
     print(f"== {label}: learners at their places, a third of them in the post-test, all at once")
     print_table(summary(learners))
-    print(f"cache: {learners.hit_rate()}")
+    print(f"cache: {learners.hit_rate(cached=cached)}")
     return measured
 
 
