@@ -29,9 +29,11 @@ from courses.models import Course, Module, Option, Question, QuizKind
 
 # Keys change with every revision; the timeout only clears out keys no longer asked for.
 CACHE_SECONDS = 24 * 60 * 60
-# What a key names never changes, so each process keeps a copy of the entries it was asked
-# for in its own memory (the "local" cache, lms/settings.py) and reads the shared cache
-# only for those it has not seen: the page's round trip to Redis was a tenth of its work.
+# What a key names does not change while the database and the release stay the same, so
+# each process keeps a copy of the entries it was asked for in its own memory (the "local"
+# cache, `cache_config()` in lms/env.py) and reads the shared cache only for those it has
+# not seen: the page's round trip to Redis was a tenth of its work. (A database restored
+# from a backup can reuse revision numbers: docs/operations.md restarts the web with it.)
 LOCAL_CACHE = "local"
 KNOWLEDGE_CHECK_TEMPLATE = "courses/partials/knowledge_check_question.html"
 
@@ -39,15 +41,23 @@ KNOWLEDGE_CHECK_TEMPLATE = "courses/partials/knowledge_check_question.html"
 @functools.cache
 def content_format() -> str:
     """Part of every key: a fingerprint of what decides how content renders and what shape is
-    cached (this module, courses/markdown.py, the knowledge-check template, and the Markdown,
-    sanitizer and Django releases). A deploy that changes any of them reads fresh keys, with
-    no number for anyone to remember to raise; processes still on the old release keep theirs.
+    cached (this module, courses/markdown.py, the knowledge-check template, the Markdown,
+    sanitizer and Django releases, and the shape of the addresses the entries hold). A deploy
+    that changes any of them reads fresh keys, with no number for anyone to remember to raise;
+    processes still on the old release keep theirs.
     """
+    prefix = get_script_prefix()
+    # The routes' shapes, without the script prefix (that is in the key itself).
+    routes = [
+        reverse("courses:module", args=["slug", 1]).removeprefix(prefix),
+        reverse("courses:knowledge_check_answer", args=["slug", 1, 1]).removeprefix(prefix),
+    ]
     sources = [
         Path(__file__).read_bytes(),
         Path(markdown.__file__).read_bytes(),
         get_template(KNOWLEDGE_CHECK_TEMPLATE).template.source.encode(),
         *(version(package).encode() for package in ("django", "markdown-it-py", "nh3")),
+        *(route.encode() for route in routes),
     ]
     return hashlib.sha256(b"\0".join(sources)).hexdigest()[:12]
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import Promise
 
 from courses import grading
 from courses.models import Attempt, Course, CourseStatus, Enrollment, Module, ModuleProgress, Quiz
@@ -21,7 +22,7 @@ class ModuleStep:
     is_complete: bool
     is_unlocked: bool
     # The module page's address (the module page reads it from the cached outline).
-    path: str
+    path: str | Promise
 
 
 @dataclass
@@ -126,7 +127,8 @@ def _course_modules(enrollment: Enrollment) -> list[ModuleStep]:
     slug = enrollment.course.slug
     return _module_steps(
         enrollment,
-        [(module, module.is_done, reverse("courses:module", args=[slug, module.order])) for module in modules],
+        # Lazy: of the pages that read progress, only the post-test's shows the modules' links.
+        [(module, module.is_done, reverse_lazy("courses:module", args=[slug, module.order])) for module in modules],
     )
 
 

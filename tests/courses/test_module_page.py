@@ -11,7 +11,7 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from courses import services
 from courses.models import Course, QuizKind
-from courses.module_content import course_outline_key, module_content_key
+from courses.module_content import content_format, course_outline_key, module_content_key
 from tests.courses.conftest import complete_modules, correct_answers, wrong_answers
 from tests.courses.test_query_counts import MODULE_PAGE_QUERIES
 from tests.factories import UserFactory
@@ -193,3 +193,18 @@ def test_links_carry_the_script_prefix_the_site_is_served_under(course):
     assert re.search(rf'action="/cme/courses/{course.slug}/modules/2/check/\d+/"', mounted)
     plain = page_of(client, course, order=2)
     assert "/cme/" not in plain and f'href="/courses/{course.slug}/modules/1/"' in plain
+
+
+def test_a_release_that_moves_the_course_pages_reads_fresh_entries_not_the_old_addresses(course, settings):
+    """Entries hold addresses, and Redis keeps its entries across a deploy: a release whose
+    routes differ must not hand out the old release's links from them."""
+    client = learner_reading(course, "routes@example.org", complete_first=True)
+    assert f'href="/courses/{course.slug}/modules/1/"' in page_of(client, course, order=2)
+    content_format.cache_clear()  # a new release's processes start without a fingerprint
+    settings.ROOT_URLCONF = "tests.courses.moved_urls"
+    try:
+        page = client.get(f"/learn/courses/{course.slug}/modules/2/").content.decode()
+    finally:
+        content_format.cache_clear()
+    assert f'href="/learn/courses/{course.slug}/modules/1/"' in page
+    assert re.search(rf'action="/learn/courses/{course.slug}/modules/2/check/\d+/"', page)
