@@ -74,9 +74,6 @@ class OutlineModule:
     # site's script prefix, the two things besides the order that the address depends on.
     path: str
 
-    def get_absolute_url(self) -> str:
-        return self.path
-
 
 @dataclass(frozen=True)
 class KnowledgeCheckQuestion:
@@ -153,7 +150,8 @@ def _render(course: Course, module: OutlineModule) -> ModuleContent:
 
 def module_page_content(*, course: Course, order: int) -> tuple[tuple[OutlineModule, ...], ModuleContent | None]:
     """The course's outline and the shared content of its module at `order` (None if it has
-    none there), in one round trip to the cache when this revision was shown before.
+    none there): from this process's copies when it showed this revision before, else in one
+    round trip to the shared cache when another process did.
     `course` must carry its content_revision, as read with the learner's enrollment."""
     outline_key, content_key = course_outline_key(course=course), module_content_key(course=course, order=order)
     found = _cached_many([outline_key, content_key])

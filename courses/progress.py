@@ -105,7 +105,7 @@ def all_modules_complete(*, enrollment: Enrollment) -> bool:
 
 
 def _module_steps(
-    enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool, str]]
+    enrollment: Enrollment, modules_done: list[tuple[Module | OutlineModule, bool, str | Promise]]
 ) -> list[ModuleStep]:
     steps = []
     previous_complete = enrollment.disclosures_acknowledged_at is not None
@@ -168,7 +168,7 @@ def _module_page_rows() -> tuple[list[str], list[str], QuerySet]:
 def module_page_read(*, user, slug: str, order: int) -> tuple[CourseProgress, ModuleContent | None] | None:
     """The learner's own enrollment in a published course with every module's completion,
     and the shared content of the module at `order` (None if there is none); None if there
-    is no such enrollment. One query, and one round trip to the cache: the course's outline
+    is no such enrollment. One query, and one read of the cache: the course's outline
     and the content are shared by every learner (courses/module_content.py); only the
     enrollment and which modules it completed are the learner's own."""
     enrollment_fields, course_fields, page_rows = _module_page_rows()
