@@ -12,7 +12,6 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pyotp
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -22,7 +21,7 @@ from certificates.models import Certificate
 from programs import credit_services
 from programs.credit_services import LiveFaculty
 from programs.models import Application, ApplicationStatus, Attendance, AttendanceMethod, Cohort, Participant
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, totp_code, wait_until_past
 from tests.factories import PASSWORD, ProfileFactory, UserFactory
 from tests.programs.factories import (
     MINIMAL_PDF,
@@ -58,9 +57,9 @@ def director_signs_in(page, director) -> None:
     page.get_by_label("Email").fill(director.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(pyotp.TOTP(director.totp_secret).now())
+    page.get_by_label("Code").fill(totp_code(director.totp_secret))
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    wait_until_past(page, "/accounts/2fa/authenticate/")
 
 
 def wait_for(condition, *, timeout: float = 60, what: str) -> None:
