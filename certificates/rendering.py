@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from certificates.models import LOOK_UPLOAD_DIR, Certificate, CertificateLook
 from courses.selectors import certificate_signatory
 from lms.files import private_file_delete, private_file_read, publishing
+from lms.qr import qr_svg
 
 # PDF/A-3b plus a structure tree: archival and accessible (the "a" conformance level in
 # practice); see docs/benchmarks.md for what the variant costs per certificate.
@@ -80,10 +80,6 @@ def _stylesheet() -> CSS:
 @cache
 def _fetcher() -> ProjectFilesOnlyFetcher:
     return ProjectFilesOnlyFetcher()
-
-
-def qr_svg(url: str, colour: str = "#1d2433") -> str:
-    return segno.make(url, error="m").svg_inline(scale=3, dark=colour, border=0, omitsize=False)
 
 
 def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:

@@ -185,6 +185,8 @@ def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: s
     )
 
 
+# What marking a render ready or failed reads: who holds the lease, and the file it replaces.
+LEASE_CHECK_FIELDS = ("status", "render_generation", "rendering_task_id", "pdf_path", "issued_at")
 READY_FIELDS = [
     "status",
     "status_changed_at",
@@ -213,7 +215,8 @@ def certificate_mark_ready(
     """Record the rendered file, only if this render still holds the lease on the current
     generation. A late render of a superseded generation changes nothing and its file goes."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        # Only the columns this step reads: the printed snapshot is neither read nor rewritten.
+        certificate = Certificate.objects.select_for_update().only(*LEASE_CHECK_FIELDS).get(pk=certificate_id)
         if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
             # A superseded generation's file is nobody's; a file of the current generation may
             # be rewritten by the render that holds the lease now, so it stays.
@@ -258,7 +261,8 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: st
     """Record a failed try. False when this render no longer owns the certificate (superseded
     or taken over), so the caller must not retry it."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        # Only the columns this step reads: the printed snapshot is neither read nor rewritten.
+        certificate = Certificate.objects.select_for_update().only(*LEASE_CHECK_FIELDS).get(pk=certificate_id)
         if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
             return False
         certificate.last_error = error[:2000]

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateStatus
 from certificates.rendering import stored_pdf_bytes
+from tests.qr_reading import qr_texts_in_pdf
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +78,8 @@ def test_claimed_certificate_is_rendered_by_the_worker_and_downloads_as_a_readab
     assert "/StructTreeRoot" in root, "the PDF is tagged for screen readers"
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
+    # The printed QR code, read from the page's pixels, opens this certificate's verification page.
+    assert qr_texts_in_pdf(pdf_bytes) == [certificate.verify_url]
 
     # The learner is emailed a link once the certificate is ready.
     deadline = time.monotonic() + 10

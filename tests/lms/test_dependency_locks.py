@@ -20,6 +20,7 @@ TEST_TOOLS = {
     "schemathesis",
     "pyotp",
     "pypdf",
+    "pypdfium2",
     "honcho",
     "pip-tools",
     "axe-playwright-python",

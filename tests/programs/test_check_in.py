@@ -4,14 +4,15 @@ code, and never by guessing."""
 from datetime import timedelta
 
 import pytest
-import segno
 from django.urls import reverse
 
+from lms.qr import qr_svg
 from programs.live_services import CHECK_IN_WRONG_CODES_ALLOWED, CheckInRefused, check_in_record
 from programs.models import Attendance, AttendanceMethod
 from programs.models.sessions import CHECK_IN_CLOSES_AFTER, CHECK_IN_OPENS_BEFORE
 from tests.factories import UserFactory
 from tests.programs.factories import CohortFactory, LiveSessionFactory, ParticipantFactory
+from tests.qr_reading import qr_texts_in_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,9 @@ def test_the_attendance_page_shows_a_qr_code_that_opens_check_in_with_the_code_f
 
     page = client.get(f"/programs/sessions/{session.pk}/attendance/").content.decode()
 
-    assert segno.make(expected, error="m").svg_inline(scale=5, border=2) in page
+    assert qr_svg(expected, module_px=5, quiet_zone=2) in page
+    figure = page[page.index('<figure class="check-in-qr">') :].split("</figure>")[0]
+    assert qr_texts_in_markup(figure) == [expected], "the code shown reads back as that address"
 
     participant = ParticipantFactory(cohort=session.cohort)
     client.force_login(participant.user)
