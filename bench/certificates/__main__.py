@@ -38,6 +38,11 @@ def parse_arguments(argv: list[str] | None):
     parser.add_argument("--bulk-count", type=int, default=300, help="learners in the bulk issue (default 300)")
     parser.add_argument("--redis-db", type=int, default=15, help="scratch Redis database index, must be empty (15)")
     parser.add_argument(
+        "--one-process-only",
+        action="store_true",
+        help="only part 1, the floor against the pipeline in one process: a quick A/B of two commits",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help=f"a quick run that checks the benchmark works, not the figures: {SMOKE}"
     )
     args = parser.parse_args(argv)
@@ -75,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
 
         comparison = floor.compare_in_one_process(course=course, count=args.compare_count, rounds=args.rounds)
         report.report_comparison(comparison, rounds=args.rounds)
+        if args.one_process_only:
+            print(f"bench.certificates --one-process-only: produced in {time.perf_counter() - started:.0f} s")
+            return
 
         celery_app.control.purge()  # the in-process renders queued their "ready" emails
         learners_worker = Worker.start("worker", scratch.var_dir / "worker.log")
