@@ -213,7 +213,9 @@ def certificate_mark_ready(
     email_queue: str | None = None,
 ) -> Certificate | None:
     """Record the rendered file, only if this render still holds the lease on the current
-    generation. A late render of a superseded generation changes nothing and its file goes."""
+    generation. A late render of a superseded generation changes nothing and its file goes.
+
+    The row returned has only the lease's columns loaded: read anything else from a fresh one."""
     with transaction.atomic():
         # Only the columns this step reads: the printed snapshot is neither read nor rewritten.
         certificate = Certificate.objects.select_for_update().only(*LEASE_CHECK_FIELDS).get(pk=certificate_id)
