@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> None:
                 f"to render; see last_error on their rows."
             )
 
-        workers.append(Worker.start("worker_bulk", scratch.var_dir / "worker-bulk.log"))
+        bulk_worker = Worker.start("worker_bulk", scratch.var_dir / "worker-bulk.log")
+        workers.append(bulk_worker)
+        # The idle claims are the baseline: neither worker may still be starting or busy.
+        for worker in workers:
+            worker.wait_until_settled()
         latencies = latency.learner_latencies(
             course=course,
             bulk_course=rows.make_course("bench-bulk-issue"),

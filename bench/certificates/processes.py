@@ -104,6 +104,21 @@ class Worker:
             cpu_seconds(pid) for pid in self.children()
         )
 
+    def wait_until_settled(self, *, window: float = 0.5, busy_share: float = 0.05, timeout: float = 120) -> None:
+        """Until the worker has its pool and spends under `busy_share` of a CPU over `window`
+        seconds: started up and waiting for work. A worker still importing Django would
+        otherwise take CPU from whatever is timed next."""
+        deadline = time.monotonic() + timeout
+        used = self.cpu_seconds()
+        while True:
+            time.sleep(window)
+            now_used = self.cpu_seconds()
+            if self.children() and now_used - used < busy_share * window:
+                return
+            if time.monotonic() > deadline:
+                raise SystemExit(f"Timed out waiting for the worker (pid {self.process.pid}) to settle.")
+            used = now_used
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGCONT)  # in case it was paused
