@@ -30,8 +30,8 @@ def qr_svg(text: str, *, module_px: int = 3, quiet_zone: int = 0, colour: str = 
     one unit per module so that CSS can size it without blurring or clipping a module.
 
     `quiet_zone` is the light margin in modules; the certificate's own whitespace provides it
-    there, a web page needs it drawn. Only the text is variable, and it is encoded, never
-    written into the markup, so the result is safe to mark as such.
+    there, a web page needs it drawn. The text is encoded, never written into the markup, and
+    the colour must be #rrggbb, so the result is safe to mark as such.
     """
     if not _COLOUR.fullmatch(colour):
         raise ValueError(f"A QR colour must be #rrggbb, not {colour[:20]!r}.")
