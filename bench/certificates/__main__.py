@@ -95,8 +95,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"to render; see last_error on their rows."
             )
 
-        bulk_worker = Worker.start("worker_bulk", scratch.var_dir / "worker-bulk.log")
-        workers.append(bulk_worker)
+        workers.append(Worker.start("worker_bulk", scratch.var_dir / "worker-bulk.log"))
         # The idle claims are the baseline: neither worker may still be starting or busy.
         for worker in workers:
             worker.wait_until_settled()
