@@ -216,6 +216,7 @@ class Certificate(models.Model):
 
 class CertificateEventKind(models.TextChoices):
     CREATED = "created", "Created"
+    # Recorded by earlier releases for every try; a lease is now kept on the row alone.
     RENDERING = "rendering", "Rendering started"
     REDELIVERED = "redelivered", "Picked up again after an interrupted render"
     RENDERED = "rendered", "Rendered"

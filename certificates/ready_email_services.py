@@ -14,14 +14,15 @@ from certificates.services import CertificateStateError, certificate_event_recor
 
 
 def certificate_email_due(*, certificate_id: int) -> Certificate | None:
-    """The certificate whose "ready" email is still owed, or None (not ready, already sent, gone)."""
-    with transaction.atomic():
-        return (
-            Certificate.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True)
-            .first()
-        )
+    """The certificate whose "ready" email is still owed, or None (not ready, already sent, gone).
+
+    A plain read: a row lock would be released as soon as it was taken. Two sends of one email
+    (a message delivered twice) are told apart by the row's sent time, not by a lock."""
+    return (
+        Certificate.objects.select_related("user")
+        .filter(pk=certificate_id, status=CertificateStatus.READY, ready_email_sent_at__isnull=True)
+        .first()
+    )
 
 
 def certificate_email_sent(*, certificate: Certificate) -> None:

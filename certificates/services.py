@@ -7,7 +7,9 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.selectors import profile_for, profile_is_complete_for_credit
@@ -140,41 +142,81 @@ def credit_claim_create(
     return certificate
 
 
-def _render_lease_is_live(certificate: Certificate, now) -> bool:
-    return certificate.rendering_started_at is not None and (
-        now - certificate.rendering_started_at < timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS)
-    )
+# A render message may take these; a failed one only when a stray message comes for it.
+FREE_TO_RENDER = (CertificateStatus.PENDING, CertificateStatus.FAILED)
 
 
 def certificate_mark_rendering(*, certificate_id: int, generation: int | None, task_id: str) -> Certificate | None:
-    """Take the certificate's current generation for rendering, under a row lock, and return
-    it with the snapshot to print. None when there is nothing to do: already ready, revoked or
-    gone; the generation was superseded by a regeneration (its own message renders it); or
-    another worker holds a live lease on it."""
+    """Take the certificate's current generation for rendering and return it with the snapshot
+    to print. None when there is nothing to do: already ready, revoked or gone; the generation
+    was superseded by a regeneration (its own message renders it); or another worker holds a
+    live lease on it.
+
+    Taking the lease records no event: the row shows who holds it, since when, and how many
+    tries it has had, and the outcome (rendered or failed) is recorded. Only a takeover, which
+    means a worker died mid-render, is an event of its own."""
+    now = timezone.now()
+    # The usual case, a certificate nobody holds: one statement takes it and reads it.
+    if certificate := _take_free(certificate_id=certificate_id, generation=generation, task_id=task_id, now=now):
+        return certificate
+    candidates = Certificate.objects.filter(pk=certificate_id)
+    # A message queued before generations existed renders whatever is current.
+    if generation is not None:
+        candidates = candidates.filter(render_generation=generation)
+    lease = {
+        "status": CertificateStatus.RENDERING,
+        "status_changed_at": now,
+        "rendering_started_at": now,
+        "rendering_task_id": task_id,
+        "render_tries": F("render_tries") + 1,
+    }
+    # Held already, or nothing to do. The same task coming back means its worker died
+    # (acks_late redelivers it): it takes over at once. Any other message waits for the lease
+    # to outlive the task's time limit.
+    lease_expired = Q(rendering_started_at__isnull=True) | Q(
+        rendering_started_at__lte=now - timedelta(seconds=settings.CERTIFICATE_RENDERING_STUCK_AFTER_SECONDS)
+    )
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
-        if certificate is None or certificate.status in (CertificateStatus.READY, CertificateStatus.REVOKED):
+        taken_over = candidates.filter(Q(rendering_task_id=task_id) | lease_expired, status=CertificateStatus.RENDERING)
+        if not taken_over.update(**lease):
             return None
-        # A message queued before generations existed renders whatever is current.
-        if generation is not None and generation != certificate.render_generation:
-            return None
-        now = timezone.now()
-        kind = CertificateEventKind.RENDERING
-        if certificate.status == CertificateStatus.RENDERING:
-            # The same task coming back means its worker died (acks_late redelivers it): take over
-            # at once. Any other message waits for the lease to outlive the task's time limit.
-            if _render_lease_is_live(certificate, now) and certificate.rendering_task_id != task_id:
-                return None
-            kind = CertificateEventKind.REDELIVERED
-        certificate.status = CertificateStatus.RENDERING
-        certificate.status_changed_at = certificate.rendering_started_at = now
-        certificate.rendering_task_id = task_id
-        certificate.render_tries += 1
-        certificate.save(
-            update_fields=["status", "status_changed_at", "rendering_started_at", "rendering_task_id", "render_tries"]
+        certificate = Certificate.objects.get(pk=certificate_id)
+        certificate_event_record(
+            certificate, CertificateEventKind.REDELIVERED, detail=f"try {certificate.render_tries}"
         )
-        certificate_event_record(certificate, kind, detail=f"try {certificate.render_tries}")
     return certificate
+
+
+def _take_free(*, certificate_id: int, generation: int | None, task_id: str, now) -> Certificate | None:
+    """Take a certificate nobody holds and return its row, snapshot included, in one statement.
+
+    The ORM's update() returns only a count, and reading the row after it would cost every
+    certificate another round trip to the database: 1.5 ms of the 9 ms that all the
+    bookkeeping around a render may take (docs/benchmarks.md). So this is UPDATE … RETURNING
+    through the documented raw(), which builds the model from the row with each field's own
+    conversions. Identifiers come from the model, every value is a parameter."""
+    quote, field = connection.ops.quote_name, Certificate._meta.get_field
+    status, tries, generation_column = (
+        quote(field(name).column) for name in ("status", "render_tries", "render_generation")
+    )
+    lease = {
+        "status": CertificateStatus.RENDERING,
+        "status_changed_at": now,
+        "rendering_started_at": now,
+        "rendering_task_id": task_id,
+    }
+    assignments = ", ".join(f"{quote(field(name).column)} = %s" for name in lease)
+    params = [field(name).get_db_prep_value(value, connection) for name, value in lease.items()]
+    conditions = f"{quote(field('id').column)} = %s AND {status} IN ({', '.join(['%s'] * len(FREE_TO_RENDER))})"
+    params += [certificate_id, *FREE_TO_RENDER]
+    # A message queued before generations existed renders whatever is current.
+    if generation is not None:
+        conditions += f" AND {generation_column} = %s"
+        params.append(generation)
+    table = quote(Certificate._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments}, {tries} = {tries} + 1 WHERE {conditions} RETURNING *"  # noqa: S608
+    taken = list(Certificate.objects.raw(sql, params))
+    return taken[0] if taken else None
 
 
 def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: str) -> bool:
@@ -185,21 +227,8 @@ def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: s
     )
 
 
-# What marking a render ready or failed reads: who holds the lease, and the file it replaces.
-LEASE_CHECK_FIELDS = ("status", "render_generation", "rendering_task_id", "pdf_path", "issued_at")
-READY_FIELDS = [
-    "status",
-    "status_changed_at",
-    "issued_at",
-    "pdf_path",
-    "pdf_size",
-    "pdf_sha256",
-    "rendering_started_at",
-    "rendering_task_id",
-    "last_error",
-    "ready_email_sent_at",
-    "ready_email_queued_at",
-]
+# What marking a render failed reads: who holds the lease.
+LEASE_CHECK_FIELDS = ("status", "render_generation", "rendering_task_id")
 
 
 def certificate_mark_ready(
@@ -210,42 +239,57 @@ def certificate_mark_ready(
     path: str,
     size: int,
     sha256: str,
+    replaces: str = "",
     email_queue: str | None = None,
-) -> Certificate | None:
+) -> bool:
     """Record the rendered file, only if this render still holds the lease on the current
-    generation. A late render of a superseded generation changes nothing and its file goes.
-
-    The row returned has only the lease's columns loaded: read anything else from a fresh one."""
+    generation; `replaces` is the file the leased row named, removed once this one is
+    recorded. A late render of a superseded generation changes nothing and its file goes.
+    True when the file was recorded."""
+    now = timezone.now()
     with transaction.atomic():
-        # Only the columns this step reads: the printed snapshot is neither read nor rewritten.
-        certificate = Certificate.objects.select_for_update().only(*LEASE_CHECK_FIELDS).get(pk=certificate_id)
-        if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
-            # A superseded generation's file is nobody's; a file of the current generation may
-            # be rewritten by the render that holds the lease now, so it stays.
-            is_orphan = generation != certificate.render_generation or certificate.status == CertificateStatus.REVOKED
-            if is_orphan and path != certificate.pdf_path:
-                transaction.on_commit(lambda: rendering.discard_pdf(path))
-            return None
-        previous_path = certificate.pdf_path
-        certificate.status = CertificateStatus.READY
-        certificate.status_changed_at = timezone.now()
-        certificate.issued_at = certificate.issued_at or timezone.now()
-        certificate.pdf_path, certificate.pdf_size, certificate.pdf_sha256 = path, size, sha256
-        certificate.rendering_started_at, certificate.rendering_task_id = None, ""
-        certificate.last_error = ""
-        # Each rendering that becomes ready owes the learner one "ready" email.
-        certificate.ready_email_sent_at = certificate.ready_email_queued_at = None
-        # Only what this step changes: the snapshot printed on the certificate is not rewritten.
-        certificate.save(update_fields=READY_FIELDS)
-        certificate_event_record(
-            certificate, CertificateEventKind.RENDERED, detail=f"{size} bytes, sha256 {sha256[:12]}…"
+        recorded = Certificate.objects.filter(
+            pk=certificate_id,
+            status=CertificateStatus.RENDERING,
+            render_generation=generation,
+            rendering_task_id=task_id,
+        ).update(
+            status=CertificateStatus.READY,
+            status_changed_at=now,
+            issued_at=Coalesce("issued_at", Value(now)),
+            pdf_path=path,
+            pdf_size=size,
+            pdf_sha256=sha256,
+            rendering_started_at=None,
+            rendering_task_id="",
+            last_error="",
+            # Each rendering that becomes ready owes the learner one "ready" email.
+            ready_email_sent_at=None,
+            ready_email_queued_at=None,
+        )
+        if not recorded:
+            _discard_if_orphan(certificate_id, generation=generation, path=path)
+            return False
+        CertificateEvent.objects.create(
+            certificate_id=certificate_id,
+            kind=CertificateEventKind.RENDERED,
+            detail=f"{size} bytes, sha256 {sha256[:12]}…",
         )
         from certificates.tasks import email_certificate_ready
 
-        if previous_path and previous_path != path:
-            transaction.on_commit(lambda: rendering.discard_pdf(previous_path))
+        if replaces and replaces != path:
+            transaction.on_commit(lambda: rendering.discard_pdf(replaces))
         transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate_id, queue=email_queue))
-    return certificate
+    return True
+
+
+def _discard_if_orphan(certificate_id: int, *, generation: int, path: str) -> None:
+    # A superseded generation's file is nobody's; a file of the current generation may be
+    # rewritten by the render that holds the lease now, so it stays.
+    certificate = Certificate.objects.only("status", "render_generation", "pdf_path").get(pk=certificate_id)
+    is_orphan = generation != certificate.render_generation or certificate.status == CertificateStatus.REVOKED
+    if is_orphan and path != certificate.pdf_path:
+        transaction.on_commit(lambda: rendering.discard_pdf(path))
 
 
 def queue_task(task, *args, queue: str | None = None) -> None:

@@ -93,6 +93,7 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
         path=stored.path,
         size=stored.size,
         sha256=stored.sha256,
+        replaces=certificate.pdf_path,
         email_queue=email_queue,
     )
 

@@ -126,11 +126,11 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
     from certificates import rendering, services
 
     steps = {
-        "take the row (lock, status, event)": 0.0,
+        "take the row (conditional update, snapshot)": 0.0,
         "template + QR code": 0.0,
         "PDF (PDF/A-3b + tags)": 0.0,
         "store (write + fsync + rename)": 0.0,
-        "mark ready (lock, row, event, queue the email)": 0.0,
+        "mark ready (row, event, queue the email)": 0.0,
     }
     sample = make_pending_certificates(min(20, count), course=course, tag="steps")
     for certificate_id in sample:
@@ -150,6 +150,7 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
             path=stored.path,
             size=stored.size,
             sha256=stored.sha256,
+            replaces=certificate.pdf_path,
         )
         marks.append(time.perf_counter())
         for step, (start, end) in zip(steps, zip(marks, marks[1:], strict=False), strict=True):

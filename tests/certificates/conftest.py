@@ -18,7 +18,7 @@ def mark_ready(certificate, pdf: bytes):
     as the worker does."""
     certificate_services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
     stored = store_pdf(code=certificate.code, generation=1, pdf=pdf)
-    return certificate_services.certificate_mark_ready(
+    assert certificate_services.certificate_mark_ready(
         certificate_id=certificate.pk,
         generation=1,
         task_id=RENDER_TASK_ID,
@@ -26,6 +26,8 @@ def mark_ready(certificate, pdf: bytes):
         size=stored.size,
         sha256=stored.sha256,
     )
+    certificate.refresh_from_db()
+    return certificate
 
 
 def complete_course(user, course):

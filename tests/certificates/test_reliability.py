@@ -137,7 +137,7 @@ def test_worker_killed_mid_render_is_swept_and_ready_within_two_minutes_with_one
     assert Certificate.objects.count() == 1
     assert files_in_certificate_folder() == [f"{certificate.code}-1.pdf"], "one file, no temporary file left over"
     assert_stored_pdf_matches(certificate)
-    assert event_kinds(certificate) == ["created", "rendering", "requeued", "redelivered", "rendered"]
+    assert event_kinds(certificate) == ["created", "requeued", "redelivered", "rendered"]
     assert certificate.events.get(kind="requeued").detail == "was rendering"
     assert certificate.render_tries == 2
 
@@ -166,7 +166,7 @@ def test_pool_child_killed_mid_render_is_rendered_again_at_once_and_only_once(
     assert files_in_certificate_folder() == [f"{certificate.code}-1.pdf"], "one file, no temporary file left over"
     assert_stored_pdf_matches(certificate)
     # The worker hands the message back (acks_late, reject_on_worker_lost); the same task takes over its lease.
-    assert event_kinds(certificate) == ["created", "rendering", "redelivered", "rendered"]
+    assert event_kinds(certificate) == ["created", "redelivered", "rendered"]
     assert certificate.render_tries == 2
 
 
@@ -204,7 +204,7 @@ def test_database_error_while_marking_ready_is_retried_and_ready_within_two_minu
     assert recovery_seconds < RECOVERY_BOUND_SECONDS
     assert files_in_certificate_folder() == [f"{certificate.code}-1.pdf"]
     assert_stored_pdf_matches(certificate)
-    assert event_kinds(certificate) == ["created", "rendering", "redelivered", "rendered"], "rendered once"
+    assert event_kinds(certificate) == ["created", "redelivered", "rendered"], "rendered once"
 
 
 # --- b) The broker away when credit is claimed -----------------------------------------------
@@ -242,7 +242,7 @@ def test_claim_succeeds_quickly_while_the_broker_is_down_and_is_rendered_once_th
     certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=sweep_period_seconds)
     assert time.monotonic() - broker_back < sweep_period_seconds
     assert_stored_pdf_matches(certificate)
-    assert event_kinds(certificate) == ["created", "requeued", "rendering", "rendered"]
+    assert event_kinds(certificate) == ["created", "requeued", "rendered"]
 
 
 # --- d) A template that raises ---------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_template_that_raises_fails_after_five_tries_then_renders_when_fixed_and
     assert certificate.render_tries == 5
     assert certificate.last_error.startswith("TemplateSyntaxError: Invalid block tag")
     assert "certificate_seal" in certificate.last_error
-    assert event_kinds(certificate) == ["created"] + ["rendering", "failed"] * 5
+    assert event_kinds(certificate) == ["created"] + ["failed"] * 5
     assert certificate.events.last().detail.startswith("final: TemplateSyntaxError")
     assert certificate.pdf_path == "" and not (private_media / "certificates").exists()
 
@@ -299,7 +299,7 @@ def test_template_that_raises_fails_after_five_tries_then_renders_when_fixed_and
     certificate = wait_for_status(certificate, {CertificateStatus.READY}, timeout=60)
     assert certificate.last_error == ""
     assert_stored_pdf_matches(certificate)
-    assert event_kinds(certificate)[-3:] == ["retried", "rendering", "rendered"]
+    assert event_kinds(certificate)[-2:] == ["retried", "rendered"]
     assert certificate.events.get(kind="retried").actor == staff
 
 

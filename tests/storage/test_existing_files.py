@@ -22,7 +22,7 @@ def issued_the_old_way(certificate, media):
     (media / "certificates").mkdir(parents=True)
     (media / "certificates" / f"{certificate.code}-1.pdf").write_bytes(PDF)
     services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
-    return services.certificate_mark_ready(
+    assert services.certificate_mark_ready(
         certificate_id=certificate.pk,
         generation=1,
         task_id=RENDER_TASK_ID,
@@ -30,6 +30,8 @@ def issued_the_old_way(certificate, media):
         size=len(PDF),
         sha256="0" * 64,
     )
+    certificate.refresh_from_db()
+    return certificate
 
 
 def downloaded(client, certificate) -> bytes:
