@@ -1,5 +1,6 @@
 """Claiming credit and the life of a certificate: every state change goes through here,
-in one transaction, with its event recorded; the render task is queued on commit. The
+in one transaction, with its event recorded; the render task is queued on commit. The one
+exception is a worker taking a render lease, a single statement kept on the row alone. The
 "ready" email is kept in ready_email_services.py, the periodic sweepers in sweep_services.py."""
 
 import logging
@@ -191,8 +192,9 @@ def _take_free(*, certificate_id: int, generation: int | None, task_id: str, now
     """Take a certificate nobody holds and return its row, snapshot included, in one statement.
 
     The ORM's update() returns only a count, and reading the row after it would cost every
-    certificate another round trip to the database: 1.5 ms of the 9 ms that all the
-    bookkeeping around a render may take (docs/benchmarks.md). So this is UPDATE … RETURNING
+    certificate another round trip to the database: about 1.5 ms, where all the bookkeeping
+    around a render has some 9 ms to stay within 0.9× of WeasyPrint's own time on our 2-vCPU
+    machines (docs/benchmarks.md). So this is UPDATE … RETURNING
     through the documented raw(), which builds the model from the row with each field's own
     conversions. Identifiers come from the model, every value is a parameter."""
     quote, field = connection.ops.quote_name, Certificate._meta.get_field
