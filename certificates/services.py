@@ -164,13 +164,7 @@ def certificate_mark_rendering(*, certificate_id: int, generation: int | None, t
     # A message queued before generations existed renders whatever is current.
     if generation is not None:
         candidates = candidates.filter(render_generation=generation)
-    lease = {
-        "status": CertificateStatus.RENDERING,
-        "status_changed_at": now,
-        "rendering_started_at": now,
-        "rendering_task_id": task_id,
-        "render_tries": F("render_tries") + 1,
-    }
+    lease = {**_lease_values(task_id=task_id, now=now), "render_tries": F("render_tries") + 1}
     # Held already, or nothing to do. The same task coming back means its worker died
     # (acks_late redelivers it): it takes over at once. Any other message waits for the lease
     # to outlive the task's time limit.
@@ -201,12 +195,7 @@ def _take_free(*, certificate_id: int, generation: int | None, task_id: str, now
     status, tries, generation_column = (
         quote(field(name).column) for name in ("status", "render_tries", "render_generation")
     )
-    lease = {
-        "status": CertificateStatus.RENDERING,
-        "status_changed_at": now,
-        "rendering_started_at": now,
-        "rendering_task_id": task_id,
-    }
+    lease = _lease_values(task_id=task_id, now=now)
     assignments = ", ".join(f"{quote(field(name).column)} = %s" for name in lease)
     params = [field(name).get_db_prep_value(value, connection) for name, value in lease.items()]
     conditions = f"{quote(field('id').column)} = %s AND {status} IN ({', '.join(['%s'] * len(FREE_TO_RENDER))})"
@@ -221,16 +210,22 @@ def _take_free(*, certificate_id: int, generation: int | None, task_id: str, now
     return taken[0] if taken else None
 
 
-def _holds_render_lease(certificate: Certificate, *, generation: int, task_id: str) -> bool:
-    return (
-        certificate.status == CertificateStatus.RENDERING
-        and certificate.render_generation == generation
-        and certificate.rendering_task_id == task_id
+def _lease_values(*, task_id: str, now) -> dict:
+    """What taking a render lease writes, besides counting the try."""
+    return {
+        "status": CertificateStatus.RENDERING,
+        "status_changed_at": now,
+        "rendering_started_at": now,
+        "rendering_task_id": task_id,
+    }
+
+
+def _while_leased(*, certificate_id: int, generation: int, task_id: str):
+    """The row, only while this render holds its lease on the current generation: an update
+    through it changes nothing once the render was superseded or taken over."""
+    return Certificate.objects.filter(
+        pk=certificate_id, status=CertificateStatus.RENDERING, render_generation=generation, rendering_task_id=task_id
     )
-
-
-# What marking a render failed reads: who holds the lease.
-LEASE_CHECK_FIELDS = ("status", "render_generation", "rendering_task_id")
 
 
 def certificate_mark_ready(
@@ -250,12 +245,7 @@ def certificate_mark_ready(
     True when the file was recorded."""
     now = timezone.now()
     with transaction.atomic():
-        recorded = Certificate.objects.filter(
-            pk=certificate_id,
-            status=CertificateStatus.RENDERING,
-            render_generation=generation,
-            rendering_task_id=task_id,
-        ).update(
+        recorded = _while_leased(certificate_id=certificate_id, generation=generation, task_id=task_id).update(
             status=CertificateStatus.READY,
             status_changed_at=now,
             issued_at=Coalesce("issued_at", Value(now)),
@@ -309,20 +299,20 @@ def certificate_mark_failed(*, certificate_id: int, generation: int, task_id: st
     """Record a failed try. False when this render no longer owns the certificate (superseded
     or taken over), so the caller must not retry it."""
     with transaction.atomic():
-        # Only the columns this step reads: the printed snapshot is neither read nor rewritten.
-        certificate = Certificate.objects.select_for_update().only(*LEASE_CHECK_FIELDS).get(pk=certificate_id)
-        if not _holds_render_lease(certificate, generation=generation, task_id=task_id):
-            return False
-        certificate.last_error = error[:2000]
-        # Between tries the row goes back to pending, so the sweeper can pick it up if the retry is lost.
-        certificate.status = CertificateStatus.FAILED if final else CertificateStatus.PENDING
-        certificate.status_changed_at = timezone.now()
-        certificate.rendering_started_at, certificate.rendering_task_id = None, ""
-        certificate.save(
-            update_fields=["last_error", "status", "status_changed_at", "rendering_started_at", "rendering_task_id"]
+        recorded = _while_leased(certificate_id=certificate_id, generation=generation, task_id=task_id).update(
+            last_error=error[:2000],
+            # Between tries the row goes back to pending, so the sweeper can pick it up if the retry is lost.
+            status=CertificateStatus.FAILED if final else CertificateStatus.PENDING,
+            status_changed_at=timezone.now(),
+            rendering_started_at=None,
+            rendering_task_id="",
         )
-        certificate_event_record(
-            certificate, CertificateEventKind.FAILED, detail=("final: " if final else "will retry: ") + error[:500]
+        if not recorded:
+            return False
+        CertificateEvent.objects.create(
+            certificate_id=certificate_id,
+            kind=CertificateEventKind.FAILED,
+            detail=("final: " if final else "will retry: ") + error[:500],
         )
     return True
 

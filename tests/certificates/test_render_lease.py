@@ -149,3 +149,20 @@ def test_a_render_that_lost_its_lease_to_a_regeneration_records_nothing_and_its_
     assert certificate.status == CertificateStatus.PENDING and certificate.pdf_path == ""
     assert not (private_media / "certificates" / f"{certificate.code}-1.pdf").exists()
     assert kinds(certificate) == ["created", "regenerated"]
+
+
+def test_a_failed_try_sends_the_row_back_to_the_queue_only_while_its_render_holds_the_lease(certificate):
+    def fail(task_id: str, *, final: bool = False) -> bool:
+        return services.certificate_mark_failed(
+            certificate_id=certificate.pk, generation=1, task_id=task_id, error="OSError: disk full", final=final
+        )
+
+    take(certificate, FIRST)
+    assert fail(SECOND) is False, "a render that never held the lease records nothing"
+    assert fail(FIRST) is True
+
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.PENDING and certificate.rendering_task_id == ""
+    assert certificate.last_error == "OSError: disk full"
+    assert kinds(certificate) == ["created", "failed"]
+    assert fail(FIRST) is False, "once given back, the lease is gone"
