@@ -4,6 +4,8 @@ fonts embedded, and no network access while rendering."""
 import hashlib
 import mimetypes
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -80,6 +82,22 @@ def _stylesheet() -> CSS:
 @cache
 def _fetcher() -> ProjectFilesOnlyFetcher:
     return ProjectFilesOnlyFetcher()
+
+
+def warm_renderer() -> None:
+    """Render a sample certificate, kept in memory only: the stylesheet, the font configuration,
+    the fonts it names and WeasyPrint's own first-use work are then done before the first
+    learner's certificate needs them."""
+    sample = Certificate(
+        code="WARMUP0000",
+        learner_name="Docere",
+        course_title="Docere",
+        provider_name="Docere",
+        completion_date=date(2000, 1, 1),
+        credits=Decimal("1.00"),
+        created_at=datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    html_to_pdf(certificate_html(sample))
 
 
 def certificate_html(certificate: Certificate, *, look: CertificateLook | None = None) -> str:

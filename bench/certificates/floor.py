@@ -7,6 +7,7 @@ with a structure tree). It gets the pipeline's HTML ready-made, so everything th
 does beyond it (the row, the template, the QR code, the file, the events) shows in the ratio.
 """
 
+import gc
 import multiprocessing
 import time
 from dataclasses import dataclass, field
@@ -97,11 +98,13 @@ def compare_in_one_process(*, course, count: int, rounds: int) -> Comparison:
     from certificates import rendering
     from certificates.models import Certificate, CertificateStatus
     from certificates.tasks import render_certificate
+    from lms.celery import settle_pool_child
 
     warm_up, *ids = make_pending_certificates(count + 1, course=course, tag="compare")
     documents = pipeline_documents(ids)
     render_floor(documents[0])
     render_certificate.apply(args=[warm_up], throw=True)  # fonts, the cached stylesheet, imports
+    settle_pool_child()  # this process now stands for a worker's pool child, frozen heap and all
     certificates = list(Certificate.objects.filter(pk__in=ids).order_by("pk"))
 
     floor, render_step, task = Timed(), Timed(), Timed()
@@ -158,6 +161,15 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
     return {step: seconds / len(sample) for step, seconds in steps.items()}
 
 
+def settle_floor_process(warm_up: str) -> None:
+    """Ready a floor process as the worker readies a pool child (lms.celery.settle_pool_child):
+    one document laid out (fonts, imports), then the heap frozen, so that neither side's
+    renders pay for garbage collections the other is spared."""
+    render_floor(warm_up)
+    gc.collect()
+    gc.freeze()
+
+
 class FloorPool:
     """The floor in as many processes as the worker has children: the baseline for a batch.
     The processes start once and stay warm between rounds, like the worker's pool."""
@@ -167,8 +179,9 @@ class FloorPool:
 
         connections.close_all()  # no database connection may cross the fork
         self.processes = processes
-        self.pool = multiprocessing.get_context("fork").Pool(processes)
-        self.pool.map(render_floor, [warm_up] * 2 * processes, chunksize=1)  # fonts and imports, in each
+        self.pool = multiprocessing.get_context("fork").Pool(
+            processes, initializer=settle_floor_process, initargs=[warm_up]
+        )
 
     def run(self, documents: list[str]) -> tuple[float, float]:
         """(seconds of wall time for all documents, CPU seconds the processes spent on them)."""

@@ -116,3 +116,12 @@ def count_with_status(ids: list[int], status: str) -> int:
     from certificates.models import Certificate
 
     return Certificate.objects.filter(pk__gte=min(ids), pk__lte=max(ids), status=status).count()
+
+
+def count_finished(ids: list[int]) -> int:
+    """Certificates among `ids` that are ready or failed: done, one way or the other."""
+    from certificates.models import Certificate, CertificateStatus
+
+    return Certificate.objects.filter(
+        pk__gte=min(ids), pk__lte=max(ids), status__in=[CertificateStatus.READY, CertificateStatus.FAILED]
+    ).count()

@@ -168,6 +168,7 @@ def test_pool_child_killed_mid_render_is_rendered_again_at_once_and_only_once(
     # The worker hands the message back (acks_late, reject_on_worker_lost); the same task takes over its lease.
     assert event_kinds(certificate) == ["created", "redelivered", "rendered"]
     assert certificate.render_tries == 2
+    assert "could not warm up" not in worker.log(), "each pool child, the replacement too, warmed its renderer"
 
 
 @pytest.fixture
