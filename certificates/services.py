@@ -267,11 +267,11 @@ def certificate_mark_ready(
             kind=CertificateEventKind.RENDERED,
             detail=f"{size} bytes, sha256 {sha256[:12]}…",
         )
-        from certificates.tasks import email_certificate_ready
+        from certificates.ready_email_services import ready_emails_send_request
 
         if replaces and replaces != path:
             transaction.on_commit(lambda: rendering.discard_pdf(replaces))
-        transaction.on_commit(lambda: queue_task(email_certificate_ready, certificate_id, queue=email_queue))
+        transaction.on_commit(lambda: ready_emails_send_request(queue=email_queue))
     return True
 
 

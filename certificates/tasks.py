@@ -5,9 +5,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import DatabaseError
-from django.template.loader import render_to_string
 
 from certificates import (
     batch_services,
@@ -82,8 +80,9 @@ def _render(task, certificate_id: int, generation: int | None) -> None:
                 logger.error("Certificate %s failed after %s tries", certificate.code, certificate.render_tries)
             return
         raise task.retry(exc=error, countdown=_backoff_seconds(task.request.retries)) from error
-    # A bulk issue's e-mails follow its renders on the bulk queue: hundreds of them must not
-    # stand in front of a learner's own on the learners' worker.
+    # A bulk issue asks for its e-mails' sends on the bulk queue, after its renders: the bulk
+    # worker sends its hundreds. A learner's send meanwhile takes whatever is owed, so it may
+    # carry some of them along, at most 100 a send through one connection.
     came_from = (task.request.delivery_info or {}).get("routing_key")
     email_queue = batch_services.BULK_QUEUE if came_from == batch_services.BULK_QUEUE else None
     services.certificate_mark_ready(
@@ -120,22 +119,18 @@ def sweep_stuck_transcripts() -> int:
     return transcript_services.transcript_pdfs_sweep()
 
 
-# The sweeper covers a worker that died mid-send (lms/task_options.py).
+# Every owed "ready" email at once, through one connection; asked for by each render that
+# becomes ready, unless a send is already waiting. The sweeper covers a worker that died mid-send
+# (lms/task_options.py).
+@shared_task(name="certificates.send_ready_emails", **EMAIL_TASK_OPTIONS)
+def send_ready_emails(queue: str = ready_email_services.LEARNERS_EMAIL_QUEUE) -> int:
+    return ready_email_services.ready_emails_send(queue=queue)
+
+
+# One certificate's email, sent again on request.
 @shared_task(name="certificates.email_certificate_ready", **EMAIL_TASK_OPTIONS)
 def email_certificate_ready(certificate_id: int) -> None:
-    certificate = ready_email_services.certificate_email_due(certificate_id=certificate_id)
-    if certificate is None:
-        return  # not ready, or its email already went out
-    context = {"certificate": certificate, "site_url": settings.SITE_URL}
-    send_mail(
-        subject=f"[Docere] Your certificate for “{certificate.course_title}” is ready",
-        message=render_to_string("certificates/email/ready.txt", context),
-        from_email=None,
-        recipient_list=[certificate.user.email],
-    )
-    # A worker killed between the send and this line sends one more email later: better a
-    # duplicate than a learner never told.
-    ready_email_services.certificate_email_sent(certificate=certificate)
+    ready_email_services.certificate_email_send_one(certificate_id=certificate_id)
 
 
 @shared_task(name="certificates.sweep_unsent_certificate_emails")

@@ -242,6 +242,7 @@ CELERY_TASK_ROUTES = {
     "certificates.render_certificate": {"queue": "certificates"},
     "certificates.render_transcript": {"queue": "certificates"},
     "certificates.email_certificate_ready": {"queue": "email"},
+    "certificates.send_ready_emails": {"queue": "email"},
     "certificates.issue_for_course": {"queue": "bulk"},
     "certificates.build_certificate_export": {"queue": "exports"},
     "lti.send_score": {"queue": "lti"},

@@ -16,6 +16,12 @@ from tests.programs.test_live_credit import attendee, designated_session, url, w
 pytestmark = pytest.mark.django_db
 
 
+def held_on(session) -> str:
+    """The day the session was held, in its own time zone: between midnight and the time
+    zone's offset from UTC, the day in UTC is another one."""
+    return session.credit_activity.release_date.strftime("%m/%d/%Y")
+
+
 def _claimed(client, session, credits: str):
     user = attendee(session, first_name="Amara", last_name="Fenwick", npi="", licence_number="35.123456")
     client.force_login(user)
@@ -26,14 +32,14 @@ def _claimed(client, session, credits: str):
 
 def _download(client, session, file_format: str):
     client.force_login(StaffFactory(groups=["CME administrators"]))
-    day = session.ends_at.date()
+    day = session.ends_at.date()  # in UTC; the session's own day may be the one before or after
     return client.post(
         reverse("reports:pars_download"),
         {
             "course": session.credit_activity.slug,
             "file_format": file_format,
-            "date_from": (day - timedelta(days=1)).isoformat(),
-            "date_to": day.isoformat(),
+            "date_from": (day - timedelta(days=2)).isoformat(),
+            "date_to": (day + timedelta(days=1)).isoformat(),
         },
     )
 
@@ -48,7 +54,7 @@ def test_the_pars_file_carries_the_live_sessions_completion(client):
     [row] = list(csv.reader(io.StringIO(response.content.decode(), newline=""), delimiter="\t"))
     record = dict(zip(COLUMNS, row, strict=True))
     assert record["ACCME Activity ID"] == "004400123"
-    assert record["Completion Date"] == session.ends_at.strftime("%m/%d/%Y")
+    assert record["Completion Date"] == held_on(session)
     assert (record["First Name"], record["Last Name"]) == ("Amara", "Fenwick")
     assert record["Number of CME Credits"] == "1.25"
     assert (record["Licensing State"], record["Licensing ID"]) == ("OH", "35.123456")
@@ -66,5 +72,5 @@ def test_the_excel_learner_template_reads_back_the_same_completion(client):
     record = dict(zip(header, row, strict=True))
     assert header == COLUMNS
     assert record["ACCME Activity ID"] == "004400123"
-    assert record["Completion Date"] == session.ends_at.strftime("%m/%d/%Y")
+    assert record["Completion Date"] == held_on(session)
     assert record["Number of CME Credits"] == "1.50"
