@@ -133,7 +133,7 @@ def stages_of_one_render(course, count: int) -> dict[str, float]:
         "template + QR code": 0.0,
         "PDF (PDF/A-3b + tags)": 0.0,
         "store (write + fsync + rename)": 0.0,
-        "mark ready (row, event, queue the email)": 0.0,
+        "mark ready (row, event, ask for the email send)": 0.0,
     }
     sample = make_pending_certificates(min(20, count), course=course, tag="steps")
     for certificate_id in sample:
