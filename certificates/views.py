@@ -79,7 +79,8 @@ def certificate_status(request: HttpRequest, code: str) -> HttpResponse:
         certificate = selectors.certificate_for_owner(user=request.user, code=code)
     except Certificate.DoesNotExist as error:
         raise Http404("No such certificate.") from error
-    return render(request, "certificates/partials/status.html", {"certificate": certificate})
+    context = {"certificate": certificate, "credential_cell": request.GET.get("credential_cell") == "1", "polled": True}
+    return render(request, "certificates/partials/status.html", context)
 
 
 @login_required

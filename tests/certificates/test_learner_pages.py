@@ -46,6 +46,25 @@ def test_pending_certificate_polls_and_stops_when_ready(client, physician, certi
     assert "Download PDF" in fragment and "hx-trigger" not in fragment
 
 
+def test_the_list_learns_of_the_digital_credential_with_the_status_that_turns_ready(client, physician, certificate):
+    client.force_login(physician)
+    page = client.get(reverse("certificates:list")).content.decode()
+    polled = f"{reverse('certificates:status', args=[certificate.code])}?credential_cell=1"
+    assert f'hx-get="{polled}"' in page
+    assert f'<td id="credential-{certificate.code}" data-label="Digital credential">—</td>' in page
+    assert client.get(polled, HTTP_HX_REQUEST="true").content.decode().count("credential-") == 0, "nothing yet"
+
+    _ready(certificate)
+    fragment = client.get(polled, HTTP_HX_REQUEST="true").content.decode()
+
+    # The cell beside the status is swapped in too (out of band), so the link shows without a reload.
+    assert f'<td id="credential-{certificate.code}" data-label="Digital credential" hx-swap-oob="true">' in fragment
+    assert reverse("badges:credential_download", args=[certificate.code]) in fragment
+    # Pages without that cell (a live session's credit page) poll without asking for it.
+    plain = client.get(reverse("certificates:status", args=[certificate.code]), HTTP_HX_REQUEST="true")
+    assert "credential-" not in plain.content.decode()
+
+
 def test_failed_certificate_tells_the_learner_it_will_be_retried(client, physician, certificate):
     services.certificate_mark_rendering(certificate_id=certificate.pk, generation=1, task_id=RENDER_TASK_ID)
     services.certificate_mark_failed(
