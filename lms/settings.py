@@ -263,6 +263,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+# A pool child renders a sample certificate before it reports itself up (settle_pool_child in
+# lms/celery.py): about 0.3 s here, longer on a loaded host. Past Celery's default 4 s the
+# main process would kill the child and fork another, again and again.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 # Celery's Django fixup closes the database connection around every task unless told to
 # reuse it: a new PostgreSQL connection for each render and each e-mail, ~7 ms apiece. The
 # connection is kept instead and judged as a request's is, by CONN_MAX_AGE and the health
