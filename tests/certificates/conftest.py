@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from certificates import services as certificate_services
@@ -7,6 +9,7 @@ from certificates.rendering import store_pdf
 from certificates.tasks import render_transcript
 from courses import services as course_services
 from courses.models import QuizKind
+from lms import ratelimit
 from tests.courses.conftest import build_course, complete_modules, correct_answers
 from tests.factories import ProfileFactory
 
@@ -61,3 +64,10 @@ def transcript_pdf_ready(user):
     transcript.refresh_from_db()
     assert transcript.status == TranscriptPdfStatus.READY, transcript.last_error
     return transcript
+
+
+@pytest.fixture
+def rate_limit_clock_mid_minute(monkeypatch):
+    """The rate limiter's clock held mid-minute. Its windows are whole minutes: requests that
+    straddled the turn of one would start a new window part-way and end under the limit."""
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))

@@ -164,7 +164,7 @@ def test_unknown_or_unissued_codes_are_404(client, certificate):
     assert client.get(reverse("certificates:verify", args=[certificate.code])).status_code == 404  # still pending
 
 
-def test_verification_is_rate_limited(client, certificate):
+def test_verification_is_rate_limited(client, certificate, rate_limit_clock_mid_minute):
     _ready(certificate)
     url = reverse("certificates:verify", args=[certificate.code])
     statuses = [client.get(url).status_code for _ in range(35)]

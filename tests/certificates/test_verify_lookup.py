@@ -51,7 +51,7 @@ def test_an_unknown_or_unissued_code_says_no_certificate_has_it(client):
         assert f'value="{code}"' in html or f'value="{code.replace("-", "")}"' in html, "the code stays to correct"
 
 
-def test_lookups_count_against_the_verification_rate_limit(client, issued):
+def test_lookups_count_against_the_verification_rate_limit(client, issued, rate_limit_clock_mid_minute):
     statuses = [client.get("/verify/", {"code": "ZZZZZZZZZZ"}).status_code for _ in range(31)]
     assert statuses[0] == 302 and statuses[-1] == 429
     # The limit is shared: the certificate page itself is now refused too, with a time to wait.
