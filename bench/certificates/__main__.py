@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"bench.certificates --one-process-only: produced in {time.perf_counter() - started:.0f} s")
             return
 
-        celery_app.control.purge()  # the in-process renders queued their "ready" emails
+        rows.settle_in_process_emails()
+        celery_app.control.purge()  # and the sends the in-process renders asked for
         learners_worker = Worker.start("worker", scratch.var_dir / "worker.log")
         workers.append(learners_worker)
         outcome = batch.run_batch(worker=learners_worker, course=course, count=args.count, rounds=args.batch_rounds)
