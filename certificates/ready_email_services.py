@@ -104,7 +104,7 @@ def _record_sent(certificates: list[Certificate]) -> None:
 def ready_emails_send(*, queue: str = LEARNERS_EMAIL_QUEUE) -> int:
     """Send every owed "ready" email (up to READY_EMAILS_PER_SEND) through one connection.
 
-    The mark that a send is waiting goes first: a certificate ready from now on either is
+    The mark that a send is waiting is cleared first: a certificate ready from now on is either
     taken below or asks for a send of its own. If the mail server fails part-way, the emails
     already sent are recorded, the rest are handed back, and the error is raised for the
     task to retry. Returns how many were sent."""
